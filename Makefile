@@ -1,0 +1,76 @@
+# copyout-bench build. Everything lands in $(BUILD) (out of tree).
+# Conventions that let new files plug in without editing this file:
+#   bpf/NAME.bpf.c       -> $(BUILD)/bpf/NAME.bpf.o + $(BUILD)/skel/NAME.skel.h
+#   workloads|bench|loaders/cob_NAME.c  -> a static binary $(BUILD)/bin/cob-NAME
+#   every other .c there                -> $(BUILD)/libcob.a, linked into every binary
+#   tests/unit/test_NAME.c              -> $(BUILD)/tests/test_NAME (Criterion, dynamic)
+BUILD      ?= build
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARCH       := x86
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(BUILD)/skel -Ibpf -Iworkloads -Ibench -Iloaders
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Wno-unused-function
+# Static so the same binaries run inside a busybox guest.
+STATIC_LIBS := -static -lbpf -lelf -lz -linih -ljansson -lm
+TEST_LIBS  := -lcriterion -lbpf -lelf -lz -linih -ljansson -lm
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
+
+USER_DIRS  := workloads bench loaders
+ALL_C      := $(foreach d,$(USER_DIRS),$(wildcard $(d)/*.c))
+MAIN_C     := $(filter %/cob_%.c,$(ALL_C))
+LIB_C      := $(filter-out $(MAIN_C),$(ALL_C))
+LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_C))
+BINS       := $(foreach m,$(MAIN_C),$(BUILD)/bin/$(subst _,-,$(basename $(notdir $(m)))))
+TEST_SRCS  := $(wildcard tests/unit/test_*.c)
+TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all bins bpf tests clean
+all: bins bpf
+bins: $(BINS)
+bpf: $(BPF_OBJS)
+tests: $(TESTS)
+
+$(BUILD)/vmlinux.h: | $(BUILD)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o && llvm-strip -g $@.tmp.o && mv $@.tmp.o $@
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	@mkdir -p $(@D)
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+
+# User-space objects may include any skeleton, so they wait for all of them.
+$(BUILD)/obj/%.o: %.c $(wildcard */*.h) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libcob.a: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# cob_foo_bar.c -> cob-foo-bar
+define bin_rule
+$(BUILD)/bin/$(subst _,-,$(basename $(notdir $(1)))): $(BUILD)/obj/$(basename $(1)).o $(BUILD)/libcob.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -o $$@ $$^ $$(STATIC_LIBS)
+endef
+$(foreach m,$(MAIN_C),$(eval $(call bin_rule,$(m))))
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcob.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcob.a $(TEST_LIBS)
+
+$(BUILD):
+	mkdir -p $@
+
+clean:
+	rm -rf $(BUILD)
