@@ -1,0 +1,449 @@
+#!/usr/bin/env bash
+# copyout-bench: guest kernels (Debian's stock kernel, the patched "thesis" kernel).
+# Run as `./run.sh kernel ...` or `bash bench/vm/kernel.sh ...`; see usage() below.
+set -euo pipefail
+
+PROG="kernel"
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+CACHE=${COB_CACHE:-/var/cache/copyout-bench}
+KCACHE="$CACHE/kernels"
+FRAGMENT="$ROOT/configs/kernel/thesis.config"
+PATCH="$ROOT/configs/kernel/copyout-error-injection.patch"
+KSRC_TARBALL=${COB_KERNEL_SRC:-/usr/src/linux-source-6.1.tar.xz}
+KSRC_PKG=linux-source-6.1
+# Bump when the build procedure below changes in a way that alters the result.
+THESIS_RECIPE=1
+
+usage() {
+	cat <<EOF
+usage: run.sh kernel <command> [args]
+
+Guest kernels for './run.sh vm'. Everything is cached outside the clone in
+\${COB_CACHE:-/var/cache/copyout-bench}/kernels ($KCACHE).
+
+commands:
+  fetch debian          download Debian's current linux-image-*-amd64 (the package
+                        linux-image-amd64 depends on) with apt-get, unpack it, run
+                        depmod; cached by package name + version
+  build thesis          build the thesis kernel from $KSRC_PKG
+                        (tinyconfig + configs/kernel/thesis.config +
+                        configs/kernel/copyout-error-injection.patch); fails listing
+                        any fragment option Kconfig dropped; ~5 min on 2 cores,
+                        cached by hash of source version + fragment + patch
+  path debian|thesis|PATH
+                        print the bzImage path (fetching/building it if missing)
+  info debian|thesis|PATH
+                        print key=value lines: name, bzimage, release, config,
+                        modules (a modules tree or empty), cached dir
+  list                  list cached kernels
+
+Run 'run.sh kernel <command> --help' for details. Exit status: 0 ok, 1 failure,
+2 bad usage.
+environment: COB_CACHE (cache root), COB_KERNEL_SRC (source tarball),
+             COB_KEEP_BUILD=1 (keep the thesis build tree for inspection)
+EOF
+}
+
+die() { echo "$PROG: $*" >&2; exit 1; }
+usage_err() { echo "$PROG: $*  (try --help)" >&2; exit 2; }
+log() { echo "[$PROG] $*" >&2; }
+
+TMPDIRS=()
+cleanup() {
+	local d
+	for d in "${TMPDIRS[@]}"; do
+		[ -n "$d" ] && rm -rf "$d"
+	done
+	return 0
+}
+# Traps are reset in $(...) subshells, so functions that make temp dirs re-arm them.
+arm_traps() {
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+arm_traps
+
+need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || die "missing tool '$c' (run.sh installs the packages it needs)"
+	done
+}
+
+# Print the version string embedded in a bzImage (setup header kernel_version
+# pointer at 0x20e, relative to 0x200) as its release, e.g. 6.1.0-26-amd64.
+bzimage_release() {
+	local img=$1 off
+	off=$(od -An -t u2 -j $((0x20e)) -N 2 "$img" 2>/dev/null | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
+	dd if="$img" bs=1 skip=$((off + 0x200)) count=256 2>/dev/null | tr '\0' '\n' | head -n1 | awk '{print $1}'
+}
+
+# ---------------------------------------------------------------- debian ---
+
+# Resolve the real image package and its candidate version: "NAME VERSION".
+debian_resolve() {
+	local pkg ver
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}') || true
+	if [ -z "$pkg" ]; then
+		log "apt has no linux-image-amd64; running apt-get update"
+		apt-get update -qq >&2 || true
+		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}') || true
+	fi
+	[ -n "$pkg" ] || return 1
+	ver=$(apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+	echo "$pkg $ver"
+}
+
+debian_dir_for() { echo "$KCACHE/debian-$1_$2"; }
+
+# The cached Debian kernel dir, without network if possible. Falls back to the
+# newest cached one when apt cannot resolve the package (offline).
+debian_cached_dir() {
+	local r d
+	if r=$(debian_resolve); then
+		# shellcheck disable=SC2086
+		d=$(debian_dir_for $r)
+		[ -f "$d/.complete" ] && { echo "$d"; return 0; }
+		return 1
+	fi
+	d=$(find "$KCACHE" -maxdepth 1 -name 'debian-*' -type d 2>/dev/null | sort -V | tail -n1)
+	if [ -n "$d" ] && [ -f "$d/.complete" ]; then
+		log "apt cannot resolve linux-image-amd64; using cached $(basename "$d")"
+		echo "$d"
+		return 0
+	fi
+	return 1
+}
+
+fetch_debian_usage() {
+	cat <<EOF
+usage: run.sh kernel fetch debian
+
+Resolves the package linux-image-amd64 depends on (apt-cache depends), downloads
+it with 'apt-get download', unpacks it with 'dpkg-deb -x', runs 'depmod -b' on
+its modules (the package ships no modules.dep) and caches it in
+$KCACHE/debian-<package>_<version>. Prints the cached dir. Does nothing when
+that version is already cached.
+EOF
+}
+
+fetch_debian() {
+	need apt-get apt-cache dpkg-deb depmod flock
+	local r pkg ver dir tmp deb rel
+	r=$(debian_resolve) || die "cannot resolve the package linux-image-amd64 depends on (apt-get update? network?)"
+	pkg=${r% *}; ver=${r#* }
+	dir=$(debian_dir_for "$pkg" "$ver")
+	mkdir -p "$KCACHE"
+	exec 9>"$KCACHE/.lock-debian"
+	flock 9
+	if [ -f "$dir/.complete" ]; then
+		log "cached: $pkg $ver"
+		echo "$dir"
+		return 0
+	fi
+	log "fetching $pkg $ver"
+	arm_traps
+	tmp=$(mktemp -d "$KCACHE/.fetch-debian.XXXXXX")
+	TMPDIRS+=("$tmp")
+	(cd "$tmp" && apt-get download -q "$pkg=$ver" >&2) || {
+		log "apt-get download failed; running apt-get update and retrying"
+		apt-get update -qq >&2 || true
+		(cd "$tmp" && apt-get download -q "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
+	}
+	deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)
+	[ -n "$deb" ] || die "apt-get download produced no .deb"
+	mkdir -p "$tmp/root"
+	dpkg-deb -x "$deb" "$tmp/root"
+	rm -f "$deb"
+	rel=$(find "$tmp/root/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n1)
+	[ -n "$rel" ] || die "$pkg has no /boot/vmlinuz-*"
+	rel=${rel##*/vmlinuz-}
+	[ -d "$tmp/root/lib/modules/$rel" ] || die "$pkg has no lib/modules/$rel"
+	depmod -b "$tmp/root" "$rel" || die "depmod failed for $rel"
+	ln -s "root/boot/vmlinuz-$rel" "$tmp/bzImage"
+	ln -s "root/boot/config-$rel" "$tmp/config"
+	echo "$rel" >"$tmp/release"
+	printf '%s %s\n' "$pkg" "$ver" >"$tmp/package"
+	touch "$tmp/.complete"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	log "cached $pkg $ver (release $rel) in $dir"
+	echo "$dir"
+}
+
+# ---------------------------------------------------------------- thesis ---
+
+thesis_key() {
+	local srcver
+	[ -f "$KSRC_TARBALL" ] || die "kernel source $KSRC_TARBALL missing (apt-get install $KSRC_PKG)"
+	[ -f "$FRAGMENT" ] || die "config fragment $FRAGMENT missing"
+	[ -f "$PATCH" ] || die "patch $PATCH missing"
+	if [ "$KSRC_TARBALL" = /usr/src/linux-source-6.1.tar.xz ] &&
+		srcver=$(dpkg-query -W -f '${Version}' "$KSRC_PKG" 2>/dev/null) && [ -n "$srcver" ]; then
+		srcver="$KSRC_PKG $srcver"
+	else
+		srcver="sha256 $(sha256sum <"$KSRC_TARBALL" | cut -d' ' -f1)"
+	fi
+	{
+		echo "recipe $THESIS_RECIPE"
+		echo "source $srcver"
+		echo "fragment $(sha256sum <"$FRAGMENT" | cut -d' ' -f1)"
+		echo "patch $(sha256sum <"$PATCH" | cut -d' ' -f1)"
+	} | sha256sum | cut -c1-16
+}
+
+thesis_dir() { echo "$KCACHE/thesis-$(thesis_key)"; }
+
+# Every option the fragment sets must be in .config with the same value;
+# "# CONFIG_X is not set" must not be set. Prints the dropped ones.
+check_fragment() {
+	local frag=$1 cfg=$2 line opt missing=()
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$line" in
+		CONFIG_*=*)
+			grep -qxF -- "$line" "$cfg" || {
+				opt=${line%%=*}
+				missing+=("$line (got: $(grep -E "^(# )?${opt}[= ]" "$cfg" | head -n1 || true))")
+			}
+			;;
+		"# CONFIG_"*" is not set")
+			opt=${line#"# "}; opt=${opt%" is not set"}
+			if grep -q "^$opt=" "$cfg"; then
+				missing+=("$line (got: $(grep "^$opt=" "$cfg"))")
+			fi
+			;;
+		esac
+	done <"$frag"
+	if [ "${#missing[@]}" -gt 0 ]; then
+		printf '  %s\n' "${missing[@]}"
+		return 1
+	fi
+}
+
+# Run make, logging everything to $1 and printing one progress line every
+# ~15 s (objects compiled, elapsed). On failure print the log's tail.
+make_with_progress() {
+	local logf=$1; shift
+	local start=$SECONDS rc
+	set +e
+	make "$@" 2>&1 | tee "$logf" | awk -v start="$start" -v interval=15 '
+		/^  (CC|AS|LD|AR|GEN|HOSTCC|BTF|OBJCOPY)/ { n++ }
+		{ now = systime(); if (now - last >= interval) {
+			printf("[kernel] building: %d steps done, %ds elapsed\n", n, now - t0) > "/dev/stderr"
+			fflush("/dev/stderr"); last = now } }
+		BEGIN { t0 = systime(); last = t0 }
+		END { printf("[kernel] build steps: %d\n", n) > "/dev/stderr" }'
+	rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" -ne 0 ]; then
+		echo "---- last 40 lines of $logf ----" >&2
+		tail -n 40 "$logf" >&2
+		return "$rc"
+	fi
+	log "make $* done in $((SECONDS - start)) s"
+}
+
+build_thesis_usage() {
+	cat <<EOF
+usage: run.sh kernel build thesis [--force]
+
+Builds the thesis kernel (KERNEL-FACTS.md section 3) from $KSRC_TARBALL:
+  1. unpack, apply configs/kernel/copyout-error-injection.patch
+     (copyout noinline + ALLOW_ERROR_INJECTION(copyout, ERRNO); ftrace flags
+     back on lib/iov_iter.o)
+  2. make tinyconfig; merge_config.sh -m .config configs/kernel/thesis.config;
+     make olddefconfig
+  3. check every option of the fragment survived; fail listing the dropped ones
+  4. make -j\$(nproc) bzImage (progress every 15 s, full log in the cache dir)
+Result: $KCACHE/thesis-<key>/{bzImage,config,release,System.map,vmlinux.btf,build.log}
+with key = hash(source package version, fragment, patch, recipe). Does nothing
+if that key is cached, unless --force. Needs: $KSRC_PKG bc bison flex
+libssl-dev libelf-dev dwarves (pahole, for BTF), gcc, make.
+EOF
+}
+
+build_thesis() {
+	local force=${1:-0}
+	need make gcc tar xz patch flock bc bison flex pahole
+	local dir tmp src rel dropped start=$SECONDS
+	dir=$(thesis_dir)
+	mkdir -p "$KCACHE"
+	exec 8>"$KCACHE/.lock-thesis"
+	flock 8
+	if [ -f "$dir/.complete" ] && [ "$force" != 1 ]; then
+		log "cached: $dir"
+		echo "$dir"
+		return 0
+	fi
+	arm_traps
+	tmp=$(mktemp -d "$KCACHE/.build-thesis.XXXXXX")
+	[ "${COB_KEEP_BUILD:-0}" = 1 ] || TMPDIRS+=("$tmp")
+	src="$tmp/src"
+	mkdir -p "$src" "$tmp/out"
+	log "unpacking $KSRC_TARBALL"
+	tar -xJf "$KSRC_TARBALL" -C "$src" --strip-components=1
+	log "applying $(basename "$PATCH")"
+	patch -d "$src" -p1 --forward --quiet <"$PATCH" || die "patch $PATCH does not apply to $KSRC_TARBALL"
+	log "configuring: tinyconfig + $(basename "$FRAGMENT")"
+	make -C "$src" -s tinyconfig >"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die "make tinyconfig failed"; }
+	(cd "$src" && scripts/kconfig/merge_config.sh -m .config "$FRAGMENT") >>"$tmp/out/config.log" 2>&1 ||
+		{ tail -n 20 "$tmp/out/config.log" >&2; die "merge_config.sh failed"; }
+	make -C "$src" -s olddefconfig >>"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die "make olddefconfig failed"; }
+	if ! dropped=$(check_fragment "$FRAGMENT" "$src/.config"); then
+		echo "$PROG: options of configs/kernel/thesis.config dropped by Kconfig (missing dependencies?):" >&2
+		echo "$dropped" >&2
+		cp "$src/.config" "$CACHE/thesis-rejected.config" 2>/dev/null && echo "$PROG: resulting .config saved as $CACHE/thesis-rejected.config" >&2
+		exit 1
+	fi
+	log "config ok: all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$FRAGMENT") fragment options present"
+	log "make -j$(nproc) bzImage (about 4-5 min on 2 cores; log: $dir/build.log once done)"
+	make_with_progress "$tmp/out/build.log" -C "$src" -j"$(nproc)" bzImage || die "kernel build failed (log above)"
+	rel=$(make -C "$src" -s kernelrelease)
+	cp "$src/arch/x86/boot/bzImage" "$tmp/out/bzImage"
+	cp "$src/.config" "$tmp/out/config"
+	cp "$src/System.map" "$tmp/out/System.map"
+	# The BTF of the guest kernel, for compiling against it if ever needed.
+	objcopy --dump-section .BTF="$tmp/out/vmlinux.btf" "$src/vmlinux" /dev/null 2>/dev/null || rm -f "$tmp/out/vmlinux.btf"
+	echo "$rel" >"$tmp/out/release"
+	touch "$tmp/out/.complete"
+	rm -rf "$dir"
+	mv "$tmp/out" "$dir"
+	log "built thesis kernel $rel in $((SECONDS - start)) s: $dir/bzImage"
+	echo "$dir"
+}
+
+# ------------------------------------------------------------ resolution ---
+
+# Print the cached dir of debian|thesis, fetching/building if needed.
+kernel_dir() {
+	case "$1" in
+	debian) debian_cached_dir || fetch_debian ;;
+	thesis)
+		local d
+		d=$(thesis_dir)
+		if [ -f "$d/.complete" ]; then echo "$d"; else build_thesis; fi
+		;;
+	*) return 2 ;;
+	esac
+}
+
+path_usage() {
+	cat <<EOF
+usage: run.sh kernel path debian|thesis|PATH
+
+Prints the bzImage of the named kernel, fetching (debian) or building (thesis)
+it first when it is not cached. A PATH must be an existing bzImage and is
+printed as an absolute path. Progress goes to stderr, only the path to stdout.
+EOF
+}
+
+info_usage() {
+	cat <<EOF
+usage: run.sh kernel info debian|thesis|PATH
+
+Like 'path', but prints key=value lines:
+  name=debian|thesis|custom   bzimage=...   release=...   config=...
+  modules=<dir holding lib/modules/RELEASE, or empty>   dir=<cache dir>
+For a PATH, the release is read from the bzImage header and modules= is the
+directory next to it holding lib/modules/RELEASE, else / if
+/lib/modules/RELEASE exists, else empty (the kernel then needs 9p built in).
+EOF
+}
+
+kernel_info() {
+	local k=$1 d img rel cfg mods="" name
+	case "$k" in
+	debian | thesis)
+		d=$(kernel_dir "$k") || exit 1
+		name=$k
+		img="$d/bzImage"
+		rel=$(cat "$d/release")
+		cfg="$d/config"
+		[ "$k" = debian ] && mods="$d/root"
+		;;
+	*)
+		[ -f "$k" ] || die "no such kernel image: $k (expected debian, thesis or a bzImage path)"
+		name=custom
+		img=$(cd "$(dirname "$k")" && pwd)/$(basename "$k")
+		d=$(dirname "$img")
+		rel=$(bzimage_release "$img") || die "$k does not look like a bzImage (no version in its header)"
+		cfg=""
+		[ -f "$d/config-$rel" ] && cfg="$d/config-$rel"
+		[ -f "$d/config" ] && cfg="$d/config"
+		if [ -d "$d/lib/modules/$rel" ]; then mods=$d
+		elif [ -d "$d/../lib/modules/$rel" ]; then mods=$(cd "$d/.." && pwd)
+		elif [ -d "/lib/modules/$rel" ]; then mods=/
+		fi
+		;;
+	esac
+	printf 'name=%s\nbzimage=%s\nrelease=%s\nconfig=%s\nmodules=%s\ndir=%s\n' \
+		"$name" "$(readlink -f "$img")" "$rel" "$cfg" "$mods" "$d"
+}
+
+list_cached() {
+	local d
+	[ -d "$KCACHE" ] || { log "no kernels cached in $KCACHE"; return 0; }
+	for d in "$KCACHE"/debian-* "$KCACHE"/thesis-*; do
+		[ -f "$d/.complete" ] || continue
+		printf '%s\t%s\t%s\n' "$(basename "$d")" "$(cat "$d/release")" "$(du -sh "$d" | cut -f1)"
+	done
+}
+
+# ------------------------------------------------------------------ main ---
+
+main() {
+	local cmd=${1:-}
+	[ $# -gt 0 ] && shift
+	case "$cmd" in
+	-h | --help | help) usage ;;
+	"") usage >&2; exit 2 ;;
+	fetch)
+		case "${1:-}" in
+		-h | --help) fetch_debian_usage ;;
+		debian) [ $# -eq 1 ] || usage_err "fetch debian takes no more arguments"; fetch_debian >/dev/null ;;
+		thesis) usage_err "the thesis kernel is built, not fetched: use 'kernel build thesis'" ;;
+		*) usage_err "fetch: expected 'debian'" ;;
+		esac
+		;;
+	build)
+		case "${1:-}" in
+		-h | --help) build_thesis_usage ;;
+		thesis)
+			shift
+			case "${1:-}" in
+			"") build_thesis 0 >/dev/null ;;
+			--force) build_thesis 1 >/dev/null ;;
+			-h | --help) build_thesis_usage ;;
+			*) usage_err "build thesis: unknown option '$1'" ;;
+			esac
+			;;
+		debian) usage_err "Debian's kernel is fetched, not built: use 'kernel fetch debian'" ;;
+		*) usage_err "build: expected 'thesis'" ;;
+		esac
+		;;
+	path)
+		case "${1:-}" in
+		-h | --help) path_usage ;;
+		"") usage_err "path: expected debian, thesis or a bzImage path" ;;
+		*)
+			[ $# -eq 1 ] || usage_err "path takes one argument"
+			kernel_info "$1" | sed -n 's/^bzimage=//p'
+			;;
+		esac
+		;;
+	info)
+		case "${1:-}" in
+		-h | --help) info_usage ;;
+		"") usage_err "info: expected debian, thesis or a bzImage path" ;;
+		*) [ $# -eq 1 ] || usage_err "info takes one argument"; kernel_info "$1" ;;
+		esac
+		;;
+	list) list_cached ;;
+	*) usage_err "unknown command '$cmd'" ;;
+	esac
+}
+
+main "$@"
