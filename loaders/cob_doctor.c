@@ -1,0 +1,166 @@
+/* cob-doctor: which kernel features and copyout-hook backends work here,
+ * each found by a real trial (loaders/probe.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include <bpf/libbpf.h>
+#include <jansson.h>
+
+#include "probe.h"
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: cob-doctor [--json] [--where host|guest-tcg|guest-kvm] [--help]\n"
+		"\n"
+		"Probes which kernel features and copyout-hook backends are usable here by\n"
+		"loading and attaching a tiny BPF program for each (then removing it again).\n"
+		"\n"
+		"  --json          one JSON object: kernel, where, features, backends, auto\n"
+		"  --where PLACE   where this runs (default: $COB_WHERE, else host)\n"
+		"  --help          this text\n"
+		"\n"
+		"Exit status: 0 when the probing ran (unavailable features are not errors),\n"
+		"2 on usage errors or without the privileges to load BPF programs.\n");
+}
+
+static bool has_cap(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	if (cap >= 32 && h.version != _LINUX_CAPABILITY_VERSION_3)
+		return false;
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/* Any tracefs the probes mount must vanish with us, even on SIGKILL: probe in
+ * a private mount namespace. Harmless if it fails (probe.c unmounts itself). */
+static void private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) == 0)
+		mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *where = getenv("COB_WHERE");
+	bool json = false;
+	struct utsname uts;
+	int c, nf, nb;
+	char auto_reason[200];
+	const char *auto_be;
+
+	if (!where || !*where)
+		where = "host";
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			where = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "cob-doctor: bad arguments (see cob-doctor --help)\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cob-doctor: unexpected argument '%s' (see cob-doctor --help)\n", argv[optind]);
+		return 2;
+	}
+	if (strcmp(where, "host") && strcmp(where, "guest-tcg") && strcmp(where, "guest-kvm")) {
+		fprintf(stderr, "cob-doctor: --where must be host, guest-tcg or guest-kvm, not '%s'\n", where);
+		return 2;
+	}
+	if (!has_cap(CAP_BPF) && !has_cap(CAP_SYS_ADMIN)) {
+		fprintf(stderr, "cob-doctor: needs root (CAP_BPF or CAP_SYS_ADMIN) to trial-load BPF programs\n");
+		return 2;
+	}
+	if (uname(&uts))
+		strcpy(uts.release, "unknown");
+
+	libbpf_set_print(NULL); /* probe.c captures what it needs */
+	private_mounts();
+
+	for (nf = 0; cob_features[nf]; nf++)
+		;
+	for (nb = 0; cob_backends[nb]; nb++)
+		;
+	struct cob_probe feat[nf], be[nb];
+
+	for (int i = 0; i < nf; i++) {
+		feat[i].name = cob_features[i];
+		feat[i].available = cob_probe_feature(cob_features[i], feat[i].reason, sizeof(feat[i].reason));
+	}
+	for (int i = 0; i < nb; i++) {
+		be[i].name = cob_backends[i];
+		be[i].available = cob_probe_backend(cob_backends[i], be[i].reason, sizeof(be[i].reason));
+	}
+	auto_be = cob_probe_auto(auto_reason, sizeof(auto_reason));
+
+	if (json) {
+		json_t *root = json_object(), *jf = json_object(), *jb = json_object();
+		char *s;
+
+		json_object_set_new(root, "kernel", json_string(uts.release));
+		json_object_set_new(root, "where", json_string(where));
+		for (int i = 0; i < nf; i++)
+			json_object_set_new(jf, feat[i].name,
+					    json_pack("{s:b,s:s}", "available", feat[i].available, "reason",
+						      feat[i].reason));
+		for (int i = 0; i < nb; i++)
+			json_object_set_new(jb, be[i].name,
+					    json_pack("{s:b,s:s}", "available", be[i].available, "reason",
+						      be[i].reason));
+		json_object_set_new(root, "features", jf);
+		json_object_set_new(root, "backends", jb);
+		json_object_set_new(root, "auto", json_string(auto_be ? auto_be : "none"));
+		s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (!s) {
+			fprintf(stderr, "cob-doctor: cannot encode JSON\n");
+			return 1;
+		}
+		puts(s);
+		free(s);
+		json_decref(root);
+		return 0;
+	}
+
+	printf("kernel   %s\n", uts.release);
+	printf("where    %s\n\n", where);
+	printf("%-21s %-4s %s\n", "FEATURE", "OK", "REASON");
+	for (int i = 0; i < nf; i++)
+		printf("%-21s %-4s %s\n", feat[i].name, feat[i].available ? "yes" : "no", feat[i].reason);
+	printf("\n%-21s %-4s %s\n", "BACKEND", "OK", "REASON");
+	for (int i = 0; i < nb; i++)
+		printf("%-21s %-4s %s\n", be[i].name, be[i].available ? "yes" : "no", be[i].reason);
+	printf("\nauto     %s\n", auto_be ? auto_be : "none (no backend is usable here)");
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* Capability probing by trial: load + attach (+ trigger + detach) a tiny BPF
+ * program per kernel feature (bpf/probe.bpf.c), and derive which copyout-hook
+ * backends can run here. Used by cob-doctor and by `--backend auto`.
+ *
+ * Every probe acts only on the calling thread (the programs filter on its
+ * thread id), destroys what it loaded before returning, and unmounts tracefs
+ * again if it had to mount it. Results are cached per process; call
+ * cob_probe_forget() to probe again.
+ *
+ * libbpf's messages are captured while a probe runs (they feed the reason
+ * strings) and the caller's libbpf print function is restored afterwards.
+ */
+#ifndef COB_PROBE_H
+#define COB_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cob_probe {
+	const char *name;
+	bool available;
+	char reason[200];
+};
+
+/* Runs one feature probe (cached). Unknown names return false with a reason.
+ * Besides cob_features[], two internal features are accepted:
+ *   override_copyout      bpf_override_return attached on copyout (set by the
+ *                         override_return probe)
+ *   kprobe_copyout_write  bpf_probe_write_user works inside a kprobe on copyout
+ *                         (fails with -EPERM when the kprobe is int3-based) */
+bool cob_probe_feature(const char *feature, char *reason, size_t len);
+
+/* Backend availability derived from features; the reason names the missing
+ * feature(s) and why each is missing. */
+bool cob_probe_backend(const char *backend, char *reason, size_t len);
+
+/* First available backend of cob_backends[], or NULL (reason says why). */
+const char *cob_probe_auto(char *reason, size_t len);
+
+/* Drop cached results. */
+void cob_probe_forget(void);
+
+extern const char *const cob_features[];  /* NULL-terminated */
+extern const char *const cob_backends[];  /* preference order, NULL-terminated */
+
+#endif
