@@ -24,7 +24,7 @@ SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 
 USER_DIRS  := workloads bench loaders
 ALL_C      := $(foreach d,$(USER_DIRS),$(wildcard $(d)/*.c))
-MAIN_C     := $(filter %/cob_%.c,$(ALL_C))
+MAIN_C     := $(foreach f,$(ALL_C),$(if $(filter cob_%,$(notdir $(f))),$(f)))
 LIB_C      := $(filter-out $(MAIN_C),$(ALL_C))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_C))
 BINS       := $(foreach m,$(MAIN_C),$(BUILD)/bin/$(subst _,-,$(basename $(notdir $(m)))))

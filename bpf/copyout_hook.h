@@ -1,7 +1,11 @@
-/* Shared between the BPF programs (bpf/*.bpf.c) and the loader (loaders/).
+/* Shared between the BPF programs (bpf/NAME.bpf.c) and the loader (loaders/).
  * One cob_event is emitted per target read() through the ring buffer. */
 #ifndef COPYOUT_HOOK_H
 #define COPYOUT_HOOK_H
+
+#ifndef __VMLINUX_H__ /* user space; BPF gets the types from vmlinux.h */
+#include <linux/types.h>
+#endif
 
 /* Storage function computed at the hook. */
 #define COB_FN_NULL          0 /* hook + timestamps only: overhead baseline */

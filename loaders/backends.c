@@ -1,0 +1,18 @@
+#include <string.h>
+#include "backend.h"
+
+extern const struct hook_backend backend_tp_read;
+
+/* Preference order for --backend auto: the first that attaches wins. */
+const struct hook_backend *const hook_backends[] = {
+	&backend_tp_read,
+	NULL,
+};
+
+const struct hook_backend *hook_backend_find(const char *name)
+{
+	for (int i = 0; hook_backends[i]; i++)
+		if (!strcmp(hook_backends[i]->name, name))
+			return hook_backends[i];
+	return NULL;
+}

@@ -1,0 +1,54 @@
+#include "join.h"
+
+void join_events(const struct read_record *recs, size_t nrec, const struct cob_event *evs,
+		 size_t nev, const struct cob_event **out)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < nrec; i++) {
+		out[i] = NULL;
+		while (j < nev && evs[j].enter_ts < recs[i].t0)
+			j++;
+		if (j < nev && evs[j].enter_ts <= recs[i].t1)
+			out[i] = &evs[j++];
+	}
+}
+
+const char *read_status_name(enum read_status s)
+{
+	static const char *const names[] = { "ok", "copied", "bad_ret", "no_hook" };
+
+	return names[s];
+}
+
+static int fr_same(const struct cob_fr *b, const struct fr_result *u)
+{
+	return b->count == u->count && b->sum == u->sum && b->min == u->min && b->max == u->max;
+}
+
+enum read_status classify_read(const struct read_record *r, const struct cob_event *e, int function,
+			       int64_t override_ret, int *match)
+{
+	*match = 0;
+	if (!e)
+		return RS_NO_HOOK;
+	*match = function == COB_FN_NULL ? 1 : ((e->flags & COB_EV_COMPUTED) || !r->expect_len) && fr_same(&e->fr, &r->user);
+	if (override_ret < 0) {
+		/* observe: the read must deliver exactly the file bytes */
+		if (r->ret < 0 || (uint64_t)r->ret != r->expect_len || !(r->flags & REC_BYTES_MATCH))
+			return RS_BAD_RET;
+		return RS_OK;
+	}
+	/* override: no file byte may reach the buffer, read() returns what the
+	 * contract says, and a result in the buffer is the one the hook computed */
+	if (r->flags & REC_COPIED)
+		return RS_COPIED;
+	if (r->ret != override_ret)
+		return RS_BAD_RET;
+	if (r->req >= sizeof(struct cob_override_result) && !(r->flags & REC_RESULT_BUF))
+		return RS_BAD_RET;
+	if ((r->flags & REC_RESULT_BUF) && !(r->inbuf.count == e->fr.count && r->inbuf.sum == e->fr.sum &&
+					      r->inbuf.min == e->fr.min && r->inbuf.max == e->fr.max))
+		return RS_BAD_RET;
+	return RS_OK;
+}

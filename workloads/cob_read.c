@@ -1,0 +1,278 @@
+/* cob-read: the read workload. Reads a file N times with a given buffer size,
+ * timestamps every read() with CLOCK_MONOTONIC (the clock bpf_ktime_get_ns
+ * reads), verifies the bytes it got and computes the filter-reduce reference.
+ * Everything that is not the read itself (repositioning, cache handling,
+ * buffer pre-fill, checks) happens outside the timed interval.
+ *
+ * With --sync RFD,WFD (set by cob-hook) it prepares, writes 'R', and waits for
+ * 'G' before the first read, so the hook is attached before any timed read and
+ * the reference read of the file is never seen by the hook. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "access.h"
+#include "cache.h"
+#include "filegen.h"
+#include "filter_reduce.h"
+#include "read_check.h"
+#include "read_record.h"
+
+enum reposition { REPO_SEEK, REPO_REOPEN, REPO_SEQUENTIAL };
+
+struct opts {
+	const char *file, *records;
+	uint64_t buf, iterations, threshold;
+	enum reposition repo;
+	const struct access_ops *access;
+	const struct cache_ops *cache;
+	int sync_r, sync_w;
+	int quiet;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: cob-read --file PATH --buf SIZE --iterations N [options]\n"
+		"  --reposition seek|reopen|sequential  per iteration: lseek to 0 (default), close+open, or continue (wrap at EOF)\n"
+		"  --access M        how to read:");
+	for (int i = 0; access_methods[i]; i++)
+		fprintf(f, " %s", access_methods[i]->name);
+	fprintf(f, " (default read)\n  --cache M         page cache handling:");
+	for (int i = 0; cache_methods[i]; i++)
+		fprintf(f, " %s", cache_methods[i]->name);
+	fprintf(f,
+		" (default none)\n"
+		"  --threshold N     filter: keep numbers >= N (default 0)\n"
+		"  --mode observe|override  accepted for cob-hook; the checks are the same\n"
+		"  --records PATH    write binary per-read records (for cob-hook)\n"
+		"  --sync RFD,WFD    handshake with cob-hook before the first read\n"
+		"Without --records, prints one CSV row per read on stdout.\n");
+}
+
+static int fail(const char *what, const char *arg)
+{
+	fprintf(stderr, "cob-read: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+	return 2;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "file", required_argument, 0, 'f' },	     { "buf", required_argument, 0, 'b' },
+		{ "iterations", required_argument, 0, 'n' }, { "reposition", required_argument, 0, 'r' },
+		{ "access", required_argument, 0, 'a' },     { "cache", required_argument, 0, 'c' },
+		{ "threshold", required_argument, 0, 't' },  { "mode", required_argument, 0, 'm' },
+		{ "records", required_argument, 0, 'R' },    { "sync", required_argument, 0, 's' },
+		{ "help", no_argument, 0, 'h' },	     { 0, 0, 0, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->access = access_find("read");
+	o->cache = cache_find("none");
+	o->sync_r = o->sync_w = -1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->file = optarg; break;
+		case 'b':
+			if (parse_size(optarg, &o->buf) || !o->buf || o->buf > (1ull << 30))
+				return fail("--buf must be a size from 1 to 1G", optarg);
+			break;
+		case 'n':
+			if (parse_size(optarg, &o->iterations) || !o->iterations)
+				return fail("--iterations must be a positive number", optarg);
+			break;
+		case 'r':
+			if (!strcmp(optarg, "seek"))
+				o->repo = REPO_SEEK;
+			else if (!strcmp(optarg, "reopen"))
+				o->repo = REPO_REOPEN;
+			else if (!strcmp(optarg, "sequential"))
+				o->repo = REPO_SEQUENTIAL;
+			else
+				return fail("--reposition must be seek, reopen or sequential", optarg);
+			break;
+		case 'a':
+			if (!(o->access = access_find(optarg)))
+				return fail("unknown --access", optarg);
+			break;
+		case 'c':
+			if (!(o->cache = cache_find(optarg)))
+				return fail("unknown --cache", optarg);
+			break;
+		case 't':
+			if (parse_size(optarg, &o->threshold))
+				return fail("bad --threshold", optarg);
+			break;
+		case 'm':
+			if (strcmp(optarg, "observe") && strcmp(optarg, "override"))
+				return fail("--mode must be observe or override", optarg);
+			break;
+		case 'R': o->records = optarg; break;
+		case 's':
+			if (sscanf(optarg, "%d,%d", &o->sync_r, &o->sync_w) != 2)
+				return fail("--sync takes RFD,WFD", optarg);
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc)
+		return fail("unexpected argument", argv[optind]);
+	if (!o->file || !o->buf || !o->iterations)
+		return fail("--file, --buf and --iterations are required (see --help)", NULL);
+	return 0;
+}
+
+/* Reads [0, len) of the file into memory with pread on its own descriptor:
+ * the reference every read is checked against. */
+static unsigned char *load_reference(const char *path, uint64_t len)
+{
+	unsigned char *ref = malloc(len ? len : 1);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (!ref || fd < 0)
+		goto err;
+	for (uint64_t done = 0; done < len;) {
+		ssize_t r = pread(fd, ref + done, len - done, (off_t)done);
+
+		if (r <= 0)
+			goto err;
+		done += (uint64_t)r;
+	}
+	close(fd);
+	return ref;
+err:
+	if (fd >= 0)
+		close(fd);
+	free(ref);
+	return NULL;
+}
+
+static int handshake(const struct opts *o)
+{
+	char c = 'R';
+
+	if (o->sync_w < 0)
+		return 0;
+	if (write(o->sync_w, &c, 1) != 1 || read(o->sync_r, &c, 1) != 1 || c != 'G')
+		return -1;
+	close(o->sync_r);
+	close(o->sync_w);
+	return 0;
+}
+
+static void print_csv(const struct read_record *r, uint64_t n)
+{
+	printf("iter,offset,req,ret,errno,lat_ns,t_start_ns,t_end_ns,bytes_match,copied_bytes,user_count,user_sum,user_min,user_max\n");
+	for (uint64_t i = 0; i < n; i++, r++)
+		printf("%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		       ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+		       r->iter, r->offset, r->req, r->ret, r->err, r->t1 - r->t0, r->t0, r->t1,
+		       !!(r->flags & REC_BYTES_MATCH), r->copied_bytes, r->user.count, r->user.sum,
+		       r->user.min, r->user.max);
+}
+
+static int write_records(const char *path, const struct read_record *r, uint64_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		return -1;
+	if (n && fwrite(r, sizeof(*r), n, f) != n) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct stat st;
+	int rc = parse_opts(argc, argv, &o), fd;
+
+	if (rc)
+		return rc;
+	fd = open(o.file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st))
+		return fail(strerror(errno), o.file);
+	if (!S_ISREG(st.st_mode))
+		return fail("not a regular file", o.file);
+
+	uint64_t fsize = (uint64_t)st.st_size;
+	/* Bytes any read may touch: one buffer from 0, or the whole walk. */
+	uint64_t span = o.repo == REPO_SEQUENTIAL ? (o.buf * o.iterations < fsize ? o.buf * o.iterations : fsize)
+						  : (o.buf < fsize ? o.buf : fsize);
+	unsigned char *ref = load_reference(o.file, span);
+	unsigned char *buf = aligned_alloc(4096, (o.buf + 4095) / 4096 * 4096);
+	struct read_record *recs = calloc(o.iterations, sizeof(*recs));
+
+	if (!ref || !buf || !recs)
+		return fail("cannot load the reference bytes (out of memory?)", o.file);
+	if ((rc = o.cache->before_run(fd)))
+		return fail(strerror(-rc), o.cache->name);
+	if (handshake(&o))
+		return fail("lost the handshake with the loader", NULL);
+
+	uint64_t off = 0;
+	for (uint64_t i = 0; i < o.iterations; i++) {
+		struct read_record *r = &recs[i];
+
+		if (o.repo == REPO_REOPEN) {
+			close(fd);
+			fd = open(o.file, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return fail(strerror(errno), o.file);
+		}
+		if (o.repo != REPO_SEQUENTIAL)
+			off = 0;
+		else if (off >= fsize)
+			off = 0;
+		if (lseek(fd, (off_t)off, SEEK_SET) < 0)
+			return fail(strerror(errno), "lseek");
+		r->iter = i;
+		r->offset = off;
+		r->req = o.buf;
+		r->expect_len = fsize - off < o.buf ? fsize - off : o.buf;
+		r->user = fr_compute(ref + off, r->expect_len, o.threshold);
+		read_prefill(buf, o.buf, ref + off, r->expect_len);
+		if ((rc = o.cache->before_read(fd)))
+			return fail(strerror(-rc), o.cache->name);
+
+		r->t0 = now_ns();
+		ssize_t got = o.access->read(fd, buf, o.buf, (off_t)off);
+		r->t1 = now_ns();
+
+		r->ret = got;
+		r->err = got < 0 ? errno : 0;
+		read_check(r, buf, ref + off);
+		off += r->expect_len ? r->expect_len : 1;
+	}
+	close(fd);
+	if (o.records) {
+		if (write_records(o.records, recs, o.iterations))
+			return fail(strerror(errno), o.records);
+	} else {
+		print_csv(recs, o.iterations);
+	}
+	free(recs);
+	free(buf);
+	free(ref);
+	return 0;
+}
