@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 
 	if (!where || !*where)
 		where = "host";
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -86,8 +87,11 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "cob-doctor: %s needs a value (see cob-doctor --help)\n", argv[optind - 1]);
+			return 2;
 		default:
-			fprintf(stderr, "cob-doctor: bad arguments (see cob-doctor --help)\n");
+			fprintf(stderr, "cob-doctor: unknown option '%s' (see cob-doctor --help)\n", argv[optind - 1]);
 			return 2;
 		}
 	}
