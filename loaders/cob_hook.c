@@ -66,6 +66,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: cob-hook run [options] -- WORKLOAD [ARGS...]\n"
 		"       cob-hook list\n"
+		"       cob-hook can [--backend NAME|auto] [--mode M]   (exit 0 and print the backend if it attaches here)\n"
 		"Attach a copyout hook to WORKLOAD (cob-read) and write one CSV row per read.\n"
 		"  --backend NAME|auto   hook backend (default auto: the first that attaches, see 'list')\n"
 		"  --mode observe|override\n"
@@ -87,7 +88,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "where", required_argument, 0, 'w' },	  { "label", required_argument, 0, 'l' },
 		{ "help", no_argument, 0, 'h' },	  { 0, 0, 0, 0 },
 	};
-	int c;
+	int c, have_threshold = 0;
 	char *end;
 
 	memset(o, 0, sizeof(*o));
@@ -118,6 +119,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->threshold = strtoull(optarg, &end, 10);
 			if (errno || *end || *optarg == '-')
 				return fail(2, "bad --threshold: %s", optarg);
+			have_threshold = 1;
 			break;
 		case 'F': o->file = optarg; break;
 		case 'c': o->csv = optarg; break;
@@ -140,13 +142,19 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		default: usage(stderr); return 2;
 		}
 	}
+	if (strcmp(o->backend, "auto") && !hook_backend_find(o->backend))
+		return fail(2, "unknown backend %s (see cob-hook list)", o->backend);
 	if (optind >= argc)
 		return fail(2, "no workload given (cob-hook run [options] -- cob-read ...)%s", NULL);
 	o->wl_argv = argv + optind;
 	o->wl_argc = argc - optind;
-	for (int i = 0; !o->file && i + 1 < o->wl_argc; i++)
-		if (!strcmp(o->wl_argv[i], "--file"))
+	/* The workload's own --file / --threshold count unless given here. */
+	for (int i = 0; i + 1 < o->wl_argc; i++) {
+		if (!o->file && !strcmp(o->wl_argv[i], "--file"))
 			o->file = o->wl_argv[i + 1];
+		if (!have_threshold && !strcmp(o->wl_argv[i], "--threshold"))
+			o->threshold = strtoull(o->wl_argv[i + 1], NULL, 10);
+	}
 	if (!o->file)
 		return fail(2, "no target file: give --file or the workload's --file%s", NULL);
 	return 0;
@@ -442,6 +450,36 @@ out:
 	return rc;
 }
 
+/* Trial attach with a target that matches nothing (pid 0 is never a reader),
+ * to tell whether a backend works on this kernel. */
+static int cmd_can(int argc, char **argv)
+{
+	static char *dummy[] = { "true", "--file", "/proc/self/exe", NULL };
+	char **args = calloc((size_t)argc + 4, sizeof(char *));
+	struct run_opts o;
+	struct hook_cfg cfg = { 0 };
+	const struct hook_backend *b;
+	void *handle;
+	int events_fd, rc, n = 0;
+
+	for (int i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	args[n++] = "--";
+	for (int i = 0; dummy[i]; i++)
+		args[n++] = dummy[i];
+	if ((rc = parse_run(n, args, &o)))
+		return rc;
+	if (geteuid() != 0)
+		return fail(2, "probing BPF backends needs root%s", NULL);
+	cfg.mode = o.mode;
+	cfg.function = o.function;
+	if (!(b = attach_backend(&o, &cfg, &handle, &events_fd)))
+		return 3;
+	b->detach(handle);
+	printf("%s\n", b->name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -450,6 +488,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "can"))
+		return cmd_can(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list")) {
 		for (int i = 0; hook_backends[i]; i++)
 			printf("%-20s %s\n", hook_backends[i]->name, hook_backends[i]->help);
