@@ -1,0 +1,802 @@
+/* Experiment config parser: libinih does the INI syntax, this file checks
+ * every section, key and value and builds the sweep grid. See config.h. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kinds[] = { "known", "random", NULL };
+static const char *const storages[] = { "disk", NULL };
+static const char *const caches[] = { "drop", "none", "dontneed", NULL };
+static const char *const repositions[] = { "seek", "reopen", "sequential", NULL };
+
+const char *const cob_functions[] = { "filter-reduce", "null", NULL };
+const char *const cob_modes[] = { "observe", "override", NULL };
+const char *const cob_hooks[] = { "auto", "tp-read", "fexit-read", "fmodret-permission",
+				  "kprobe-copyout", "fmodret-copyout", NULL };
+const char *const cob_wheres[] = { "host", "guest-tcg", "guest-kvm", NULL };
+
+/* key, show, type, min, max, choices, default, mkfile, read, hook, label */
+const struct cob_param cob_sweep_params[] = {
+	{ "storage", "storage", COB_PT_ENUM, 0, 0, storages, "disk", NULL, NULL, NULL, 1 },
+	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, kinds, "known", "--kind", NULL, NULL, 1 },
+	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1 },
+	{ "cache", "cache", COB_PT_ENUM, 0, 0, caches, "drop", NULL, "--cache", NULL, 1 },
+	{ "reposition", "repos", COB_PT_ENUM, 0, 0, repositions, "seek", NULL, "--reposition", NULL, 1 },
+	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0 },
+	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0 },
+	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0 },
+};
+const size_t cob_sweep_nparams = sizeof(cob_sweep_params) / sizeof(cob_sweep_params[0]);
+
+enum { SEC_NONE, SEC_EXPERIMENT, SEC_SWEEP, SEC_QUICK };
+static const char *const section_names[] = { "", "experiment", "sweep", "quick" };
+
+/* [experiment] keys */
+enum { EK_NAME, EK_DESCRIPTION, EK_FUNCTION, EK_MODE, EK_HOOK, EK_PLOTS, EK_COUNT };
+static const char *const experiment_keys[] = { "name", "description", "function", "mode", "hook", "plots" };
+
+/* What [sweep] or [quick] said. Index: one per sweep param, then these two. */
+#define SK_REPETITIONS (cob_sweep_nparams)
+#define SK_MONITORS    (cob_sweep_nparams + 1)
+#define SK_MAX         16
+
+struct names {
+	size_t n;
+	char v[COB_MAX_NAMES][COB_NAME_LEN];
+};
+
+struct sweep_section {
+	int set[SK_MAX];
+	struct cob_axis axis[SK_MAX]; /* sweep params */
+	unsigned repetitions;
+	struct names monitors;
+};
+
+struct pstate {
+	struct cob_config *c;
+	const char *file;
+	const char *pos;   /* reader position in the text */
+	int line;          /* line the reader handed out last */
+	int section;
+	int seen[4];
+	int exp_set[EK_COUNT];
+	struct sweep_section sec[2]; /* [sweep], [quick] */
+	int failed;
+	int err_line;
+	char *err;
+	size_t errlen;
+};
+
+static int failf(struct pstate *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int failf(struct pstate *st, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (st->failed)
+		return 0;
+	st->failed = 1;
+	st->err_line = st->line;
+	n = snprintf(st->err, st->errlen, "%s:%d: ", st->file, st->line);
+	if (n >= 0 && (size_t)n < st->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(st->err + n, st->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+static void file_error(char *err, size_t errlen, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void file_error(char *err, size_t errlen, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s: ", file);
+
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - n, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* ---- values ---- */
+
+int cob_parse_size(const char *s, uint64_t *out, const char **why)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	const char *p = s;
+
+	if (!*p) {
+		*why = "empty size";
+		return -1;
+	}
+	if (*p == '-') {
+		*why = "negative size";
+		return -1;
+	}
+	if (!isdigit((unsigned char)*p)) {
+		*why = "not a size";
+		return -1;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10) {
+			*why = "size too large";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	switch (*p) {
+	case '\0':
+		break;
+	case 'K': case 'k': shift = 10; p++; break;
+	case 'M': case 'm': shift = 20; p++; break;
+	case 'G': case 'g': shift = 30; p++; break;
+	default:
+		*why = "not a size";
+		return -1;
+	}
+	if (shift && (!strcmp(p, "iB") || !strcmp(p, "ib")))
+		p += 2;
+	if (*p) {
+		*why = "unknown size suffix";
+		return -1;
+	}
+	if (shift && v > (UINT64_MAX >> shift)) {
+		*why = "size too large";
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+const char *cob_format_size(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "GMK";
+	static const unsigned shifts[] = { 30, 20, 10 };
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t u = 1ULL << shifts[i];
+
+		if (v && v % u == 0) {
+			snprintf(buf, len, "%llu%c", (unsigned long long)(v / u), units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+static int parse_count(const char *s, uint64_t *out, const char **why)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (!*p) {
+		*why = "empty value";
+		return -1;
+	}
+	if (*p == '-') {
+		*why = "negative number";
+		return -1;
+	}
+	for (; *p; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (d > 9) {
+			*why = "not a whole number";
+			return -1;
+		}
+		if (v > (UINT64_MAX - d) / 10) {
+			*why = "number too large";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int in_choices(const char *const *choices, const char *s)
+{
+	for (; *choices; choices++)
+		if (!strcmp(*choices, s))
+			return 1;
+	return 0;
+}
+
+static void join_choices(const char *const *choices, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (const char *const *c = choices; *c && off < len; c++) {
+		int n = snprintf(buf + off, len - off, "%s%s", c == choices ? "" : ", ", *c);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* One list element of param P -> V. Returns 0, or -1 with a message in why. */
+static int parse_value(const struct cob_param *p, const char *s, struct cob_value *v, char *why,
+		       size_t whylen)
+{
+	const char *r = NULL;
+	char b[32];
+
+	memset(v, 0, sizeof(*v));
+	switch (p->type) {
+	case COB_PT_ENUM: {
+		char list[256];
+
+		if (!in_choices(p->choices, s)) {
+			join_choices(p->choices, list, sizeof(list));
+			snprintf(why, whylen, "%s: '%s' is not one of %s", p->key, s, list);
+			return -1;
+		}
+		snprintf(v->text, sizeof(v->text), "%s", s);
+		return 0;
+	}
+	case COB_PT_FILESIZE:
+		if (!strcmp(s, "buf")) {
+			snprintf(v->text, sizeof(v->text), "buf");
+			v->num = COB_FILESIZE_BUF;
+			return 0;
+		}
+		/* fall through */
+	case COB_PT_SIZE:
+		if (cob_parse_size(s, &v->num, &r)) {
+			snprintf(why, whylen, "%s: %s '%s' (expected e.g. 4096, 64K, 1M%s)", p->key, r,
+				 s, p->type == COB_PT_FILESIZE ? " or buf" : "");
+			return -1;
+		}
+		break;
+	case COB_PT_COUNT:
+		if (parse_count(s, &v->num, &r)) {
+			snprintf(why, whylen, "%s: %s '%s'", p->key, r, s);
+			return -1;
+		}
+		break;
+	}
+	if (v->num < p->min) {
+		if (v->num == 0)
+			snprintf(why, whylen, "%s: must be greater than 0, got '%s'", p->key, s);
+		else
+			snprintf(why, whylen, "%s: '%s' is below the minimum %llu", p->key, s,
+				 (unsigned long long)p->min);
+		return -1;
+	}
+	if (v->num > p->max) {
+		if (p->type == COB_PT_COUNT)
+			snprintf(why, whylen, "%s: %s is above the maximum %llu", p->key, s,
+				 (unsigned long long)p->max);
+		else
+			snprintf(why, whylen, "%s: %s is above the maximum %s", p->key, s,
+				 cob_format_size(p->max, b, sizeof(b)));
+		return -1;
+	}
+	snprintf(v->text, sizeof(v->text), "%llu", (unsigned long long)v->num);
+	return 0;
+}
+
+/* Split a comma list into trimmed items, each copied into items[i] (len
+ * itemlen). Returns the count or -1 with a reason in why. */
+static int split_list(const char *key, const char *value, char (*items)[COB_DESC_LEN], size_t max,
+		      char *why, size_t whylen)
+{
+	size_t n = 0;
+	const char *p = value;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p) {
+		snprintf(why, whylen, "%s: empty value (give at least one value)", key);
+		return -1;
+	}
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		while (len && (p[0] == ' ' || p[0] == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (!len) {
+			snprintf(why, whylen, "%s: empty element in list '%s'", key, value);
+			return -1;
+		}
+		if (n == max) {
+			snprintf(why, whylen, "%s: more than %zu values", key, max);
+			return -1;
+		}
+		if (len >= COB_DESC_LEN)
+			len = COB_DESC_LEN - 1;
+		memcpy(items[n], p, len);
+		items[n][len] = '\0';
+		n++;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return (int)n;
+}
+
+static int valid_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= COB_NAME_LEN || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return 0;
+	return 1;
+}
+
+/* A list of names (plots, monitors); 'none' alone means an empty list. */
+static int parse_names(struct pstate *st, const char *key, const char *value, struct names *out)
+{
+	char items[COB_MAX_NAMES][COB_DESC_LEN];
+	char why[512];
+	int n = split_list(key, value, items, COB_MAX_NAMES, why, sizeof(why));
+
+	if (n < 0)
+		return failf(st, "%s", why);
+	out->n = 0;
+	if (n == 1 && !strcmp(items[0], "none"))
+		return 1;
+	for (int i = 0; i < n; i++) {
+		if (!valid_name(items[i]) || !strcmp(items[i], "none"))
+			return failf(st, "%s: '%s' is not a valid name (letters, digits, '-', '_', '.')",
+				     key, items[i]);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(items[i], items[j]))
+				return failf(st, "%s: duplicate value '%s'", key, items[i]);
+		memcpy(out->v[out->n++], items[i], strlen(items[i]) + 1); /* valid_name: < COB_NAME_LEN */
+	}
+	return 1;
+}
+
+static int parse_enum_key(struct pstate *st, const char *key, const char *value,
+			  const char *const *choices, char *out, size_t outlen)
+{
+	char list[256];
+
+	if (!in_choices(choices, value)) {
+		join_choices(choices, list, sizeof(list));
+		if (!*value)
+			return failf(st, "%s: empty value (one of %s)", key, list);
+		return failf(st, "%s: '%s' is not one of %s", key, value, list);
+	}
+	snprintf(out, outlen, "%s", value);
+	return 1;
+}
+
+/* ---- handler ---- */
+
+static int experiment_key(struct pstate *st, const char *key, const char *value)
+{
+	struct cob_config *c = st->c;
+	struct names plots;
+	int k;
+
+	for (k = 0; k < EK_COUNT; k++)
+		if (!strcmp(key, experiment_keys[k]))
+			break;
+	if (k == EK_COUNT)
+		return failf(st, "unknown key '%s' in [experiment] (known: name, description, "
+			     "function, mode, hook, plots)", key);
+	if (st->exp_set[k])
+		return failf(st, "duplicate key '%s' in [experiment]", key);
+	st->exp_set[k] = 1;
+	switch (k) {
+	case EK_NAME:
+		if (!valid_name(value))
+			return failf(st, "name: '%s' is not a valid name (letters, digits, '-', '_', '.'; "
+				     "at most %d characters)", value, COB_NAME_LEN - 1);
+		snprintf(c->name, sizeof(c->name), "%s", value);
+		return 1;
+	case EK_DESCRIPTION:
+		if (strlen(value) >= sizeof(c->description))
+			return failf(st, "description: longer than %zu characters",
+				     sizeof(c->description) - 1);
+		snprintf(c->description, sizeof(c->description), "%s", value);
+		return 1;
+	case EK_FUNCTION:
+		return parse_enum_key(st, key, value, cob_functions, c->function, sizeof(c->function));
+	case EK_MODE:
+		return parse_enum_key(st, key, value, cob_modes, c->mode, sizeof(c->mode));
+	case EK_HOOK:
+		return parse_enum_key(st, key, value, cob_hooks, c->hook, sizeof(c->hook));
+	case EK_PLOTS:
+		if (!parse_names(st, key, value, &plots))
+			return 0;
+		c->nplots = plots.n;
+		memcpy(c->plots, plots.v, sizeof(plots.v));
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_axis(struct pstate *st, const struct cob_param *p, const char *value,
+		      struct cob_axis *ax)
+{
+	char items[COB_MAX_VALUES][COB_DESC_LEN];
+	char why[512];
+	int n = split_list(p->key, value, items, COB_MAX_VALUES, why, sizeof(why));
+
+	if (n < 0)
+		return failf(st, "%s", why);
+	ax->param = p;
+	ax->n = 0;
+	for (int i = 0; i < n; i++) {
+		struct cob_value *v = &ax->v[ax->n];
+
+		if (parse_value(p, items[i], v, why, sizeof(why)))
+			return failf(st, "%s", why);
+		for (size_t j = 0; j < ax->n; j++)
+			if (!strcmp(ax->v[j].text, v->text))
+				return failf(st, "%s: duplicate value '%s'", p->key, items[i]);
+		ax->n++;
+	}
+	return 1;
+}
+
+static int sweep_key(struct pstate *st, int section, const char *key, const char *value)
+{
+	struct sweep_section *s = &st->sec[section == SEC_QUICK];
+	const char *sname = section_names[section];
+	size_t k;
+
+	for (k = 0; k < cob_sweep_nparams; k++)
+		if (!strcmp(key, cob_sweep_params[k].key))
+			break;
+	if (k == cob_sweep_nparams) {
+		if (!strcmp(key, "repetitions"))
+			k = SK_REPETITIONS;
+		else if (!strcmp(key, "monitors"))
+			k = SK_MONITORS;
+		else
+			return failf(st, "unknown key '%s' in [%s] (known: %s)", key, sname,
+				     "storage, file_kind, file_size, cache, reposition, threshold, "
+				     "buf_size, iterations, repetitions, monitors");
+	}
+	if (s->set[k])
+		return failf(st, "duplicate key '%s' in [%s]", key, sname);
+	s->set[k] = 1;
+	if (k == SK_MONITORS)
+		return parse_names(st, key, value, &s->monitors);
+	if (k == SK_REPETITIONS) {
+		uint64_t v;
+		const char *why;
+
+		if (parse_count(value, &v, &why))
+			return failf(st, "repetitions: %s '%s'", why, value);
+		if (v < 1 || v > COB_MAX_REPS)
+			return failf(st, "repetitions: %s is outside 1..%d", value, COB_MAX_REPS);
+		s->repetitions = (unsigned)v;
+		return 1;
+	}
+	return parse_axis(st, &cob_sweep_params[k], value, &s->axis[k]);
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct pstate *st = user;
+
+	if (st->failed)
+		return 0;
+	switch (st->section) {
+	case SEC_EXPERIMENT:
+		return experiment_key(st, key, value);
+	case SEC_SWEEP:
+	case SEC_QUICK:
+		return sweep_key(st, st->section, key, value);
+	default:
+		(void)section;
+		return failf(st, "'%s' outside a section (start with [experiment])", key);
+	}
+}
+
+/* fgets-style reader over the text; counts lines, checks section headers
+ * and line lengths, so the handler knows where it is. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct pstate *st = stream;
+	const char *nl, *p;
+	size_t len;
+
+	if (st->failed || !*st->pos)
+		return NULL;
+	nl = strchr(st->pos, '\n');
+	len = nl ? (size_t)(nl - st->pos) : strlen(st->pos);
+	st->line++;
+	if (len + 2 > (size_t)num) {
+		failf(st, "line longer than %d characters", num - 3);
+		return NULL;
+	}
+	memcpy(str, st->pos, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	st->pos += len + (nl ? 1 : 0);
+
+	p = str;
+	if (st->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '[') {
+		const char *end = strchr(p, ']');
+		size_t slen;
+		int s;
+
+		if (!end) {
+			failf(st, "unterminated section header (missing ']')");
+			return NULL;
+		}
+		slen = (size_t)(end - p - 1);
+		for (s = SEC_EXPERIMENT; s <= SEC_QUICK; s++)
+			if (strlen(section_names[s]) == slen && !strncmp(p + 1, section_names[s], slen))
+				break;
+		if (s > SEC_QUICK) {
+			failf(st, "unknown section [%.*s] (known: [experiment], [sweep], [quick])",
+			      (int)(slen > 64 ? 64 : slen), p + 1);
+			return NULL;
+		}
+		for (end++; *end == ' ' || *end == '\t' || *end == '\r'; end++)
+			;
+		if (*end != '\n' && *end != ';' && *end != '#') {
+			failf(st, "unexpected text after [%s]", section_names[s]);
+			return NULL;
+		}
+		st->section = s;
+		st->seen[s] = 1;
+	}
+	return str;
+}
+
+/* ---- assembling the config ---- */
+
+void cob_config_free(struct cob_config *c)
+{
+	free(c->path);
+	free(c->text);
+	free(c->axes);
+	memset(c, 0, sizeof(*c));
+}
+
+static int default_axis(const struct cob_param *p, struct cob_axis *ax)
+{
+	char why[256];
+
+	ax->param = p;
+	ax->n = 1;
+	return parse_value(p, p->dflt, &ax->v[0], why, sizeof(why));
+}
+
+static int finish(struct pstate *st, int quick)
+{
+	struct cob_config *c = st->c;
+	struct sweep_section *sw = &st->sec[0], *qk = &st->sec[1];
+	uint64_t runs;
+
+	if (!st->seen[SEC_EXPERIMENT] || !st->exp_set[EK_NAME]) {
+		file_error(st->err, st->errlen, st->file, "[experiment] lacks the required key 'name'");
+		return -1;
+	}
+	if (!st->seen[SEC_SWEEP]) {
+		file_error(st->err, st->errlen, st->file, "no [sweep] section");
+		return -1;
+	}
+	if (quick && !st->seen[SEC_QUICK]) {
+		file_error(st->err, st->errlen, st->file, "no [quick] section (needed by --quick)");
+		return -1;
+	}
+	c->naxes = cob_sweep_nparams;
+	c->axes = calloc(c->naxes, sizeof(*c->axes));
+	if (!c->axes) {
+		file_error(st->err, st->errlen, st->file, "out of memory");
+		return -1;
+	}
+	for (size_t k = 0; k < cob_sweep_nparams; k++) {
+		const struct cob_param *p = &cob_sweep_params[k];
+
+		if (quick && qk->set[k])
+			c->axes[k] = qk->axis[k];
+		else if (sw->set[k])
+			c->axes[k] = sw->axis[k];
+		else if (!p->dflt) {
+			file_error(st->err, st->errlen, st->file, "[sweep] lacks the required key '%s'",
+				   p->key);
+			return -1;
+		} else if (default_axis(p, &c->axes[k])) {
+			file_error(st->err, st->errlen, st->file, "bad built-in default for %s", p->key);
+			return -1;
+		}
+	}
+	c->repetitions = quick && qk->set[SK_REPETITIONS] ? qk->repetitions
+			 : sw->set[SK_REPETITIONS]        ? sw->repetitions
+							  : 1;
+	{
+		const struct names *m = quick && qk->set[SK_MONITORS] ? &qk->monitors
+					: sw->set[SK_MONITORS]        ? &sw->monitors
+								      : NULL;
+
+		c->nmonitors = m ? m->n : 0;
+		if (m)
+			memcpy(c->monitors, m->v, sizeof(m->v));
+	}
+	runs = c->repetitions;
+	for (size_t k = 0; k < c->naxes; k++) {
+		runs *= c->axes[k].n;
+		if (runs > COB_MAX_RUNS) {
+			file_error(st->err, st->errlen, st->file,
+				   "the %s grid has more than %d runs (points x repetitions)",
+				   quick ? "[quick]" : "[sweep]", COB_MAX_RUNS);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int cob_config_parse(struct cob_config *c, const char *text, const char *name, int quick,
+		     char *err, size_t errlen)
+{
+	struct pstate *st;
+	int rc, ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->function, sizeof(c->function), "filter-reduce");
+	snprintf(c->mode, sizeof(c->mode), "observe");
+	snprintf(c->hook, sizeof(c->hook), "auto");
+	c->quick = quick;
+	c->path = strdup(name);
+	c->text = strdup(text);
+	st = calloc(1, sizeof(*st));
+	if (!c->path || !c->text || !st) {
+		file_error(err, errlen, name, "out of memory");
+		goto out;
+	}
+	st->c = c;
+	st->file = name;
+	st->pos = text;
+	st->err = err;
+	st->errlen = errlen;
+
+	/* Debian's libinih exposes its options at run time: no continuation
+	 * lines (an indented key is a key), stop at the first error. */
+	ini_allow_multiline = false;
+	ini_stop_on_first_error = true;
+	rc = ini_parse_stream(reader, st, handler, st);
+	if (rc > 0 && (!st->failed || rc < st->err_line)) {
+		snprintf(err, errlen, "%s:%d: syntax error (expected 'key = value' or '[section]')",
+			 name, rc);
+		goto out;
+	}
+	if (st->failed)
+		goto out;
+	if (rc) {
+		file_error(err, errlen, name, "cannot parse (inih error %d)", rc);
+		goto out;
+	}
+	ret = finish(st, quick);
+out:
+	free(st);
+	if (ret)
+		cob_config_free(c);
+	return ret;
+}
+
+int cob_config_load(struct cob_config *c, const char *path, int quick, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (!f) {
+		file_error(err, errlen, path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	text = malloc(COB_CONFIG_MAX_BYTES + 1);
+	if (!text) {
+		fclose(f);
+		file_error(err, errlen, path, "out of memory");
+		return -1;
+	}
+	n = fread(text, 1, COB_CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		file_error(err, errlen, path, "cannot read: %s", strerror(errno));
+		ret = -1;
+	} else if (n > COB_CONFIG_MAX_BYTES) {
+		file_error(err, errlen, path, "larger than %d bytes", COB_CONFIG_MAX_BYTES);
+		ret = -1;
+	} else if (memchr(text, '\0', n)) {
+		file_error(err, errlen, path, "contains a NUL byte (not a text file)");
+		ret = -1;
+	} else {
+		text[n] = '\0';
+		ret = cob_config_parse(c, text, path, quick, err, errlen);
+	}
+	fclose(f);
+	free(text);
+	return ret;
+}
+
+int cob_config_override(struct cob_config *c, const char *key, const char *value, char *err,
+			size_t errlen)
+{
+	const char *const *choices;
+	char *dst;
+	char list[256];
+
+	if (!strcmp(key, "hook")) {
+		choices = cob_hooks;
+		dst = c->hook;
+	} else if (!strcmp(key, "mode")) {
+		choices = cob_modes;
+		dst = c->mode;
+	} else if (!strcmp(key, "function")) {
+		choices = cob_functions;
+		dst = c->function;
+	} else {
+		snprintf(err, errlen, "cannot override '%s'", key);
+		return -1;
+	}
+	if (!in_choices(choices, value)) {
+		join_choices(choices, list, sizeof(list));
+		snprintf(err, errlen, "--%s: '%s' is not one of %s", key, value, list);
+		return -1;
+	}
+	snprintf(dst, COB_VALUE_LEN, "%s", value);
+	return 0;
+}
+
+/* ---- grid ---- */
+
+size_t cob_config_points(const struct cob_config *c)
+{
+	size_t n = 1;
+
+	for (size_t k = 0; k < c->naxes; k++)
+		n *= c->axes[k].n;
+	return n;
+}
+
+void cob_config_point(const struct cob_config *c, size_t idx, size_t *sel)
+{
+	for (size_t k = c->naxes; k-- > 0;) {
+		sel[k] = idx % c->axes[k].n;
+		idx /= c->axes[k].n;
+	}
+}
+
+int cob_config_axis(const struct cob_config *c, const char *key)
+{
+	for (size_t k = 0; k < c->naxes; k++)
+		if (!strcmp(c->axes[k].param->key, key))
+			return (int)k;
+	return -1;
+}
+
+const struct cob_value *cob_config_value(const struct cob_config *c, const size_t *sel,
+					 const char *key)
+{
+	int k = cob_config_axis(c, key);
+
+	return k < 0 ? NULL : &c->axes[k].v[sel[k]];
+}
