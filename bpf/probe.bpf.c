@@ -149,7 +149,8 @@ int cob_pr_pwu(struct trace_event_raw_sys_enter *ctx)
 {
 	char val[4] = { 'C', 'O', 'B', '!' };
 
-	if (is_target() && ctx->args[0] == -1) {
+	/* fd is an unsigned int: only the low 32 bits of the register are set */
+	if (is_target() && (__s32)ctx->args[0] == -1) {
 		hits++;
 		helper_ret = bpf_probe_write_user((void *)ctx->args[1], val, sizeof(val));
 	}

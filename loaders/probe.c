@@ -979,7 +979,7 @@ bool cob_probe_backend(const char *backend, char *reason, size_t len)
 		strncat(dst, d->needs[i], 119 - strlen(dst));
 	}
 	if (first_name) {
-		snprintf(reason, len, "needs %s; %s: %s", missing, first_name, first);
+		snprintf(reason, len, "missing %s; %s: %s", missing, first_name, first);
 		return false;
 	}
 	for (int i = 0; d->checks[i]; i++) {

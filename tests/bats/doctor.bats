@@ -106,7 +106,7 @@ mounts() {
 	[ "$(backend tp-read available)" = true ]
 	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read; do
 		[ "$(backend "$b" available)" = false ]
-		[[ "$(backend "$b" reason)" == "needs "* ]]
+		[[ "$(backend "$b" reason)" == "missing "* ]]
 	done
 	[[ "$(backend fexit-read reason)" == *"fexit: load failed"* ]]
 	[ "$(jq -r .auto "$DOCTOR_JSON")" = tp-read ]
@@ -174,6 +174,7 @@ mounts() {
 @test "tracefs unmounted: doctor mounts it for the trial and leaves it unmounted" {
 	command -v unshare >/dev/null || skip "needs unshare"
 	# In a private mount namespace, so the machine's own tracefs is untouched.
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	run unshare -m sh -c '
 		umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null
 		umount /sys/kernel/tracing 2>/dev/null
