@@ -28,7 +28,7 @@ struct hook_backend {
 	void *(*attach)(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len);
 	void (*detach)(void *handle);
 	/* Override contract: the value read() returns for record r when the hook
-	 * overrides it (NULL when the backend cannot override). */
+	 * overrides it (-1 for an error return; NULL when it cannot override). */
 	int64_t (*override_ret)(const struct read_record *r);
 };
 

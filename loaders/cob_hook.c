@@ -281,8 +281,8 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 		const struct cob_event *e = evs[i];
 		int match, have = e != NULL, hooked = have && e->calls;
 
-		oret = o->mode == COB_MODE_OVERRIDE ? b->override_ret(r) : -1;
-		enum read_status st = classify_read(r, e, o->function, oret, &match);
+		oret = o->mode == COB_MODE_OVERRIDE ? b->override_ret(r) : r->ret;
+		enum read_status st = classify_read(r, e, o->function, o->mode, oret, &match);
 
 		*nmatch += match;
 		*nok += st == RS_OK;

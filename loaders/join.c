@@ -27,13 +27,13 @@ static int fr_same(const struct cob_fr *b, const struct fr_result *u)
 }
 
 enum read_status classify_read(const struct read_record *r, const struct cob_event *e, int function,
-			       int64_t override_ret, int *match)
+			       int mode, int64_t expect_ret, int *match)
 {
 	*match = 0;
 	if (!e)
 		return RS_NO_HOOK;
 	*match = function == COB_FN_NULL ? 1 : ((e->flags & COB_EV_COMPUTED) || !r->expect_len) && fr_same(&e->fr, &r->user);
-	if (override_ret < 0) {
+	if (mode == COB_MODE_OBSERVE) {
 		/* observe: the read must deliver exactly the file bytes */
 		if (r->ret < 0 || (uint64_t)r->ret != r->expect_len || !(r->flags & REC_BYTES_MATCH))
 			return RS_BAD_RET;
@@ -43,7 +43,7 @@ enum read_status classify_read(const struct read_record *r, const struct cob_eve
 	 * contract says, and a result in the buffer is the one the hook computed */
 	if (r->flags & REC_COPIED)
 		return RS_COPIED;
-	if (r->ret != override_ret)
+	if (r->ret != expect_ret)
 		return RS_BAD_RET;
 	if (r->req >= sizeof(struct cob_override_result) && !(r->flags & REC_RESULT_BUF))
 		return RS_BAD_RET;

@@ -18,9 +18,10 @@ void join_events(const struct read_record *recs, size_t nrec, const struct cob_e
 enum read_status { RS_OK, RS_COPIED, RS_BAD_RET, RS_NO_HOOK };
 const char *read_status_name(enum read_status s);
 
-/* override_ret < 0 means observe mode. *match: the BPF result equals the
- * user-space reference (for the null function: the hook ran). */
+/* mode is COB_MODE_*; in override mode expect_ret is what the backend's
+ * contract says read() returns. *match: the BPF result equals the user-space
+ * reference (for the null function: the hook ran). */
 enum read_status classify_read(const struct read_record *r, const struct cob_event *e, int function,
-			       int64_t override_ret, int *match);
+			       int mode, int64_t expect_ret, int *match);
 
 #endif

@@ -57,7 +57,7 @@ Test(classify, observe_ok_and_match)
 	struct cob_event e = ev(1);
 	int match;
 
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, -1, &match), RS_OK);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_OK);
 	cr_assert_eq(match, 1);
 }
 
@@ -68,7 +68,7 @@ Test(classify, observe_wrong_result_is_no_match)
 	int match;
 
 	e.fr.sum = 31;
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, -1, &match), RS_OK);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_OK);
 	cr_assert_eq(match, 0);
 }
 
@@ -77,7 +77,7 @@ Test(classify, no_event_is_no_hook)
 	struct read_record r = rec(1, 2);
 	int match = 1;
 
-	cr_assert_eq(classify_read(&r, NULL, COB_FN_FILTER_REDUCE, -1, &match), RS_NO_HOOK);
+	cr_assert_eq(classify_read(&r, NULL, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_NO_HOOK);
 	cr_assert_eq(match, 0);
 }
 
@@ -87,7 +87,7 @@ Test(classify, override_with_file_bytes_is_copied)
 	struct cob_event e = ev(1);
 	int match;
 
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, 100, &match), RS_COPIED);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_COPIED);
 }
 
 Test(classify, override_contract)
@@ -99,10 +99,10 @@ Test(classify, override_contract)
 	r.flags = REC_RESULT_BUF;
 	r.copied_bytes = 0;
 	r.inbuf = r.user;
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, 100, &match), RS_OK);
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, 40, &match), RS_BAD_RET);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_OK);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 40, &match), RS_BAD_RET);
 	r.inbuf.sum = 1;
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, 100, &match), RS_BAD_RET);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_BAD_RET);
 	r.flags = 0; /* fits a result but none was written */
-	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, 100, &match), RS_BAD_RET);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_BAD_RET);
 }
