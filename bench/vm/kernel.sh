@@ -147,11 +147,12 @@ fetch_debian() {
 	log "fetching $pkg $ver"
 	arm_traps
 	tmp=$(mktemp -d "$KCACHE/.fetch-debian.XXXXXX")
+	chmod 755 "$tmp"
 	TMPDIRS+=("$tmp")
-	(cd "$tmp" && apt-get download -q "$pkg=$ver" >&2) || {
+	(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >&2) || {
 		log "apt-get download failed; running apt-get update and retrying"
 		apt-get update -qq >&2 || true
-		(cd "$tmp" && apt-get download -q "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
+		(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
 	}
 	deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)
 	[ -n "$deb" ] || die "apt-get download produced no .deb"
@@ -224,18 +225,22 @@ check_fragment() {
 }
 
 # Run make, logging everything to $1 and printing one progress line every
-# ~15 s (objects compiled, elapsed). On failure print the log's tail.
+# ~15 s (build steps done, elapsed). On failure print the log's tail.
+# (A bash read loop, not awk: mawk block-buffers its input from a pipe.)
 make_with_progress() {
 	local logf=$1; shift
-	local start=$SECONDS rc
+	local start=$SECONDS last=$SECONDS n=0 line rc
 	set +e
-	make "$@" 2>&1 | tee "$logf" | awk -v start="$start" -v interval=15 '
-		/^  (CC|AS|LD|AR|GEN|HOSTCC|BTF|OBJCOPY)/ { n++ }
-		{ now = systime(); if (now - last >= interval) {
-			printf("[kernel] building: %d steps done, %ds elapsed\n", n, now - t0) > "/dev/stderr"
-			fflush("/dev/stderr"); last = now } }
-		BEGIN { t0 = systime(); last = t0 }
-		END { printf("[kernel] build steps: %d\n", n) > "/dev/stderr" }'
+	make "$@" 2>&1 | tee "$logf" | {
+		while IFS= read -r line; do
+			case "$line" in "  "[A-Z]*) n=$((n + 1)) ;; esac
+			if [ $((SECONDS - last)) -ge 15 ]; then
+				last=$SECONDS
+				echo "[$PROG] building: $n steps done, $((SECONDS - start)) s elapsed" >&2
+			fi
+		done
+		echo "[$PROG] build steps: $n" >&2
+	}
 	rc=${PIPESTATUS[0]}
 	set -e
 	if [ "$rc" -ne 0 ]; then
@@ -243,7 +248,7 @@ make_with_progress() {
 		tail -n 40 "$logf" >&2
 		return "$rc"
 	fi
-	log "make $* done in $((SECONDS - start)) s"
+	log "make done in $((SECONDS - start)) s"
 }
 
 build_thesis_usage() {
@@ -280,6 +285,7 @@ build_thesis() {
 	fi
 	arm_traps
 	tmp=$(mktemp -d "$KCACHE/.build-thesis.XXXXXX")
+	chmod 755 "$tmp"
 	[ "${COB_KEEP_BUILD:-0}" = 1 ] || TMPDIRS+=("$tmp")
 	src="$tmp/src"
 	mkdir -p "$src" "$tmp/out"

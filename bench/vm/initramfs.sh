@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# copyout-bench: build (or reuse) the guest initramfs for one guest kernel.
+# Run as `bash bench/vm/initramfs.sh --help`; bench/vm/vm.sh calls it.
+set -euo pipefail
+
+PROG="initramfs"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=${ROOT:-$(cd "$HERE/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+CACHE=${COB_CACHE:-/var/cache/copyout-bench}
+ICACHE="$CACHE/initramfs"
+BUSYBOX=${COB_BUSYBOX:-/bin/busybox}
+BASH_STATIC=${COB_BASH_STATIC:-/bin/bash-static}
+# Modules copied into the guest when the kernel has them as modules (missing or
+# built-in ones are skipped). The first group is loaded by /init at boot (the 9p
+# share); the others are there for `modprobe` (e.g. `modprobe brd rd_size=...`).
+BOOT_MODULES="virtio_pci 9pnet_virtio 9p"
+EXTRA_MODULES="brd loop ext4 virtio_blk"
+# Bump when the layout produced below changes.
+LAYOUT_VERSION=1
+KEEP_IMAGES=8
+
+usage() {
+	cat <<EOF
+usage: bash bench/vm/initramfs.sh [--kernel debian|thesis|PATH]
+                                  [--release REL --moddir DIR [--config FILE]]
+                                  [--modules "m1 m2"] [--force] [--list]
+
+Prints the path of a gzip'd cpio initramfs for the guest kernel (default thesis),
+building it when its inputs changed. Cached in $ICACHE/<hash>.cpio.gz, the hash
+covering every input file's content, the module list and this layout.
+
+Contents:
+  /bin/busybox + applet links, /bin/bash (bash-static), /init (bench/vm/init),
+  /usr/bin/iostat with its shared libraries (found with ldd),
+  /cob/run.sh, /cob/{bench,configs,plots}/ (no C sources),
+  /cob/build/bin/*, /cob/build/bpf/*  (BUILD=$BUILD),
+  /lib/modules/REL/: $BOOT_MODULES $EXTRA_MODULES and \$COB_VM_MODULES
+      plus their dependencies (modprobe --show-depends from the kernel's own
+      modules tree, decompressed, re-indexed with depmod) when the kernel has
+      a modules tree; /etc/cob/modules-boot lists what /init loads,
+  /boot/config-REL when the kernel's config is known.
+
+options:
+  --kernel K       debian, thesis or a bzImage path (resolved with kernel.sh info)
+  --release REL    the kernel release (instead of --kernel, with --moddir)
+  --moddir DIR     directory holding lib/modules/REL ('' for none)
+  --config FILE    the kernel's .config, copied to /boot/config-REL
+  --modules LIST   extra modules (also: COB_VM_MODULES)
+  --force          rebuild even if cached
+  --list           print the file list of the image instead of building it
+environment: COB_CACHE, BUILD, COB_BUSYBOX, COB_BASH_STATIC, COB_VM_MODULES
+Exit status: 0 ok, 1 failure, 2 bad usage.
+EOF
+}
+
+die() { echo "$PROG: $*" >&2; exit 1; }
+usage_err() { echo "$PROG: $*  (try --help)" >&2; exit 2; }
+log() { echo "[$PROG] $*" >&2; }
+
+TMPD=""
+cleanup() { [ -z "$TMPD" ] || rm -rf "$TMPD"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+kernel="" release="" moddir="" config="" have_release=0 force=0 list=0
+extra_mods=${COB_VM_MODULES:-}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help) usage; exit 0 ;;
+	--kernel) [ $# -ge 2 ] || usage_err "--kernel needs a value"; kernel=$2; shift 2 ;;
+	--release) [ $# -ge 2 ] || usage_err "--release needs a value"; release=$2; have_release=1; shift 2 ;;
+	--moddir) [ $# -ge 2 ] || usage_err "--moddir needs a value"; moddir=$2; shift 2 ;;
+	--config) [ $# -ge 2 ] || usage_err "--config needs a value"; config=$2; shift 2 ;;
+	--modules) [ $# -ge 2 ] || usage_err "--modules needs a value"; extra_mods="$extra_mods $2"; shift 2 ;;
+	--force) force=1; shift ;;
+	--list) list=1; shift ;;
+	*) usage_err "unknown argument '$1'" ;;
+	esac
+done
+extra_mods=${extra_mods//,/ }
+
+if [ "$have_release" = 0 ]; then
+	info=$(bash "$HERE/kernel.sh" info "${kernel:-thesis}") || die "cannot resolve kernel '${kernel:-thesis}'"
+	release=$(sed -n 's/^release=//p' <<<"$info")
+	moddir=$(sed -n 's/^modules=//p' <<<"$info")
+	config=$(sed -n 's/^config=//p' <<<"$info")
+elif [ -n "$kernel" ]; then
+	usage_err "--kernel and --release are exclusive"
+fi
+[ -n "$release" ] || die "unknown kernel release"
+[ -x "$BUSYBOX" ] || die "no static busybox at $BUSYBOX (apt-get install busybox-static)"
+[ -x "$BASH_STATIC" ] || die "no static bash at $BASH_STATIC (apt-get install bash-static)"
+for t in cpio gzip sha256sum; do
+	command -v "$t" >/dev/null || die "missing tool '$t'"
+done
+
+# ---------------------------------------------------------------- manifest --
+# One entry a line, fields separated by a TAB:
+#   f DEST SRC      regular file (mode kept)
+#   z DEST SRC      kernel module, decompressed (.ko.xz/.ko.zst/.ko.gz -> .ko)
+#   l DEST TARGET   symlink
+#   t DEST TEXT     small text file (TEXT has no tab/newline; \n written as \\n)
+MANIFEST=()
+add() { MANIFEST+=("$1	$2	$3"); }
+
+add f /init "$HERE/init"
+add f /bin/busybox "$BUSYBOX"
+add f /bin/bash "$BASH_STATIC"
+while IFS= read -r applet; do
+	case "$applet" in "" | */busybox | bin/bash) continue ;; esac
+	add l "/$applet" /bin/busybox
+done < <("$BUSYBOX" --list-full | sort)
+
+# iostat (sysstat) and the shared libraries it needs, at the same paths.
+if iostat_bin=$(command -v iostat); then
+	add f /usr/bin/iostat "$iostat_bin"
+	while IFS= read -r lib; do
+		add f "$lib" "$(readlink -f "$lib")"
+	done < <(ldd "$iostat_bin" 2>/dev/null | grep -oE '/[^ ]+' | sort -u)
+else
+	log "warning: iostat not found (apt-get install sysstat); the guest will have none"
+fi
+
+# The repository: run.sh, scripts, configs, plots, prebuilt binaries and BPF objects.
+[ -f "$ROOT/run.sh" ] && add f /cob/run.sh "$ROOT/run.sh"
+for d in bench configs plots; do
+	[ -d "$ROOT/$d" ] || continue
+	while IFS= read -r -d '' f; do
+		add f "/cob/${f#"$ROOT"/}" "$f"
+	done < <(find "$ROOT/$d" -type f ! -name '*.c' ! -name '*.h' ! -name '*.o' ! -name '*.pyc' ! -name '*~' -print0 | sort -z)
+done
+nbins=0
+for d in bin bpf; do
+	[ -d "$BUILD/$d" ] || continue
+	while IFS= read -r -d '' f; do
+		add f "/cob/build/$d/${f##*/}" "$f"
+		nbins=$((nbins + 1))
+	done < <(find "$BUILD/$d" -maxdepth 1 -type f -print0 | sort -z)
+done
+[ "$nbins" -gt 0 ] || log "warning: nothing in $BUILD/bin or $BUILD/bpf (run make first); the guest has no cob binaries"
+
+[ -n "$config" ] && [ -f "$config" ] && add f "/boot/config-$release" "$(readlink -f "$config")"
+add t /etc/passwd 'root:x:0:0:root:/root:/bin/sh\n'
+add t /etc/group 'root:x:0:\n'
+
+# Kernel modules and their dependencies, from the kernel's own tree.
+boot_mods=()
+if [ -n "$moddir" ] && [ -d "$moddir/lib/modules/$release" ]; then
+	command -v modprobe >/dev/null || die "missing modprobe (apt-get install kmod)"
+	mtree="$moddir/lib/modules/$release"
+	[ -f "$mtree/modules.dep" ] || die "$mtree has no modules.dep (run depmod -b $moddir $release)"
+	declare -A seen=()
+	for m in $BOOT_MODULES $EXTRA_MODULES $extra_mods; do
+		if ! deps=$(modprobe --show-depends -d "$moddir" -S "$release" "$m" 2>/dev/null); then
+			log "warning: module $m not found for $release; skipped"
+			continue
+		fi
+		case " $BOOT_MODULES " in *" $m "*) boot_mods+=("$m") ;; esac
+		while read -r kind path _; do
+			[ "$kind" = insmod ] || continue
+			[ -n "${seen[$path]:-}" ] && continue
+			seen[$path]=1
+			rel=${path#"$mtree"/}
+			case "$rel" in *.ko.xz | *.ko.gz) rel=${rel%.*} ;; *.ko.zst) rel=${rel%.zst} ;; esac
+			add z "/lib/modules/$release/$rel" "$path"
+		done <<<"$deps"
+	done
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$mtree/$f" ] && add f "/lib/modules/$release/$f" "$mtree/$f"
+	done
+fi
+add t /etc/cob/modules-boot "${boot_mods[*]:-}\n"
+add t /etc/cob/kernel-release "$release\n"
+
+if [ "$list" = 1 ]; then
+	printf '%s\n' "${MANIFEST[@]}" | cut -f1,2 | tr '\t' ' '
+	exit 0
+fi
+
+# -------------------------------------------------------------------- hash --
+hash=$(
+	{
+		echo "layout $LAYOUT_VERSION"
+		sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1
+		printf '%s\n' "${MANIFEST[@]}"
+		printf '%s\n' "${MANIFEST[@]}" | awk -F'\t' '$1=="f"||$1=="z" {print $3}' |
+			tr '\n' '\0' | xargs -0 -r sha256sum | cut -d' ' -f1
+		printf '%s\n' "${MANIFEST[@]}" | awk -F'\t' '$1=="f"||$1=="z" {print $3}' |
+			tr '\n' '\0' | xargs -0 -r stat -c '%a'
+	} | sha256sum | cut -c1-16
+)
+out="$ICACHE/$hash.cpio.gz"
+if [ -f "$out" ] && [ "$force" = 0 ]; then
+	touch "$out"
+	echo "$out"
+	exit 0
+fi
+
+# ------------------------------------------------------------------- build --
+mkdir -p "$ICACHE"
+TMPD=$(mktemp -d "$ICACHE/.build.XXXXXX")
+st="$TMPD/root"
+mkdir -p "$st"
+for d in bin sbin usr/bin usr/sbin etc proc sys dev tmp run mnt root var/tmp cob lib/modules; do
+	mkdir -p "$st/$d"
+done
+chmod 1777 "$st/tmp" "$st/var/tmp"
+for e in "${MANIFEST[@]}"; do
+	IFS=$'\t' read -r kind dest src <<<"$e"
+	mkdir -p "$st$(dirname "$dest")"
+	case "$kind" in
+	f) cp -p "$src" "$st$dest" ;;
+	l) ln -sf "$src" "$st$dest" ;;
+	t) printf '%b' "$src" >"$st$dest" ;;
+	z)
+		case "$src" in
+		*.xz) xz -dc "$src" >"$st$dest" ;;
+		*.zst) zstd -qdc "$src" >"$st$dest" ;;
+		*.gz) gzip -dc "$src" >"$st$dest" ;;
+		*) cp "$src" "$st$dest" ;;
+		esac
+		;;
+	esac
+done
+chmod 755 "$st/init"
+if [ -d "$st/lib/modules/$release" ] && [ -n "$(find "$st/lib/modules/$release" -name '*.ko' -print -quit)" ]; then
+	depmod -b "$st" "$release" || die "depmod failed in the initramfs tree"
+fi
+(cd "$st" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -6 >"$TMPD/img.cpio.gz"
+mv "$TMPD/img.cpio.gz" "$out"
+log "built $out ($(du -h "$out" | cut -f1), ${#MANIFEST[@]} entries, kernel $release)"
+# Keep only the most recent images.
+find "$ICACHE" -maxdepth 1 -name '*.cpio.gz' -printf '%T@ %p\n' | sort -rn | tail -n +$((KEEP_IMAGES + 1)) |
+	cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
+echo "$out"
