@@ -2,6 +2,7 @@
 #include "backend.h"
 
 extern const struct hook_backend backend_tp_read;
+extern const struct hook_backend backend_none;
 
 /* Preference order for --backend auto: the first that attaches wins. */
 const struct hook_backend *const hook_backends[] = {
@@ -14,5 +15,6 @@ const struct hook_backend *hook_backend_find(const char *name)
 	for (int i = 0; hook_backends[i]; i++)
 		if (!strcmp(hook_backends[i]->name, name))
 			return hook_backends[i];
-	return NULL;
+	/* not in the auto order: only by name */
+	return strcmp(name, backend_none.name) ? NULL : &backend_none;
 }
