@@ -12,7 +12,8 @@
 
 static const char *const kinds[] = { "known", "random", NULL };
 static const char *const storages[] = { "disk", NULL };
-static const char *const caches[] = { "drop", "none", "dontneed", NULL };
+static const char *const caches[] = { "drop", "none", "drop-each", "dontneed", NULL };
+static const char *const accesses[] = { "read", "pread", "readv", NULL };
 static const char *const repositions[] = { "seek", "reopen", "sequential", NULL };
 
 const char *const cob_functions[] = { "filter-reduce", "null", NULL };
@@ -28,6 +29,7 @@ const struct cob_param cob_sweep_params[] = {
 	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1 },
 	{ "cache", "cache", COB_PT_ENUM, 0, 0, caches, "drop", NULL, "--cache", NULL, 1 },
 	{ "reposition", "repos", COB_PT_ENUM, 0, 0, repositions, "seek", NULL, "--reposition", NULL, 1 },
+	{ "access", "access", COB_PT_ENUM, 0, 0, accesses, "read", NULL, "--access", NULL, 1 },
 	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0 },
 	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0 },
 	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0 },
@@ -471,7 +473,7 @@ static int sweep_key(struct pstate *st, int section, const char *key, const char
 			k = SK_MONITORS;
 		else
 			return failf(st, "unknown key '%s' in [%s] (known: %s)", key, sname,
-				     "storage, file_kind, file_size, cache, reposition, threshold, "
+				     "storage, file_kind, file_size, cache, reposition, access, threshold, "
 				     "buf_size, iterations, repetitions, monitors");
 	}
 	if (s->set[k])

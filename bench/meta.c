@@ -106,8 +106,8 @@ json_t *cob_meta_new(int argc, char *const argv[])
 	}
 	if (mf)
 		fclose(mf);
-	json_object_set_new(m, "command", cmd);
-	json_object_set_new(m, "command_line", json_string(line ? line : ""));
+	json_object_set_new(m, "command", json_string(line ? line : ""));
+	json_object_set_new(m, "argv", cmd);
 	free(line);
 	json_object_set_new(m, "cwd", getcwd(cwd, sizeof(cwd)) ? json_string(cwd) : json_null());
 	if (!uname(&u)) {
@@ -139,6 +139,11 @@ void cob_meta_set_config(json_t *m, const char *path, const char *text)
 	json_object_set_new(m, "config", json_pack("{s:s, s:s?, s:s}", "path", path, "realpath",
 						   real, "text", text));
 	free(real);
+}
+
+void cob_meta_set_command(json_t *m, const char *command)
+{
+	json_object_set_new(m, "command", json_string(command));
 }
 
 void cob_meta_set_where(json_t *m, const char *where)

@@ -12,6 +12,9 @@ json_t *cob_meta_new(int argc, char *const argv[]);
 /* Config path (as given and resolved) and its full text. */
 void cob_meta_set_config(json_t *m, const char *path, const char *text);
 void cob_meta_set_where(json_t *m, const char *where);
+/* "command" is the program's own argv joined by spaces ("argv" keeps the
+ * array); a caller such as ./run.sh can record the command a person typed. */
+void cob_meta_set_command(json_t *m, const char *command);
 /* tools.NAME = VERSION (e.g. the first line of `iostat -V`). */
 void cob_meta_set_tool(json_t *m, const char *name, const char *version);
 /* Record the end time and write M to PATH atomically (PATH.tmp + rename).

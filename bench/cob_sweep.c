@@ -1,0 +1,1342 @@
+/* cob-sweep: run the sweep an experiment config describes.
+ *
+ * For every repetition and every point of the config's grid (the cartesian
+ * product of its sweep axes; repetitions are the outer loop so that the
+ * repetitions of one point are spread over the sweep) it makes the data file
+ * once (cob-mkfile), starts the monitors, runs `cob-hook run ... -- cob-read
+ * ...`, stops the monitors and appends the rows. At the end it writes
+ * summary.csv (one row per point) and meta.json. Every output file is
+ * written as NAME.tmp and renamed into place only when the sweep completed,
+ * so a results directory never holds a partial file.
+ *
+ * Signals (INT, TERM, HUP, CHLD) stay blocked and are taken with
+ * sigtimedwait() wherever cob-sweep waits, so an interrupt is seen at once
+ * and every exit path goes through cleanup(): children (each in its own
+ * process group) are stopped, tmp files and the work directory removed. */
+#include "config.h"
+#include "csv.h"
+#include "meta.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROG "cob-sweep"
+#define MAX_CHILDREN 8
+#define MONITOR_READY_MS 5000
+#define STOP_GRACE_MS 10000
+#define CAPTURE_MS 10000
+
+static const char usage_text[] =
+	"usage: cob-sweep --config FILE --out DIR [options]\n"
+	"Run the sweep of an experiment config and write DIR/reads.csv, DIR/summary.csv,\n"
+	"DIR/MONITOR.csv (e.g. iostat.csv), DIR/plots.txt (the config's plots) and DIR/meta.json.\n"
+	"\n"
+	"  --config FILE   experiment config (configs/NAME.conf), INI data\n"
+	"  --out DIR       results directory (created if missing; removed again if\n"
+	"                  cob-sweep created it and the sweep does not complete)\n"
+	"  --quick         use the config's [quick] overrides (a reduced grid)\n"
+	"  --hook B        override [experiment] hook (auto, tp-read, fexit-read,\n"
+	"                  fmodret-permission, kprobe-copyout, fmodret-copyout)\n"
+	"  --mode M        override [experiment] mode (observe, override)\n"
+	"  --where W       host, guest-tcg or guest-kvm (default: env COB_WHERE, else host)\n"
+	"  --bin DIR       where cob-hook, cob-read and cob-mkfile are (default: the\n"
+	"                  directory of this program)\n"
+	"  --workdir DIR   make the work directory copyout-bench-PID (data files, parts)\n"
+	"                  inside DIR (default /var/tmp); it is removed at exit\n"
+	"  --command STR   the command to record in meta.json (e.g. the ./run.sh line)\n"
+	"  --check         only validate: config, options, programs, monitors; write nothing\n"
+	"  --check-hook    only ask cob-hook whether the config's hook attaches here\n"
+	"                  (exit 0 yes, 3 no)\n"
+	"  --help          this text\n"
+	"\n"
+	"Monitors are found in $COB_ROOT/bench/monitors, else BIN/../../bench/monitors.\n"
+	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend not available,\n"
+	"130 interrupted (SIGINT), 143 terminated (SIGTERM).\n";
+
+static struct {
+	const char *config, *out, *hook, *mode, *where, *bin, *workdir, *command;
+	int quick, check, check_hook;
+} opt;
+
+/* ---- state every exit path cleans up ---- */
+
+static sigset_t g_sigs; /* blocked: taken with sigtimedwait */
+static struct {
+	pid_t pid;
+	const char *what;
+} g_child[MAX_CHILDREN];
+static char *g_workdir;     /* ours: removed at exit */
+static char *g_out_created; /* results dir we made: removed unless the sweep completed */
+
+struct monitor {
+	char name[COB_NAME_LEN];
+	char path[PATH_MAX];
+	char *header;         /* `NAME --header` */
+	char out[PATH_MAX];   /* per-run CSV in the work directory */
+	char err[PATH_MAX];
+	pid_t pid;
+	struct cob_csvw *w;   /* DIR/NAME.csv */
+};
+static struct monitor g_mon[COB_MAX_NAMES];
+static size_t g_nmon;
+static struct cob_csvw *g_reads, *g_summary;
+/* files renamed into DIR: removed again if a later step fails */
+static char *g_committed[8 + COB_MAX_NAMES];
+static size_t g_ncommitted;
+static int g_complete;
+
+static void committed(const char *path)
+{
+	if (g_ncommitted < sizeof(g_committed) / sizeof(g_committed[0]))
+		g_committed[g_ncommitted++] = strdup(path);
+}
+
+static void cleanup(void);
+
+static void fail(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+static void fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	cleanup();
+	fflush(stdout);
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see --help)\n");
+	exit(2);
+}
+
+static void interrupted(int sig) __attribute__((noreturn));
+static void interrupted(int sig)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t one;
+
+	cleanup();
+	fflush(stdout);
+	fprintf(stderr, PROG ": interrupted by %s: children stopped, work directory removed%s\n",
+		strsignal(sig), g_out_created ? ", partial results removed" : "");
+	/* die of the signal so that a calling shell sees it too (status 128+sig) */
+	sigaction(sig, &sa, NULL);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Sleep up to ms, waking for SIGCHLD; an INT/TERM/HUP ends the sweep unless
+ * quiet (then it is remembered in *pending). */
+static void pause_ms(long ms, int quiet, int *pending)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	siginfo_t si;
+	int s = sigtimedwait(&g_sigs, &si, &ts);
+
+	if (s == SIGINT || s == SIGTERM || s == SIGHUP) {
+		if (!quiet)
+			interrupted(s);
+		if (pending)
+			*pending = s;
+	}
+}
+
+static void check_interrupt(void)
+{
+	pause_ms(0, 0, NULL);
+}
+
+/* ---- children ---- */
+
+static void child_add(pid_t pid, const char *what)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (!g_child[i].pid) {
+			g_child[i].pid = pid;
+			g_child[i].what = what;
+			return;
+		}
+}
+
+static void child_del(pid_t pid)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (g_child[i].pid == pid)
+			g_child[i].pid = 0;
+}
+
+/* Start argv[0] (a path, or a PATH name when search) in its own process
+ * group with stdin from /dev/null; out_fd/err_fd < 0 keep ours. */
+static pid_t spawn(char *const argv[], int out_fd, int err_fd, int search, const char *what)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		fail(1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		sigset_t none;
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		int in = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		sigaction(SIGPIPE, &dfl, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (in >= 0)
+			dup2(in, 0);
+		if (out_fd >= 0)
+			dup2(out_fd, 1);
+		if (err_fd >= 0)
+			dup2(err_fd, 2);
+		if (search)
+			execvp(argv[0], argv);
+		else
+			execv(argv[0], argv);
+		fprintf(stderr, PROG ": cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	child_add(pid, what);
+	return pid;
+}
+
+/* Wait for pid up to timeout_ms (< 0: no limit). 1 = it ended (*status),
+ * 0 = still running. Interrupts end the sweep unless quiet. */
+static int wait_child(pid_t pid, int *status, long timeout_ms, int quiet)
+{
+	long long deadline = timeout_ms < 0 ? 0 : now_ns() + timeout_ms * 1000000LL;
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		long left = 1000;
+
+		if (r == pid || (r < 0 && errno == ECHILD)) {
+			if (r < 0)
+				*status = 0;
+			child_del(pid);
+			return 1;
+		}
+		if (timeout_ms >= 0) {
+			long long rem = deadline - now_ns();
+
+			if (rem <= 0)
+				return 0;
+			if (rem / 1000000 < left)
+				left = (long)(rem / 1000000) + 1;
+		}
+		pause_ms(left, quiet, NULL);
+	}
+}
+
+/* Stop every child: SIGTERM to its group, then SIGKILL after a grace time. */
+static void stop_children(void)
+{
+	int st;
+
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (g_child[i].pid)
+			kill(-g_child[i].pid, SIGTERM);
+	for (int i = 0; i < MAX_CHILDREN; i++) {
+		pid_t pid = g_child[i].pid;
+
+		if (!pid)
+			continue;
+		if (!wait_child(pid, &st, STOP_GRACE_MS, 1)) {
+			fprintf(stderr, PROG ": %s (pid %d) ignored SIGTERM, killing it\n", g_child[i].what,
+				(int)pid);
+			kill(-pid, SIGKILL);
+			wait_child(pid, &st, STOP_GRACE_MS, 1);
+		}
+	}
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	if (remove(path))
+		fprintf(stderr, PROG ": cannot remove %s: %s\n", path, strerror(errno));
+	return 0;
+}
+
+static void cleanup(void)
+{
+	stop_children();
+	cob_csvw_abort(g_reads);
+	cob_csvw_abort(g_summary);
+	g_reads = g_summary = NULL;
+	for (size_t i = 0; i < g_nmon; i++) {
+		cob_csvw_abort(g_mon[i].w);
+		g_mon[i].w = NULL;
+	}
+	if (g_workdir) {
+		nftw(g_workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(g_workdir);
+		g_workdir = NULL;
+	}
+	for (size_t i = 0; i < g_ncommitted; i++) {
+		if (!g_complete && g_committed[i])
+			unlink(g_committed[i]);
+		free(g_committed[i]);
+	}
+	g_ncommitted = 0;
+	if (g_out_created && !g_complete) {
+		char meta_tmp[PATH_MAX];
+
+		snprintf(meta_tmp, sizeof(meta_tmp), "%s/meta.json.tmp", g_out_created);
+		unlink(meta_tmp);
+		if (rmdir(g_out_created) && errno != ENOENT)
+			fprintf(stderr, PROG ": left %s: %s\n", g_out_created, strerror(errno));
+	}
+}
+
+/* Exit status of a child as text. */
+static const char *status_text(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "killed by %s", strsignal(WTERMSIG(st)));
+	else
+		snprintf(buf, len, "status %d", st);
+	return buf;
+}
+
+/* Last non-empty line of a (small) log file, for one-line errors. */
+static const char *last_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	buf[0] = '\0';
+	if (!f)
+		return buf;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\r\n");
+
+		if (!n)
+			continue;
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+	}
+	fclose(f);
+	return buf[0] ? buf : "(no message)";
+}
+
+/* Run argv and capture its first output line. Returns its exit code, or
+ * -1 when it could not run or took longer than CAPTURE_MS. */
+static int capture(char *const argv[], int search, char *buf, size_t len)
+{
+	int fds[2], st = 0, rc;
+	size_t got = 0;
+	pid_t pid;
+	long long deadline = now_ns() + CAPTURE_MS * 1000000LL;
+
+	buf[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = spawn(argv, fds[1], -1, search, argv[0]);
+	close(fds[1]);
+	for (;;) {
+		struct pollfd p = { fds[0], POLLIN, 0 };
+		ssize_t n;
+
+		check_interrupt();
+		if (now_ns() > deadline) {
+			kill(-pid, SIGKILL);
+			break;
+		}
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = got + 1 < len ? read(fds[0], buf + got, len - 1 - got) : read(fds[0], (char[64]){ 0 }, 64);
+		if (n <= 0)
+			break;
+		if (got + 1 < len)
+			got += (size_t)n;
+	}
+	close(fds[0]);
+	buf[got] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	wait_child(pid, &st, -1, 0);
+	rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return now_ns() > deadline ? -1 : rc;
+}
+
+/* ---- files and directories ---- */
+
+static int mkdir_p(const char *path, int *created)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(path);
+
+	*created = 0;
+	if (len >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755)) {
+		struct stat sb;
+
+		if (errno != EEXIST)
+			return -1;
+		if (stat(tmp, &sb) || !S_ISDIR(sb.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+		return 0;
+	}
+	*created = 1;
+	return 0;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		fail(1, "out of memory");
+	return p;
+}
+
+static void make_workdir(void)
+{
+	const char *base = opt.workdir ? opt.workdir : "/var/tmp";
+	char path[PATH_MAX];
+	int created;
+
+	if (mkdir_p(base, &created))
+		fail(1, "cannot create %s: %s", base, strerror(errno));
+	for (int i = 0; i < 100; i++) {
+		if (i)
+			snprintf(path, sizeof(path), "%s/copyout-bench-%d.%d", base, (int)getpid(), i);
+		else
+			snprintf(path, sizeof(path), "%s/copyout-bench-%d", base, (int)getpid());
+		if (!mkdir(path, 0700)) {
+			g_workdir = realpath(path, NULL);
+			if (!g_workdir)
+				g_workdir = strdup(path);
+			return;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	fail(1, "cannot create a work directory in %s: %s", base, strerror(errno));
+}
+
+/* ---- the run ---- */
+
+/* Canonical text of axis k at a point, with file_size = buf resolved. */
+static const char *axis_text(const struct cob_config *c, const size_t *sel, size_t k)
+{
+	const struct cob_value *v = &c->axes[k].v[sel[k]];
+
+	if (c->axes[k].param->type == COB_PT_FILESIZE && v->num == COB_FILESIZE_BUF) {
+		const struct cob_value *buf = cob_config_value(c, sel, "buf_size");
+
+		return buf ? buf->text : v->text;
+	}
+	return v->text;
+}
+
+/* The same for people: sizes as 4K, 1M. */
+static const char *axis_show(const struct cob_config *c, const size_t *sel, size_t k)
+{
+	static char buf[32];
+	const char *t = axis_text(c, sel, k);
+	enum cob_ptype type = c->axes[k].param->type;
+
+	if (type != COB_PT_SIZE && type != COB_PT_FILESIZE)
+		return t;
+	return cob_format_size(strtoull(t, NULL, 10), buf, sizeof(buf));
+}
+
+struct argv_buf {
+	char *v[128];
+	size_t n;
+};
+
+static void arg(struct argv_buf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (a->n + 1 >= sizeof(a->v) / sizeof(a->v[0]))
+		fail(1, "internal: command line too long");
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fail(1, "out of memory");
+	va_end(ap);
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+static void argv_free(struct argv_buf *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	a->n = 0;
+}
+
+struct datafile {
+	char *key, *path;
+};
+static struct datafile *g_files;
+static size_t g_nfiles;
+
+/* The data file of a point, made on first use with cob-mkfile. */
+static const char *data_file(const struct cob_config *c, const size_t *sel)
+{
+	char key[512] = "data";
+	size_t off = strlen(key);
+	struct argv_buf a = { 0 };
+	char *err, why[256], stbuf[64];
+	int fd, st;
+	pid_t pid;
+
+	for (size_t k = 0; k < c->naxes; k++)
+		if (c->axes[k].param->mkfile_opt)
+			off += (size_t)snprintf(key + off, sizeof(key) - off, "-%s", axis_text(c, sel, k));
+	for (size_t i = 0; i < g_nfiles; i++)
+		if (!strcmp(g_files[i].key, key))
+			return g_files[i].path;
+
+	arg(&a, "%s/cob-mkfile", opt.bin);
+	for (size_t k = 0; k < c->naxes; k++)
+		if (c->axes[k].param->mkfile_opt) {
+			arg(&a, "%s", c->axes[k].param->mkfile_opt);
+			arg(&a, "%s", axis_text(c, sel, k));
+		}
+	g_files = realloc(g_files, (g_nfiles + 1) * sizeof(*g_files));
+	if (!g_files)
+		fail(1, "out of memory");
+	g_files[g_nfiles].key = strdup(key);
+	g_files[g_nfiles].path = path_join(g_workdir, key);
+	arg(&a, "--seed");
+	arg(&a, "1");
+	arg(&a, "--out");
+	arg(&a, "%s", g_files[g_nfiles].path);
+
+	err = path_join(g_workdir, "mkfile.err");
+	fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fail(1, "%s: %s", err, strerror(errno));
+	pid = spawn(a.v, fd, fd, 0, "cob-mkfile");
+	close(fd);
+	wait_child(pid, &st, -1, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		fail(1, "cob-mkfile failed (%s) making %s: %s", status_text(st, stbuf, sizeof(stbuf)),
+		     key, last_line(err, why, sizeof(why)));
+	if (access(g_files[g_nfiles].path, R_OK))
+		fail(1, "cob-mkfile exited 0 but made no %s", g_files[g_nfiles].path);
+	free(err);
+	argv_free(&a);
+	return g_files[g_nfiles++].path;
+}
+
+static int file_has_line(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n > 0 && memchr(buf, '\n', (size_t)n) != NULL;
+}
+
+static void monitors_start(void)
+{
+	for (size_t i = 0; i < g_nmon; i++) {
+		struct monitor *m = &g_mon[i];
+		char *argv[] = { m->path, m->out, NULL };
+		int fd, st;
+		long long deadline;
+		char stbuf[64], why[256];
+
+		unlink(m->out);
+		fd = open(m->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			fail(1, "%s: %s", m->err, strerror(errno));
+		m->pid = spawn(argv, fd, fd, 0, m->name);
+		close(fd);
+		/* ready once it wrote its header */
+		deadline = now_ns() + MONITOR_READY_MS * 1000000LL;
+		while (!file_has_line(m->out)) {
+			if (wait_child(m->pid, &st, 0, 0))
+				fail(1, "monitor %s exited at start (%s): %s", m->name,
+				     status_text(st, stbuf, sizeof(stbuf)), last_line(m->err, why, sizeof(why)));
+			if (now_ns() > deadline)
+				fail(1, "monitor %s wrote no header to %s within %d s", m->name, m->out,
+				     MONITOR_READY_MS / 1000);
+			pause_ms(10, 0, NULL);
+		}
+	}
+}
+
+static void monitors_stop(void)
+{
+	for (size_t i = 0; i < g_nmon; i++) {
+		struct monitor *m = &g_mon[i];
+		char stbuf[64], why[256];
+		int st;
+
+		if (wait_child(m->pid, &st, 0, 0))
+			fail(1, "monitor %s exited during the run (%s): %s", m->name,
+			     status_text(st, stbuf, sizeof(stbuf)), last_line(m->err, why, sizeof(why)));
+		kill(m->pid, SIGTERM);
+		if (!wait_child(m->pid, &st, STOP_GRACE_MS, 0))
+			fail(1, "monitor %s did not stop within %d s of SIGTERM", m->name,
+			     STOP_GRACE_MS / 1000);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			fail(1, "monitor %s failed (%s): %s", m->name, status_text(st, stbuf, sizeof(stbuf)),
+			     last_line(m->err, why, sizeof(why)));
+		m->pid = 0;
+	}
+}
+
+/* Per point, over its repetitions. */
+struct point_acc {
+	struct cob_stats lat;
+	size_t rows, match, ok;
+	unsigned reps;
+	char *backend, *mode, *function, *kernel;
+};
+
+static char *g_reads_header; /* "a,b,c" of the first part: every part must match */
+
+static char *header_string(const struct cob_csvr *r)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	if (!f)
+		fail(1, "out of memory");
+	for (size_t i = 0; i < cob_csvr_ncols(r); i++)
+		fprintf(f, "%s%s", i ? "," : "", cob_csvr_name(r, i));
+	fclose(f);
+	return s;
+}
+
+static void keep_first(char **dst, const char *v)
+{
+	if (!*dst && v && *v)
+		*dst = strdup(v);
+}
+
+/* Append the rows of cob-hook's CSV to reads.csv and to the point's stats. */
+static void ingest_part(const char *part, struct point_acc *acc, size_t *rows, size_t *matches)
+{
+	struct cob_csvr *r = cob_csvr_open(part);
+	int c_lat, c_match, c_status, rc;
+	char *hdr;
+
+	if (!r)
+		fail(1, "cob-hook wrote no readable CSV %s: %s", part,
+		     errno == EBADMSG ? "malformed header" : strerror(errno));
+	hdr = header_string(r);
+	if (!g_reads_header) {
+		g_reads_header = hdr;
+	} else if (strcmp(g_reads_header, hdr)) {
+		fail(1, "cob-hook's CSV header changed between runs:\n  was %s\n  now %s", g_reads_header,
+		     hdr);
+	} else {
+		free(hdr);
+	}
+	if (!g_reads) {
+		const char **cols = calloc(cob_csvr_ncols(r), sizeof(*cols));
+		char *path = path_join(opt.out, "reads.csv");
+
+		if (!cols)
+			fail(1, "out of memory");
+		for (size_t i = 0; i < cob_csvr_ncols(r); i++)
+			cols[i] = cob_csvr_name(r, i);
+		g_reads = cob_csvw_open(path, cols, cob_csvr_ncols(r));
+		if (!g_reads)
+			fail(1, "cannot write %s.tmp: %s", path, strerror(errno));
+		free(cols);
+		free(path);
+	}
+	c_lat = cob_csvr_col(r, "lat_ns");
+	c_match = cob_csvr_col(r, "match");
+	c_status = cob_csvr_col(r, "status");
+	if (c_lat < 0 || c_match < 0 || c_status < 0)
+		fail(1, "%s lacks one of the columns lat_ns, match, status", part);
+	*rows = *matches = 0;
+	while ((rc = cob_csvr_next(r)) > 0) {
+		const char *lat = cob_csvr_get(r, (size_t)c_lat);
+		char *end;
+		double v;
+
+		if (cob_csvw_row(g_reads, cob_csvr_row(r), cob_csvr_ncols(r)))
+			fail(1, "writing reads.csv: %s", strerror(errno));
+		(*rows)++;
+		if (!strcmp(cob_csvr_get(r, (size_t)c_match), "1"))
+			(*matches)++;
+		if (!strcmp(cob_csvr_get(r, (size_t)c_status), "ok"))
+			acc->ok++;
+		v = strtod(lat, &end);
+		if (*lat && !*end && cob_stats_add(&acc->lat, v))
+			fail(1, "out of memory");
+		keep_first(&acc->backend, cob_csvr_field(r, "backend"));
+		keep_first(&acc->mode, cob_csvr_field(r, "mode"));
+		keep_first(&acc->function, cob_csvr_field(r, "function"));
+		keep_first(&acc->kernel, cob_csvr_field(r, "kernel"));
+	}
+	if (rc < 0)
+		fail(1, "%s: %s", part, cob_csvr_error(r));
+	cob_csvr_close(r);
+	if (!*rows)
+		fail(1, "cob-hook exited 0 but wrote no rows to %s", part);
+	acc->rows += *rows;
+	acc->match += *matches;
+	acc->reps++;
+}
+
+/* Provenance prefix of monitor rows: experiment, where, kernel, every axis, rep. */
+static size_t monitor_prefix(const struct cob_config *c, const size_t *sel, unsigned rep,
+			     const char *kernel, const char **vals, char *repbuf)
+{
+	size_t n = 0;
+
+	vals[n++] = c->name;
+	vals[n++] = opt.where;
+	vals[n++] = kernel;
+	for (size_t k = 0; k < c->naxes; k++)
+		vals[n++] = axis_text(c, sel, k);
+	sprintf(repbuf, "%u", rep);
+	vals[n++] = repbuf;
+	return n;
+}
+
+static void ingest_monitors(const struct cob_config *c, const size_t *sel, unsigned rep,
+			    const char *kernel)
+{
+	for (size_t i = 0; i < g_nmon; i++) {
+		struct monitor *m = &g_mon[i];
+		struct cob_csvr *r = cob_csvr_open(m->out);
+		const char *vals[COB_MAX_VALUES + 256];
+		char repbuf[16], *hdr;
+		size_t np, nc;
+		int rc;
+
+		if (!r)
+			fail(1, "monitor %s: cannot read %s: %s", m->name, m->out,
+			     errno == EBADMSG ? "malformed header" : strerror(errno));
+		hdr = header_string(r);
+		if (strcmp(hdr, m->header))
+			fail(1, "monitor %s wrote the header '%s', its --header says '%s'", m->name, hdr,
+			     m->header);
+		free(hdr);
+		nc = cob_csvr_ncols(r);
+		np = monitor_prefix(c, sel, rep, kernel, vals, repbuf);
+		if (np + nc > sizeof(vals) / sizeof(vals[0]))
+			fail(1, "monitor %s: too many columns", m->name);
+		if (!m->w) {
+			char *path;
+
+			vals[0] = "experiment";
+			vals[1] = "where";
+			vals[2] = "kernel";
+			for (size_t k = 0; k < c->naxes; k++)
+				vals[3 + k] = c->axes[k].param->key;
+			vals[np - 1] = "rep";
+			for (size_t j = 0; j < nc; j++)
+				vals[np + j] = cob_csvr_name(r, j);
+			if (asprintf(&path, "%s/%s.csv", opt.out, m->name) < 0)
+				fail(1, "out of memory");
+			m->w = cob_csvw_open(path, vals, np + nc);
+			if (!m->w)
+				fail(1, "cannot write %s.tmp: %s", path, strerror(errno));
+			free(path);
+			monitor_prefix(c, sel, rep, kernel, vals, repbuf);
+		}
+		while ((rc = cob_csvr_next(r)) > 0) {
+			for (size_t j = 0; j < nc; j++)
+				vals[np + j] = cob_csvr_get(r, j);
+			if (cob_csvw_row(m->w, vals, np + nc))
+				fail(1, "writing %s.csv: %s", m->name, strerror(errno));
+		}
+		if (rc < 0)
+			fail(1, "monitor %s: %s: %s", m->name, m->out, cob_csvr_error(r));
+		cob_csvr_close(r);
+	}
+}
+
+static void commit_writer(struct cob_csvw **w, const char *name)
+{
+	char *path = path_join(opt.out, name);
+	int rc = cob_csvw_commit(*w);
+
+	*w = NULL;
+	if (rc)
+		fail(1, "writing %s: %s", path, strerror(errno));
+	committed(path);
+	free(path);
+}
+
+/* ---- summary ---- */
+
+static const char *num(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		buf[0] = '\0';
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.3f", v);
+	return buf;
+}
+
+static const char *rate(size_t part, size_t whole, char *buf, size_t len)
+{
+	if (!whole)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%.6g", (double)part / (double)whole);
+	return buf;
+}
+
+static void write_summary(const struct cob_config *c, struct point_acc *acc, const char *kernel)
+{
+	static const char *const fixed[] = { "experiment", "backend", "mode", "function", "kernel",
+					     "where" };
+	static const char *const tail[] = { "n",	   "reps",	 "lat_median_ns",
+					    "lat_mean_ns", "lat_sd_ns",	 "lat_min_ns",
+					    "lat_max_ns",  "lat_ci95_ns", "success_rate",
+					    "ok_rate" };
+	const size_t nf = sizeof(fixed) / sizeof(fixed[0]), nt = sizeof(tail) / sizeof(tail[0]);
+	size_t ncols = nf + c->naxes + nt, npoints = cob_config_points(c);
+	const char **cols = calloc(ncols, sizeof(*cols));
+	char (*bufs)[32] = calloc(nt, sizeof(*bufs));
+	size_t *sel = calloc(c->naxes, sizeof(*sel));
+	char *path = path_join(opt.out, "summary.csv");
+
+	if (!cols || !bufs || !sel)
+		fail(1, "out of memory");
+	memcpy(cols, fixed, sizeof(fixed));
+	for (size_t k = 0; k < c->naxes; k++)
+		cols[nf + k] = c->axes[k].param->key;
+	memcpy(cols + nf + c->naxes, tail, sizeof(tail));
+	g_summary = cob_csvw_open(path, cols, ncols);
+	if (!g_summary)
+		fail(1, "cannot write %s.tmp: %s", path, strerror(errno));
+	for (size_t p = 0; p < npoints; p++) {
+		struct point_acc *a = &acc[p];
+		struct cob_summary s = cob_stats_summary(&a->lat);
+		size_t i = 0;
+
+		cob_config_point(c, p, sel);
+		cols[i++] = c->name;
+		cols[i++] = a->backend ? a->backend : opt.hook;
+		cols[i++] = a->mode ? a->mode : c->mode;
+		cols[i++] = a->function ? a->function : c->function;
+		cols[i++] = a->kernel ? a->kernel : kernel;
+		cols[i++] = opt.where;
+		for (size_t k = 0; k < c->naxes; k++)
+			cols[i++] = axis_text(c, sel, k);
+		snprintf(bufs[0], 32, "%zu", a->rows);
+		snprintf(bufs[1], 32, "%u", a->reps);
+		num(s.median, bufs[2], 32);
+		num(s.mean, bufs[3], 32);
+		num(s.sd, bufs[4], 32);
+		num(s.min, bufs[5], 32);
+		num(s.max, bufs[6], 32);
+		num(s.ci95, bufs[7], 32);
+		rate(a->match, a->rows, bufs[8], 32);
+		rate(a->ok, a->rows, bufs[9], 32);
+		for (size_t t = 0; t < nt; t++)
+			cols[i++] = bufs[t];
+		if (cob_csvw_row(g_summary, cols, ncols))
+			fail(1, "writing summary.csv: %s", strerror(errno));
+	}
+	free(cols);
+	free(bufs);
+	free(sel);
+	free(path);
+}
+
+/* ---- setup ---- */
+
+static void parse_args(int argc, char **argv)
+{
+	enum { O_CONFIG = 1, O_OUT, O_QUICK, O_HOOK, O_MODE, O_WHERE, O_BIN, O_WORKDIR, O_COMMAND,
+	       O_CHECK, O_CHECK_HOOK, O_HELP };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, O_CONFIG },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "quick", no_argument, NULL, O_QUICK },
+		{ "hook", required_argument, NULL, O_HOOK },
+		{ "mode", required_argument, NULL, O_MODE },
+		{ "where", required_argument, NULL, O_WHERE },
+		{ "bin", required_argument, NULL, O_BIN },
+		{ "workdir", required_argument, NULL, O_WORKDIR },
+		{ "command", required_argument, NULL, O_COMMAND },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "check-hook", no_argument, NULL, O_CHECK_HOOK },
+		{ "help", no_argument, NULL, O_HELP },
+		{ 0 },
+	};
+	int o;
+
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (o) {
+		case O_CONFIG: opt.config = optarg; break;
+		case O_OUT: opt.out = optarg; break;
+		case O_QUICK: opt.quick = 1; break;
+		case O_HOOK: opt.hook = optarg; break;
+		case O_MODE: opt.mode = optarg; break;
+		case O_WHERE: opt.where = optarg; break;
+		case O_BIN: opt.bin = optarg; break;
+		case O_WORKDIR: opt.workdir = optarg; break;
+		case O_COMMAND: opt.command = optarg; break;
+		case O_CHECK: opt.check = 1; break;
+		case O_CHECK_HOOK: opt.check_hook = 1; break;
+		case O_HELP:
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("%s needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (!opt.config)
+		usage_error("--config FILE is required");
+	if (!opt.out && !opt.check && !opt.check_hook)
+		usage_error("--out DIR is required");
+	if (opt.out && !*opt.out)
+		usage_error("--out needs a directory");
+	if (opt.workdir && !*opt.workdir)
+		usage_error("--workdir needs a directory");
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return 1;
+	return 0;
+}
+
+static void resolve_bin(const char *argv0)
+{
+	static char dir[PATH_MAX];
+	static const char *const need[] = { "cob-hook", "cob-read", "cob-mkfile" };
+	ssize_t n;
+
+	if (!opt.bin) {
+		n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+		if (n > 0)
+			dir[n] = '\0';
+		else
+			snprintf(dir, sizeof(dir), "%s", argv0);
+		if (strrchr(dir, '/'))
+			*strrchr(dir, '/') = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+		opt.bin = dir;
+	}
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		char *p = path_join(opt.bin, need[i]);
+
+		if (access(p, X_OK))
+			fail(1, "%s: %s (build with make, or give --bin DIR)", p, strerror(errno));
+		free(p);
+	}
+}
+
+static void find_monitors(const struct cob_config *c)
+{
+	const char *root = getenv("COB_ROOT");
+
+	for (size_t i = 0; i < c->nmonitors; i++) {
+		struct monitor *m = &g_mon[g_nmon];
+		char *argv[] = { m->path, "--header", NULL };
+		char hdr[4096];
+		int rc;
+
+		snprintf(m->name, sizeof(m->name), "%s", c->monitors[i]);
+		if (root && *root)
+			snprintf(m->path, sizeof(m->path), "%s/bench/monitors/%s", root, c->monitors[i]);
+		else
+			snprintf(m->path, sizeof(m->path), "%s/../../bench/monitors/%s", opt.bin,
+				 c->monitors[i]);
+		if (access(m->path, X_OK))
+			fail(1, "monitor %s: %s: %s (set COB_ROOT to the source tree)", m->name, m->path,
+			     strerror(errno));
+		rc = capture(argv, 0, hdr, sizeof(hdr));
+		if (rc || !hdr[0])
+			fail(1, "monitor %s: '%s --header' failed (%d)", m->name, m->path, rc);
+		m->header = strdup(hdr);
+		g_nmon++;
+	}
+}
+
+/* `cob-hook can`: does the config's hook attach here? Its exit status. */
+static int check_hook(const struct cob_config *c)
+{
+	char *hook = path_join(opt.bin, "cob-hook");
+	char *argv[] = { hook, "can", "--backend", (char *)c->hook, "--mode", (char *)c->mode,
+			 "--function", (char *)c->function, NULL };
+	pid_t pid = spawn(argv, -1, -1, 0, "cob-hook can");
+	int st;
+
+	wait_child(pid, &st, -1, 0);
+	free(hook);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+/* DIR/plots.txt: the config's plot names, one a line, for ./run.sh. */
+static void write_plots_txt(const struct cob_config *c)
+{
+	char *path = path_join(opt.out, "plots.txt"), *tmp;
+	FILE *f;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		fail(1, "out of memory");
+	f = fopen(tmp, "w");
+	if (!f)
+		fail(1, "cannot write %s: %s", tmp, strerror(errno));
+	for (size_t i = 0; i < c->nplots; i++)
+		fprintf(f, "%s\n", c->plots[i]);
+	if (cob_file_commit(f, tmp, path))
+		fail(1, "writing %s: %s", path, strerror(errno));
+	committed(path);
+	free(tmp);
+}
+
+/* ---- main ---- */
+
+int main(int argc, char **argv)
+{
+	struct cob_config cfg;
+	char err[1024], kernel[256], stbuf[64], why[512];
+	struct utsname u;
+	struct point_acc *acc;
+	size_t npoints, nruns, run = 0, *sel;
+	int width;
+	json_t *meta, *backends, *axes, *files;
+	char *part, *hook_err, *hook_out, *meta_path;
+	const char *env_where = getenv("COB_WHERE");
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&g_sigs);
+	sigaddset(&g_sigs, SIGINT);
+	sigaddset(&g_sigs, SIGTERM);
+	sigaddset(&g_sigs, SIGHUP);
+	sigaddset(&g_sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &g_sigs, NULL);
+
+	/* 1. everything that can be checked before anything is written */
+	parse_args(argc, argv);
+	if (cob_config_load(&cfg, opt.config, opt.quick, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 2;
+	}
+	if ((opt.hook && cob_config_override(&cfg, "hook", opt.hook, err, sizeof(err))) ||
+	    (opt.mode && cob_config_override(&cfg, "mode", opt.mode, err, sizeof(err))))
+		usage_error("%s", err);
+	opt.hook = cfg.hook;
+	opt.mode = cfg.mode;
+	if (!opt.where)
+		opt.where = env_where && *env_where ? env_where : "host";
+	if (!in_list(cob_wheres, opt.where))
+		usage_error("--where: '%s' is not one of host, guest-tcg, guest-kvm", opt.where);
+	resolve_bin(argv[0]);
+	if (opt.check_hook)
+		return check_hook(&cfg);
+	find_monitors(&cfg);
+	if (opt.check) {
+		printf("%s: %s: %zu points x %u repetitions = %zu runs\n", opt.config, cfg.name,
+		       cob_config_points(&cfg), cfg.repetitions,
+		       cob_config_points(&cfg) * cfg.repetitions);
+		return 0;
+	}
+	snprintf(kernel, sizeof(kernel), "%s", uname(&u) ? "unknown" : u.release);
+	meta = cob_meta_new(argc, argv);
+	if (!meta)
+		fail(1, "out of memory");
+	for (size_t i = 0; i < g_nmon; i++)
+		if (!strcmp(g_mon[i].name, "iostat")) {
+			char *v[] = { "iostat", "-V", NULL };
+			char line[256];
+
+			if (capture(v, 1, line, sizeof(line)) == 0 && line[0])
+				cob_meta_set_tool(meta, "iostat", line);
+		}
+	check_interrupt();
+
+	/* 2. directories */
+	{
+		int created;
+
+		if (mkdir_p(opt.out, &created))
+			fail(1, "cannot create %s: %s", opt.out, strerror(errno));
+		if (created)
+			g_out_created = strdup(opt.out);
+	}
+	make_workdir();
+	part = path_join(g_workdir, "part.csv");
+	hook_err = path_join(g_workdir, "hook.err");
+	hook_out = path_join(g_workdir, "hook.out");
+	for (size_t i = 0; i < g_nmon; i++) {
+		struct monitor *m = &g_mon[i];
+		char name[COB_NAME_LEN];
+
+		memcpy(name, m->name, sizeof(name));
+		snprintf(m->out, sizeof(m->out), "%s/%s.csv", g_workdir, name);
+		snprintf(m->err, sizeof(m->err), "%s/%s.err", g_workdir, name);
+	}
+
+	/* 3. the sweep: repetitions outside, grid points inside */
+	npoints = cob_config_points(&cfg);
+	nruns = npoints * cfg.repetitions;
+	width = snprintf(NULL, 0, "%zu", nruns);
+	acc = calloc(npoints, sizeof(*acc));
+	sel = calloc(cfg.naxes, sizeof(*sel));
+	backends = json_array();
+	if (!acc || !sel || !backends)
+		fail(1, "out of memory");
+	for (size_t p = 0; p < npoints; p++)
+		cob_stats_init(&acc[p].lat);
+	for (unsigned rep = 1; rep <= cfg.repetitions; rep++) {
+		for (size_t p = 0; p < npoints; p++) {
+			struct argv_buf a = { 0 };
+			const char *data;
+			int fdo, fde, st;
+			long long t0, t1;
+			size_t rows, matches;
+			pid_t pid;
+			char line[512];
+			size_t off = 0;
+
+			check_interrupt();
+			run++;
+			cob_config_point(&cfg, p, sel);
+			data = data_file(&cfg, sel);
+
+			arg(&a, "%s/cob-hook", opt.bin);
+			arg(&a, "run");
+			arg(&a, "--backend");
+			arg(&a, "%s", cfg.hook);
+			arg(&a, "--mode");
+			arg(&a, "%s", cfg.mode);
+			arg(&a, "--function");
+			arg(&a, "%s", cfg.function);
+			for (size_t k = 0; k < cfg.naxes; k++)
+				if (cfg.axes[k].param->hook_opt) {
+					arg(&a, "%s", cfg.axes[k].param->hook_opt);
+					arg(&a, "%s", axis_text(&cfg, sel, k));
+				}
+			arg(&a, "--where");
+			arg(&a, "%s", opt.where);
+			arg(&a, "--csv");
+			arg(&a, "%s", part);
+			arg(&a, "--label");
+			arg(&a, "experiment=%s", cfg.name);
+			for (size_t k = 0; k < cfg.naxes; k++)
+				if (cfg.axes[k].param->label) {
+					arg(&a, "--label");
+					arg(&a, "%s=%s", cfg.axes[k].param->key, axis_text(&cfg, sel, k));
+				}
+			arg(&a, "--label");
+			arg(&a, "rep=%u", rep);
+			arg(&a, "--");
+			arg(&a, "%s/cob-read", opt.bin);
+			arg(&a, "--file");
+			arg(&a, "%s", data);
+			for (size_t k = 0; k < cfg.naxes; k++)
+				if (cfg.axes[k].param->read_opt) {
+					arg(&a, "%s", cfg.axes[k].param->read_opt);
+					arg(&a, "%s", axis_text(&cfg, sel, k));
+				}
+
+			/* progress: the axes that vary, then rep */
+			off += (size_t)snprintf(line + off, sizeof(line) - off, "[%*zu/%zu]", width, run, nruns);
+			for (size_t k = 0; k < cfg.naxes && off < sizeof(line); k++)
+				if (cfg.axes[k].n > 1)
+					off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%s",
+								cfg.axes[k].param->show,
+								axis_show(&cfg, sel, k));
+			if (off < sizeof(line))
+				snprintf(line + off, sizeof(line) - off, " rep=%u", rep);
+
+			unlink(part);
+			fdo = open(hook_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			fde = open(hook_err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fdo < 0 || fde < 0)
+				fail(1, "%s: %s", g_workdir, strerror(errno));
+			monitors_start();
+			t0 = now_ns();
+			pid = spawn(a.v, fdo, fde, 0, "cob-hook");
+			close(fdo);
+			close(fde);
+			wait_child(pid, &st, -1, 0);
+			t1 = now_ns();
+			monitors_stop();
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
+				fail(3, "hook backend '%s' is not available here: %s", cfg.hook,
+				     last_line(hook_err, why, sizeof(why)));
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+				fail(1, "cob-hook rejected its arguments (exit 2): %s",
+				     last_line(hook_err, why, sizeof(why)));
+			if (!WIFEXITED(st) || WEXITSTATUS(st))
+				fail(1, "%s: cob-hook failed (%s): %s", line,
+				     status_text(st, stbuf, sizeof(stbuf)),
+				     last_line(hook_err, why, sizeof(why)));
+			ingest_part(part, &acc[p], &rows, &matches);
+			ingest_monitors(&cfg, sel, rep, kernel);
+			printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
+			argv_free(&a);
+		}
+	}
+
+	/* 4. summary, meta, then everything renamed into place */
+	write_summary(&cfg, acc, kernel);
+	for (size_t p = 0; p < npoints; p++) {
+		const char *b = acc[p].backend;
+		int seen = 0;
+
+		for (size_t i = 0; b && i < json_array_size(backends); i++)
+			seen |= !strcmp(json_string_value(json_array_get(backends, i)), b);
+		if (b && !seen)
+			json_array_append_new(backends, json_string(b));
+	}
+	axes = json_object();
+	for (size_t k = 0; k < cfg.naxes; k++) {
+		json_t *vals = json_array();
+
+		for (size_t i = 0; i < cfg.axes[k].n; i++)
+			json_array_append_new(vals, json_string(cfg.axes[k].v[i].text));
+		json_object_set_new(axes, cfg.axes[k].param->key, vals);
+	}
+	files = json_pack("[s,s,s]", "reads.csv", "summary.csv", "plots.txt");
+	for (size_t i = 0; i < g_nmon; i++)
+		json_array_append_new(files, json_sprintf("%s.csv", g_mon[i].name));
+	json_array_append_new(files, json_string("meta.json"));
+	cob_meta_set_config(meta, opt.config, cfg.text);
+	if (opt.command)
+		cob_meta_set_command(meta, opt.command);
+	cob_meta_set_where(meta, opt.where);
+	json_object_set_new(meta, "experiment", json_string(cfg.name));
+	json_object_set_new(meta, "description", json_string(cfg.description));
+	json_object_set_new(meta, "function", json_string(cfg.function));
+	json_object_set_new(meta, "mode", json_string(cfg.mode));
+	json_object_set_new(meta, "hook", json_string(cfg.hook));
+	json_object_set_new(meta, "backends", backends);
+	json_object_set_new(meta, "quick", json_boolean(opt.quick));
+	json_object_set_new(meta, "axes", axes);
+	json_object_set_new(meta, "repetitions", json_integer(cfg.repetitions));
+	json_object_set_new(meta, "points", json_integer((json_int_t)npoints));
+	json_object_set_new(meta, "runs", json_integer((json_int_t)nruns));
+	json_object_set_new(meta, "reads", json_integer((json_int_t)cob_csvw_rows(g_reads)));
+	{
+		json_t *mons = json_array(), *plots = json_array();
+
+		for (size_t i = 0; i < g_nmon; i++)
+			json_array_append_new(mons, json_string(g_mon[i].name));
+		for (size_t i = 0; i < cfg.nplots; i++)
+			json_array_append_new(plots, json_sprintf("plots/%s.gp", cfg.plots[i]));
+		json_object_set_new(meta, "monitors", mons);
+		json_object_set_new(meta, "plots", plots);
+	}
+	json_object_set_new(meta, "cache_method",
+			    json_string("cob-read per run, outside the timed reads (see column cache)"));
+	json_object_set_new(meta, "bin", json_string(opt.bin));
+	json_object_set_new(meta, "out", json_string(opt.out));
+	json_object_set_new(meta, "files", files);
+	json_object_set_new(meta, "status", json_string("complete"));
+
+	commit_writer(&g_reads, "reads.csv");
+	for (size_t i = 0; i < g_nmon; i++) {
+		char name[COB_NAME_LEN + 8];
+
+		snprintf(name, sizeof(name), "%.*s.csv", COB_NAME_LEN - 1, g_mon[i].name);
+		commit_writer(&g_mon[i].w, name);
+	}
+	commit_writer(&g_summary, "summary.csv");
+	write_plots_txt(&cfg);
+	meta_path = path_join(opt.out, "meta.json");
+	if (cob_meta_write(meta, meta_path))
+		fail(1, "writing %s: %s", meta_path, strerror(errno));
+	g_complete = 1; /* keep DIR and what is in it */
+	cleanup();
+	printf("%zu runs, %zu reads -> %s\n", nruns, (size_t)json_integer_value(json_object_get(meta, "reads")),
+	       opt.out);
+
+	json_decref(meta);
+	free(meta_path);
+	free(part);
+	free(hook_err);
+	free(hook_out);
+	for (size_t p = 0; p < npoints; p++) {
+		cob_stats_free(&acc[p].lat);
+		free(acc[p].backend);
+		free(acc[p].mode);
+		free(acc[p].function);
+		free(acc[p].kernel);
+	}
+	free(acc);
+	free(sel);
+	cob_config_free(&cfg);
+	return 0;
+}
