@@ -17,6 +17,15 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Layout of every syscalls/sys_enter_* tracepoint record. Declared here
+ * (after vmlinux.h, so without CO-RE relocations) so the tracepoint probes
+ * load even where the kernel has no BTF; the btf probe reports that apart. */
+struct cob_sys_enter {
+	__u64 common; /* type, flags, preempt_count, pid */
+	__s64 id;
+	__u64 args[6];
+};
+
 /* Set by the loader before load (in .bss, so the verifier cannot fold it). */
 __u32 target_tid;
 /* Value the override program makes the hooked function return. */
@@ -40,7 +49,7 @@ static __always_inline int is_target(void)
 /* --- tracepoint / raw tracepoint ------------------------------------ */
 
 SEC("tp/syscalls/sys_enter_read")
-int cob_pr_tp(struct trace_event_raw_sys_enter *ctx)
+int cob_pr_tp(struct cob_sys_enter *ctx)
 {
 	if (is_target()) {
 		hits++;
@@ -145,7 +154,7 @@ int cob_pr_fmr_copy(__u64 *ctx)
 /* The loader calls read(-1, buf, 4): the syscall fails with EBADF and never
  * touches buf, so whatever is in buf afterwards was written here. */
 SEC("tp/syscalls/sys_enter_read")
-int cob_pr_pwu(struct trace_event_raw_sys_enter *ctx)
+int cob_pr_pwu(struct cob_sys_enter *ctx)
 {
 	char val[4] = { 'C', 'O', 'B', '!' };
 
@@ -166,7 +175,7 @@ static long loop_cb(__u32 index, void *data)
 }
 
 SEC("tp/syscalls/sys_enter_read")
-int cob_pr_loop(struct trace_event_raw_sys_enter *ctx)
+int cob_pr_loop(struct cob_sys_enter *ctx)
 {
 	__u64 sum = 0;
 
@@ -179,7 +188,7 @@ int cob_pr_loop(struct trace_event_raw_sys_enter *ctx)
 }
 
 SEC("tp/syscalls/sys_enter_read")
-int cob_pr_ringbuf(struct trace_event_raw_sys_enter *ctx)
+int cob_pr_ringbuf(struct cob_sys_enter *ctx)
 {
 	__u64 *ev;
 
