@@ -1,0 +1,51 @@
+# E1 iterations: does the hook keep working as a program reads more?
+#   gnuplot -e "results='DIR'" plots/iterations.gp
+# Reads DIR/summary.csv (one row per sweep point), writes
+#   DIR/success_vs_iterations.png   success rate vs iterations, per file kind and buffer size
+#   DIR/success_vs_megabytes.png    the same against the data read per run
+#   DIR/latency_vs_iterations.png   median read() latency with min/max bars vs iterations
+plotdir = "."
+do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
+load plotdir."/common.gp"
+
+stats summary using "iterations" nooutput
+xlo = STATS_min / 2.0; xhi = STATS_max * 2.0
+set logscale x 10
+set format x "%g"
+
+# --- success rate vs iterations
+set output output("success_vs_iterations.png")
+set title sprintf("%s: success rate vs iterations\n%s", exper, subtitle)
+set xlabel "iterations (read() calls per run, log scale)"
+set ylabel "success rate (%): BPF result = user-space reference"
+set xrange [xlo:xhi]
+set yrange [-3:105]
+set key bottom left
+plot for [i = 1:nseries] summary \
+	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(100 * column("success_rate")) \
+	with linespoints lt i title label(word(series, i))
+
+# --- success rate vs data read per run
+stats summary using (column("iterations") * column("buf_size") / 1048576.0) nooutput
+set output output("success_vs_megabytes.png")
+set title sprintf("%s: success rate vs data read per run\n%s", exper, subtitle)
+set xlabel "data read per run (MiB, iterations x buffer size, log scale)"
+set xrange [STATS_min / 2.0:STATS_max * 2.0]
+plot for [i = 1:nseries] summary \
+	using (is(word(series, i)) ? column("iterations") * column("buf_size") / 1048576.0 * dodge(i) : NaN):(100 * column("success_rate")) \
+	with linespoints lt i title label(word(series, i))
+
+# --- latency vs iterations
+set output output("latency_vs_iterations.png")
+set title sprintf("%s: read() latency vs iterations (median, bars: min to max)\n%s", exper, subtitle)
+set xlabel "iterations (read() calls per run, log scale)"
+set ylabel "read() latency (µs, log scale)"
+set xrange [xlo:xhi]
+set yrange [*:*]
+set logscale y 10
+set format y "%g"
+set key bottom left
+plot for [i = 1:nseries] summary \
+	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(column("lat_median_ns") / 1000.0):(column("lat_min_ns") / 1000.0):(column("lat_max_ns") / 1000.0) \
+	with yerrorlines lt i title label(word(series, i))
+unset output
