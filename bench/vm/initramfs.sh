@@ -5,8 +5,8 @@ set -euo pipefail
 
 PROG="initramfs"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${ROOT:-$(cd "$HERE/../.." && pwd)}
-BUILD=${BUILD:-$ROOT/build}
+ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/../.." && pwd)}}
+BUILD=${BUILD:-${COB_BUILD:-$ROOT/build}}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 ICACHE="$CACHE/initramfs"
@@ -102,7 +102,24 @@ done
 #   f DEST SRC      regular file (mode kept)
 #   z DEST SRC      kernel module, decompressed (.ko.xz/.ko.zst/.ko.gz -> .ko)
 #   l DEST TARGET   symlink
+#   x DEST VAR      executable script: the content of the shell variable VAR
 #   t DEST TEXT     small text file (TEXT has no tab/newline; \n written as \\n)
+# shellcheck disable=SC2034  # used through ${!VAR} (manifest kind x)
+MOUNTPOINT_SH=$(
+	cat <<'EOS'
+#!/bin/sh
+# mountpoint [-q] DIR (guest shim: this busybox has no mountpoint applet)
+q=0
+[ "$1" = -q ] && { q=1; shift; }
+d=$(cd "$1" 2>/dev/null && pwd -P) || { [ $q = 1 ] || echo "mountpoint: $1: not a directory" >&2; exit 1; }
+if awk -v d="$d" '$2 == d { f = 1 } END { exit !f }' /proc/mounts; then
+	[ $q = 1 ] || echo "$1 is a mountpoint"
+	exit 0
+fi
+[ $q = 1 ] || echo "$1 is not a mountpoint"
+exit 32
+EOS
+)
 MANIFEST=()
 add() { MANIFEST+=("$1	$2	$3"); }
 
@@ -143,6 +160,10 @@ done
 [ "$nbins" -gt 0 ] || log "warning: nothing in $BUILD/bin or $BUILD/bpf (run make first); the guest has no cob binaries"
 
 [ -n "$config" ] && [ -f "$config" ] && add f "/boot/config-$release" "$(readlink -f "$config")"
+# busybox-static here has no `mountpoint` applet; run.sh uses `mountpoint -q`.
+if ! "$BUSYBOX" --list | grep -qx mountpoint; then
+	add x /bin/mountpoint MOUNTPOINT_SH
+fi
 add t /etc/passwd 'root:x:0:0:root:/root:/bin/sh\n'
 add t /etc/group 'root:x:0:\n'
 
@@ -215,6 +236,7 @@ for e in "${MANIFEST[@]}"; do
 	f) cp -p "$src" "$st$dest" ;;
 	l) ln -sf "$src" "$st$dest" ;;
 	t) printf '%b' "$src" >"$st$dest" ;;
+	x) printf '%s\n' "${!src}" >"$st$dest" && chmod 755 "$st$dest" ;;
 	z)
 		case "$src" in
 		*.xz) xz -dc "$src" >"$st$dest" ;;

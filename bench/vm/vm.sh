@@ -5,7 +5,7 @@ set -euo pipefail
 
 PROG="vm"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${ROOT:-$(cd "$HERE/../.." && pwd)}
+ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/../.." && pwd)}}
 export ROOT
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 QEMU=${COB_QEMU:-qemu-system-x86_64}
@@ -19,41 +19,53 @@ usage() {
 usage: run.sh vm [options] -- <run.sh subcommand> [args...]
        run.sh vm [options] -- --raw <command> [args...]
 
-Boots a guest kernel under qemu with the suite in its initramfs, runs one
-run.sh subcommand inside it (as COB_IN_GUEST=1 COB_WHERE=guest-tcg|guest-kvm
-COB_GUEST_KERNEL=<release> /cob/run.sh <subcommand...>, using the prebuilt
-binaries of build/), and exits with the guest command's exit status.
-With --raw the command is run as is (busybox + bash available), e.g.
-  run.sh vm --kernel debian -- --raw sh -c 'uname -r; exit 3'     # exits 3
+Boots a guest kernel under qemu with the suite in its initramfs, runs one run.sh
+subcommand in it as
+  COB_IN_GUEST=1 COB_WHERE=guest-tcg|guest-kvm COB_GUEST_KERNEL=<release> /cob/run.sh ...
+(prebuilt binaries from build/, nothing installed or built in the guest), shows
+its output live and exits with its exit status. With --raw the command runs as
+is (busybox, bash, iostat available), e.g.
+  ./run.sh vm --kernel debian -- --raw sh -c 'uname -r; exit 3'     # exits 3
+  ./run.sh vm -- doctor                                   # thesis kernel
 
 options:
-  --kernel K      thesis (default), debian, or the path of a bzImage. Fetched or
-                  built on first use and cached (see 'run.sh kernel --help')
+  --kernel K      thesis (default), debian, or a bzImage path. Built/fetched and
+                  cached on first use (thesis: ~5-8 min once; see run.sh kernel --help)
   --mem M         guest memory in MiB (default 1024)
   --cpus N        guest CPUs (default min(2, host CPUs))
   --timeout S     kill the guest after S seconds (default \${COB_VM_TIMEOUT:-1200})
-  --accel A       tcg (default, \$COB_VM_ACCEL), kvm, or auto: kvm only if a probe
-                  boot proves a guest boots under KVM here (result cached), else tcg
-  --append STR    extra kernel command line (e.g. 'brd.rd_size=262144')
-  --log FILE      where to save the console log (see below)
-  --share H[:G]   also share host dir H with the guest at G (default: same path)
+  --accel A       tcg (default, or \$COB_VM_ACCEL), kvm, or auto: KVM only when a
+                  probe boot proves a guest boots under it here (cached), else TCG
+  --append STR    extra kernel command line, e.g. 'brd.rd_nr=1 brd.rd_size=262144'
+  --disk MB       scratch disk: a fresh ext4 of MB MiB (default 2048, 0: none) on a
+                  virtio disk, mounted at /var/tmp in the guest (the work directory
+                  of sweeps, so 'disk' storage and drop_caches behave as on a host)
+  --results DIR   share DIR (created) with the guest and set COB_RESULTS=DIR there
+  --share H[:G]   also share host directory H with the guest, at G (default H)
+  --log FILE      save the console log to FILE (default: see below)
   --verbose       show the whole console (boot messages), not just the command
   -h, --help      this text
 
-Results: the host directory given to the command's --out DIR (or --out=DIR) is
-shared with the guest over virtio-9p at the same absolute path (a relative DIR
-is made absolute against the current directory and rewritten), so run.sh writes
-its files exactly where a host run would. For run.sh subcommands the repo's
-results/ is also shared as /cob/results, the guest's \$ROOT/results. COB_*
-variables of the host environment are passed to the guest command.
+Results come back over virtio-9p; each shared host directory is mounted in the
+guest at the same absolute path, so run.sh writes where a host run would:
+  - the command's --out DIR (or --out=DIR): DIR's parent is shared (a relative
+    DIR is made absolute against the current directory and rewritten);
+  - for run.sh subcommands, the results root (--results DIR, else \$COB_RESULTS,
+    else ROOT/results) is shared and passed as COB_RESULTS.
+The host's COB_* variables are passed to the guest (except host paths and the
+vm machinery). Kernel modules: 9p/virtio are loaded at boot; brd, loop, ext4,
+virtio_blk are in the Debian guest for modprobe (thesis: built in). Add more
+with COB_VM_MODULES="m1 m2".
 
-Console log: always saved; in DIR/vm-console.log when the command has --out DIR,
-else under \$COB_CACHE/logs/ (path printed). The command's output is shown live.
+Console log: always saved. On success in OUT/vm-console.log when the command
+had --out OUT, else in \$COB_CACHE/logs/ (path printed); on any failure in
+\$COB_CACHE/logs/ (path printed in the one-line report) and OUT/ if it exists.
 
-Exit status: the guest command's status; $E_TIMEOUT if the guest timed out (hung),
-$E_CRASH if it ended without reporting a status (kernel panic, crashed init),
-$E_FAIL for a host-side failure (kernel, initramfs, qemu), $E_USAGE for bad usage;
-each reported in one line with the console log's path.
+Exit status: the guest command's status; $E_TIMEOUT if the guest timed out (hung)
+and was killed; $E_CRASH if it ended without a status (kernel panic, oops,
+crashed init); $E_FAIL host-side failure (kernel, initramfs, qemu); $E_USAGE bad usage.
+Environment: COB_CACHE (default /var/cache/copyout-bench), COB_VM_TIMEOUT,
+COB_VM_ACCEL, COB_VM_MODULES, COB_QEMU, BUILD/COB_BUILD (default ROOT/build).
 EOF
 }
 
@@ -61,9 +73,13 @@ die() { echo "$PROG: $*" >&2; exit "$E_FAIL"; }
 usage_err() { echo "$PROG: $*  (try --help)" >&2; exit "$E_USAGE"; }
 log() { echo "[$PROG] $*" >&2; }
 
-RUN="" QPID="" FPID=""
+RUN="" QPID="" FPID="" SAVED_LOG=""
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
+	if [ -n "$QPID" ] && [ -z "$SAVED_LOG" ] && [ -s "$RUN/console.raw" ]; then
+		save_log 0
+		echo "$PROG: guest stopped; console log: $SAVED_LOG" >&2
+	fi
 	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
 		kill -TERM "$QPID" 2>/dev/null || true
 		sleep 0.5
@@ -86,12 +102,12 @@ isnum() { case "$1" in "" | *[!0-9]*) return 1 ;; esac; }
 
 # ------------------------------------------------------------------ options --
 kernel=thesis mem=1024 cpus=$((NPROC < 2 ? NPROC : 2)) timeout=${COB_VM_TIMEOUT:-1200}
-accel=${COB_VM_ACCEL:-tcg} append="" logfile="" verbose=0
+accel=${COB_VM_ACCEL:-tcg} append="" logfile="" verbose=0 results="" disk_mb=${COB_VM_DISK_MB:-2048}
 shares=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--kernel | --mem | --cpus | --timeout | --accel | --append | --log | --share)
+	--kernel | --mem | --cpus | --timeout | --accel | --append | --log | --share | --results | --disk)
 		[ $# -ge 2 ] || usage_err "$1 needs a value"
 		case "$1" in
 		--kernel) kernel=$2 ;;
@@ -102,10 +118,12 @@ while [ $# -gt 0 ]; do
 		--append) append=$2 ;;
 		--log) logfile=$2 ;;
 		--share) shares+=("$2") ;;
+		--results) results=$2 ;;
+		--disk) disk_mb=$2 ;;
 		esac
 		shift 2
 		;;
-	--kernel=* | --mem=* | --cpus=* | --timeout=* | --accel=* | --append=* | --log=* | --share=*)
+	--kernel=* | --mem=* | --cpus=* | --timeout=* | --accel=* | --append=* | --log=* | --share=* | --results=* | --disk=*)
 		set -- "${1%%=*}" "${1#*=}" "${@:2}"
 		;;
 	--verbose) verbose=1; shift ;;
@@ -116,6 +134,7 @@ done
 [ $# -gt 0 ] || usage_err "no command: run.sh vm [options] -- <subcommand ...>"
 if ! isnum "$mem" || [ "$mem" -lt 128 ]; then usage_err "--mem must be a number of MiB >= 128"; fi
 if ! isnum "$cpus" || [ "$cpus" -lt 1 ]; then usage_err "--cpus must be a positive number"; fi
+if ! isnum "$disk_mb"; then usage_err "--disk must be a size in MiB (0: none)"; fi
 if ! isnum "$timeout" || [ "$timeout" -lt 1 ]; then usage_err "--timeout must be a positive number of seconds"; fi
 case "$accel" in tcg | kvm | auto) ;; *) usage_err "--accel must be tcg, kvm or auto" ;; esac
 command -v "$QEMU" >/dev/null || die "missing $QEMU (apt-get install qemu-system-x86)"
@@ -167,49 +186,67 @@ fi
 where="guest-$accel"
 
 # ------------------------------------------------------------- shares, argv --
+# Results come back over virtio-9p, each host directory mounted in the guest at
+# the SAME absolute path: run.sh inside the guest then writes, renames (its
+# .partial-* -> final dance) and records paths exactly as a host run would, and
+# no command line needs translating beyond making relative --out paths absolute.
+# (A virtio disk would need an image and a copy back; the serial line is slow and
+# mixes with the console. 9p is built into the thesis kernel and a module in
+# Debian's.) The exit status travels in a separate control share, so the user's
+# output directory only ever holds what the command wrote (plus vm-console.log).
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/cob-vm.XXXXXX")
 mkdir -p "$RUN/ctl" "$RUN/initrd/cob-run"
-mounts=("cobctl /cob-ctl")
-share_args=()
 secmodel=passthrough
 [ "$(id -u)" = 0 ] || secmodel=none
-nshare=0
-add_share() { # HOSTDIR GUESTDIR
-	nshare=$((nshare + 1))
-	local tag="cob$nshare"
+share_args=(-virtfs "local,path=$RUN/ctl,mount_tag=cobctl,security_model=$secmodel,multidevs=remap,id=fsctl")
+mounts=("cobctl /cob-ctl")
+SH_HOST=() SH_GUEST=()
+add_share() { # HOSTDIR GUESTDIR (HOSTDIR absolute and physical)
+	local n=$((${#SH_HOST[@]} + 1))
 	case "$1" in *,*) die "cannot share a path containing a comma: $1" ;; esac
-	share_args+=(-virtfs "local,path=$1,mount_tag=$tag,security_model=$secmodel,id=fs$nshare")
-	mounts+=("$tag $2")
+	[ "$1" != / ] || die "refusing to share / with the guest"
+	SH_HOST+=("$1") SH_GUEST+=("$2")
+	share_args+=(-virtfs "local,path=$1,mount_tag=cob$n,security_model=$secmodel,multidevs=remap,id=fs$n")
+	mounts+=("cob$n $2")
 }
-share_args+=(-virtfs "local,path=$RUN/ctl,mount_tag=cobctl,security_model=$secmodel,id=fsctl")
-
+covered() { # PATH: inside a directory shared at its own path?
+	local i
+	for i in "${!SH_HOST[@]}"; do
+		[ "${SH_HOST[$i]}" = "${SH_GUEST[$i]}" ] || continue
+		case "$1/" in "${SH_HOST[$i]}"/*) return 0 ;; esac
+	done
+	return 1
+}
+physdir() { mkdir -p "$1" && (cd "$1" && pwd -P); } # create, print physical path
 abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s' "$PWD/$1" ;; esac; }
+
+# 1. the results root: --results DIR, else run.sh's own (COB_RESULTS or results/)
+res=""
+if [ -n "$results" ]; then
+	res=$(physdir "$(abspath "$results")") || die "cannot create the results directory $results"
+elif [ "$raw" = 0 ]; then
+	res=$(physdir "${COB_RESULTS:-$ROOT/results}") || die "cannot create the results directory ${COB_RESULTS:-$ROOT/results}"
+fi
+[ -z "$res" ] || add_share "$res" "$res"
+# 2. the command's --out DIR: its parent is shared (run.sh creates DIR itself, by
+#    renaming a sibling .partial-* directory), unless already inside a share.
 outdir=""
 for i in "${!cmd[@]}"; do
-	a=${cmd[$i]}
+	a=${cmd[$i]} n=$((i + 1)) o=""
 	case "$a" in
-	--out)
-		n=$((i + 1))
-		[ "$n" -lt "${#cmd[@]}" ] || continue
-		outdir=$(abspath "${cmd[$n]}")
-		cmd[n]=$outdir
-		;;
-	--out=*)
-		outdir=$(abspath "${a#--out=}")
-		cmd[i]="--out=$outdir"
-		;;
+	--out) [ "$n" -lt "${#cmd[@]}" ] && o=${cmd[$n]} ;;
+	--out=*) o=${a#--out=} ;;
 	esac
+	[ -n "$o" ] || continue
+	o=$(abspath "$o")
+	o=${o%/}
+	parent=$(physdir "$(dirname "$o")") || die "cannot create $(dirname "$o")"
+	outdir="${parent%/}/$(basename "$o")"
+	if [ "$a" = --out ]; then cmd[n]=$outdir; else cmd[i]="--out=$outdir"; fi
+	covered "$parent" || add_share "$parent" "$parent"
 done
-if [ -n "$outdir" ]; then
-	mkdir -p "$outdir" || die "cannot create the output directory $outdir"
-	outdir=$(cd "$outdir" && pwd -P)
-	add_share "$outdir" "$outdir"
-fi
-if [ "$raw" = 0 ]; then
-	mkdir -p "$ROOT/results"
-	add_share "$(cd "$ROOT/results" && pwd -P)" /cob/results
-fi
-for s in "${shares[@]}"; do
+# 3. --share H[:G]
+for s in ${shares[@]+"${shares[@]}"}; do
 	h=${s%%:*} g=${s#*:}
 	[ "$g" != "$s" ] || g=""
 	[ -d "$h" ] || die "--share: no such directory: $h"
@@ -228,11 +265,13 @@ esac
 	printf 'export COB_IN_GUEST=1 COB_WHERE=%s COB_GUEST_KERNEL=%s COB_GUEST_KERNEL_NAME=%s\n' \
 		"$(sq "$where")" "$(sq "$release")" "$(sq "$kname")"
 	printf 'export COB_RUN_CWD=%s COB_RUN_CTL=/cob-ctl COB_HOST_ROOT=%s\n' "$(sq "$gcwd")" "$(sq "$rootp")"
-	# Pass the host's COB_* settings, except those about the host-side machinery.
+	[ -z "$res" ] || printf 'export COB_RESULTS=%s\n' "$(sq "$res")"
+	# Pass the host's COB_* settings, except host-side paths and machinery.
 	while IFS='=' read -r name _; do
 		case "$name" in
 		COB_IN_GUEST | COB_WHERE | COB_GUEST_KERNEL* | COB_RUN_* | COB_HOST_ROOT | COB_CACHE | COB_VM_* | \
-			COB_KERNEL_SRC | COB_BUSYBOX | COB_BASH_STATIC | COB_QEMU | COB_KEEP_BUILD) continue ;;
+			COB_KERNEL_SRC | COB_BUSYBOX | COB_BASH_STATIC | COB_QEMU | COB_KEEP_BUILD | COB_RESULTS | \
+			COB_ROOT | COB_BUILD) continue ;;
 		esac
 		printf 'export %s=%s\n' "$name" "$(sq "${!name}")"
 	done < <(env | grep -E '^COB_[A-Za-z0-9_]*=' || true)
@@ -243,27 +282,62 @@ esac
 	for a in "${cmd[@]}"; do printf ' %s' "$(sq "$a")"; done
 	printf '\n'
 } >"$RUN/initrd/cob-run/argv"
-printf '%s\n' "${mounts[@]}" >"$RUN/initrd/cob-run/mounts"
+# parents before children
+printf '%s\n' "${mounts[@]}" | sort -k2 >"$RUN/initrd/cob-run/mounts"
+
+# --------------------------------------------------------------- scratch disk --
+# The initramfs root is RAM: files there are always "cached". A real block
+# device under /var/tmp gives 'disk' storage and drop_caches their meaning.
+disk_args=()
+if [ "$disk_mb" -gt 0 ]; then
+	command -v mkfs.ext4 >/dev/null || die "missing mkfs.ext4 (apt-get install e2fsprogs)"
+	truncate -s "${disk_mb}M" "$RUN/disk.img"
+	# non-lazy init: no ext4lazyinit writes in the guest while it measures
+	mkfs.ext4 -q -F -L cobscratch -E lazy_itable_init=0,lazy_journal_init=0 "$RUN/disk.img" ||
+		die "mkfs.ext4 of the scratch disk failed"
+	# cache=none (O_DIRECT): the guest's reads reach the host disk, not the host's
+	# page cache; writeback where O_DIRECT is unsupported (tmpfs).
+	dcache=none
+	dd if=/dev/zero of="$RUN/odirect" bs=4096 count=1 oflag=direct 2>/dev/null || dcache=writeback
+	rm -f "$RUN/odirect"
+	disk_args=(-drive "file=$RUN/disk.img,if=virtio,format=raw,cache=$dcache")
+	printf 'export COB_GUEST_DISK=/dev/vda COB_GUEST_DISK_MOUNT=/var/tmp\n' >>"$RUN/initrd/cob-run/env"
+fi
+
 # A small uncompressed archive first, then the cached gzip'd one: the kernel
 # unpacks concatenated archives in order.
 (cd "$RUN/initrd" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0) >"$RUN/initrd.img"
 cat "$initrd" >>"$RUN/initrd.img"
 
 # ---------------------------------------------------------------- console log --
-if [ -z "$logfile" ]; then
-	if [ -n "$outdir" ]; then
-		logfile="$outdir/vm-console.log"
-	else
-		mkdir -p "$CACHE/logs"
-		logfile="$CACHE/logs/vm-$(date +%Y%m%d-%H%M%S)-$$.log"
-		# keep the 50 newest
-		find "$CACHE/logs" -maxdepth 1 -name 'vm-*.log' -printf '%T@ %p\n' | sort -rn | tail -n +50 |
-			cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
-	fi
-fi
-[ "$logfile" = /dev/null ] || { mkdir -p "$(dirname "$logfile")" && : >"$logfile"; } ||
-	die "cannot write the console log $logfile"
+# qemu writes the console to $qlog; it is copied (CRs removed) when the guest
+# ends: to --log FILE; else, on success, to OUT/vm-console.log when the command's
+# --out directory exists; else, and always on failure (a failing run.sh may
+# delete its output directory), to $COB_CACHE/logs/ (newest 50 kept).
 qlog="$RUN/console.raw"
+: >"$qlog"
+save_log() { # OK(0|1): copy the console log where it belongs, set SAVED_LOG
+	local ok=$1 dst
+	[ "$logfile" != /dev/null ] || { SAVED_LOG=/dev/null; return 0; }
+	if [ -n "$logfile" ]; then
+		dst=$logfile
+	elif [ "$ok" = 1 ] && [ -n "$outdir" ] && [ -d "$outdir" ]; then
+		dst="$outdir/vm-console.log"
+	else
+		mkdir -p "$CACHE/logs" 2>/dev/null || true
+		dst="$CACHE/logs/vm-$(date +%Y%m%d-%H%M%S)-$$-$kname.log"
+		find "$CACHE/logs" -maxdepth 1 -name 'vm-*.log' -printf '%T@ %p\n' 2>/dev/null | sort -rn |
+			tail -n +50 | cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
+	fi
+	mkdir -p "$(dirname "$dst")" 2>/dev/null || true
+	if tr -d '\r' <"$qlog" >"$dst" 2>/dev/null; then SAVED_LOG=$dst; else
+		SAVED_LOG="(could not write $dst)"
+	fi
+	# On failure also leave a copy next to the results when they exist.
+	if [ "$ok" = 0 ] && [ -z "$logfile" ] && [ -n "$outdir" ] && [ -d "$outdir" ]; then
+		tr -d '\r' <"$qlog" >"$outdir/vm-console.log" 2>/dev/null || true
+	fi
+}
 
 # ----------------------------------------------------------------------- run --
 cmdline="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic rdinit=/init${append:+ $append}"
@@ -273,7 +347,7 @@ qemu_args=(
 	-kernel "$bzimage" -initrd "$RUN/initrd.img" -append "$cmdline"
 	-chardev "stdio,id=con,signal=off,logfile=$qlog"
 	-serial chardev:con
-	"${share_args[@]}"
+	"${share_args[@]}" ${disk_args[@]+"${disk_args[@]}"}
 )
 mkfifo "$RUN/console.fifo"
 # Live display: the command's output (between the markers), or everything.
@@ -302,37 +376,37 @@ wait "$FPID" 2>/dev/null || true
 FPID=""
 elapsed=$((SECONDS - start))
 
-if [ "$logfile" != /dev/null ]; then
-	tr -d '\r' <"$qlog" >"$logfile" 2>/dev/null || true
-fi
 status=""
 if [ -f "$RUN/ctl/status" ]; then
 	status=$(tr -dc '0-9' <"$RUN/ctl/status")
 fi
-if [ -z "$status" ]; then
+if [ -z "$status" ]; then # no 9p share (custom kernel?): the console marker
 	status=$(sed -n 's/^COB-GUEST-EXIT=\([0-9]*\).*/\1/p' "$qlog" 2>/dev/null | tail -n1)
 fi
-where_log="console log: $logfile"
+info="$kname $release, $where, ${elapsed}s"
 if [ -n "$status" ]; then
-	if [ "$status" != 0 ]; then
-		echo "$PROG: guest command exited with status $status ($kname $release, $where, ${elapsed}s); $where_log" >&2
-	elif [ -z "$outdir" ] && [ "$logfile" != /dev/null ]; then
-		log "done in ${elapsed}s ($kname $release, $where); $where_log"
+	if [ "$status" = 0 ]; then
+		save_log 1
+		case "$SAVED_LOG" in "$CACHE"/logs/*) log "done ($info); console log: $SAVED_LOG" ;; esac
+	else
+		save_log 0
+		echo "$PROG: guest command exited with status $status ($info); console log: $SAVED_LOG" >&2
 	fi
 	exit "$status"
 fi
+save_log 0
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	echo "$PROG: guest timed out after ${timeout}s and was killed (hung?) ($kname $release, $where); $where_log" >&2
+	echo "$PROG: guest timed out after ${timeout}s and was killed (hung?) ($info); console log: $SAVED_LOG" >&2
 	exit "$E_TIMEOUT"
 fi
 panic=$(grep -a -m1 -E 'Kernel panic|BUG:|Oops' "$qlog" 2>/dev/null | tr -d '\r' | sed 's/^\[[ 0-9.]*\] //' || true)
 if [ -n "$panic" ]; then
-	echo "$PROG: guest crashed: $panic ($kname $release, $where, ${elapsed}s); $where_log" >&2
+	echo "$PROG: guest crashed: $panic ($info); console log: $SAVED_LOG" >&2
 	exit "$E_CRASH"
 fi
 if [ "$qrc" != 0 ]; then
-	echo "$PROG: qemu failed (status $qrc): $(head -n1 "$RUN/qemu.err"); $where_log" >&2
+	echo "$PROG: qemu failed (status $qrc): $(grep -m1 . "$RUN/qemu.err" || true); console log: $SAVED_LOG" >&2
 	exit "$E_FAIL"
 fi
-echo "$PROG: guest ended without reporting an exit status ($kname $release, $where, ${elapsed}s); $where_log" >&2
+echo "$PROG: guest ended without reporting an exit status ($info); console log: $SAVED_LOG" >&2
 exit "$E_CRASH"
