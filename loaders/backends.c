@@ -1,11 +1,19 @@
 #include <string.h>
 #include "backend.h"
 
+extern const struct hook_backend backend_kprobe_copyout;
+extern const struct hook_backend backend_fmodret_copyout;
+extern const struct hook_backend backend_fmodret_permission;
+extern const struct hook_backend backend_fexit_read;
 extern const struct hook_backend backend_tp_read;
 extern const struct hook_backend backend_none;
 
 /* Preference order for --backend auto: the first that attaches wins. */
 const struct hook_backend *const hook_backends[] = {
+	&backend_kprobe_copyout,
+	&backend_fmodret_copyout,
+	&backend_fmodret_permission,
+	&backend_fexit_read,
 	&backend_tp_read,
 	NULL,
 };

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Backend kprobe-copyout: the thesis setup. A kprobe on
+ *   static int copyout(void __user *to, const void *from, size_t n)
+ * (lib/iov_iter.c; the thesis kernel makes it noinline, ftrace-able and
+ * error-injectable) sees every piece of file data on its way to user space.
+ *
+ * Programs:
+ *   tp/syscalls/sys_enter_read  a read() of the target file (inode + device)
+ *                               by the target process starts an in-flight entry
+ *                               (buffer, count, timestamp) keyed by thread id.
+ *   kprobe/copyout              for a copyout of this thread while such a read is
+ *                               in flight, and only when [to, to+n) lies inside
+ *                               that read's buffer: the storage function runs
+ *                               over the kernel source bytes (bpf_probe_read_kernel
+ *                               of `from`, n bytes; numbers split across copyout
+ *                               calls are carried over in the in-flight state).
+ *                               In override mode it then calls
+ *                               bpf_override_return(ctx, 0): copyout returns
+ *                               "0 bytes left", the copy itself never runs.
+ *   tp/syscalls/sys_exit_read   override mode: when the read was overridden (or
+ *                               hit end of file, ret 0) and count >= 40, the
+ *                               result header (struct cob_override_result: magic +
+ *                               count/sum/min/max) is written at the start of the
+ *                               user buffer with bpf_probe_write_user. This is done
+ *                               here and not in the kprobe: an int3 kprobe runs in
+ *                               NMI-like context where the helper returns -EPERM.
+ *                               Then one event per read goes to the ring buffer.
+ *
+ * Contract (override): read() returns what it would have returned without the
+ * hook (the file length available at the offset, at most count): the kernel
+ * believes everything was copied. No file byte reaches the buffer; when
+ * count >= 40 the buffer starts with the result header, the rest of the buffer
+ * keeps whatever it held before. When count < 40 the result is only in the
+ * event. override_ret = record->expect_len.
+ * Observe mode: same hooks, no override and no write: the copy happens and the
+ * function runs over the same bytes at copyout.
+ *
+ * Limits: needs a kernel where copyout is a symbol with an ftrace site (kprobe
+ * in process context) and is on the error-injection list, with
+ * CONFIG_BPF_KPROBE_OVERRIDE (the thesis kernel). Stock kernels inline
+ * copyout (Debian 6.1: no symbol; lib/ is built without ftrace). Only reads
+ * through read(2) are tracked; readv/pread/mmap are not. Every copyout of a
+ * tracked read is overridden, so a read served by several copyout calls (one
+ * per page) is overridden in every piece. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "copyout_hook.h"
+#include "filter_reduce.bpf.h"
+#include "target_file.bpf.h"
+#include "read_track.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("tp/syscalls/sys_enter_read")
+int cob_kc_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!is_target_task() || !is_target_file(fd_to_file((int)ctx->args[0])))
+		return 0;
+	track_enter(ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+/* The in-flight read this copyout belongs to, or NULL. */
+static __always_inline struct inflight *copy_of_target(__u64 to, __u64 n)
+{
+	struct inflight *v;
+
+	if (!is_target_task() || !(v = track_lookup()))
+		return NULL;
+	if (to < v->buf || to - v->buf > v->count || n > v->count - (to - v->buf))
+		return NULL;
+	return v;
+}
+
+/* Observe: compute over the bytes, let the copy run. */
+SEC("kprobe/copyout")
+int BPF_KPROBE(cob_kc_copy_observe, void *to, const void *from, unsigned long n)
+{
+	struct inflight *v = copy_of_target((__u64)to, n);
+
+	if (v)
+		track_data(v, (__u64)from, n, 0);
+	return 0;
+}
+
+/* Override: compute over the bytes, then skip the copy ("0 bytes left"). */
+SEC("kprobe/copyout")
+int BPF_KPROBE(cob_kc_copy_override, void *to, const void *from, unsigned long n)
+{
+	struct inflight *v = copy_of_target((__u64)to, n);
+
+	if (!v)
+		return 0;
+	track_data(v, (__u64)from, n, 0);
+	v->flags |= COB_EV_OVERRIDDEN;
+	bpf_override_return(ctx, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_read")
+int cob_kc_exit_observe(struct trace_event_raw_sys_exit *ctx)
+{
+	if (!is_target_task() || !track_lookup())
+		return 0;
+	track_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_read")
+int cob_kc_exit_override(struct trace_event_raw_sys_exit *ctx)
+{
+	struct cob_override_result res;
+	struct inflight *v;
+
+	if (!is_target_task() || !(v = track_lookup()))
+		return 0;
+	if (ctx->ret >= 0 && ((v->flags & COB_EV_OVERRIDDEN) || ctx->ret == 0) &&
+	    v->count >= sizeof(res)) {
+		fr_bpf_finish(&v->st, threshold);
+		res.magic = COB_RESULT_MAGIC;
+		res.fr = v->st.r;
+		if (bpf_probe_write_user((void *)v->buf, &res, sizeof(res)))
+			v->flags |= COB_EV_WRITE_FAULT;
+		else
+			v->flags |= COB_EV_WROTE_USER;
+	}
+	track_exit(ctx->ret);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* fmodret-permission: fmod_ret on security_file_permission, result computed
+ * from the page cache in BPF (stock kernels with trampolines).
+ * Contract and limits: see the top of bpf/fmodret_permission.bpf.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "backend.h"
+#include "copyout_hook.h"
+#include "fmodret_permission.skel.h"
+
+static void *fp_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
+{
+	struct fmodret_permission *skel = fmodret_permission__open();
+	int err;
+
+	if (!skel) {
+		snprintf(reason, len, "open failed: %s", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->targ_tgid = (__u32)cfg->tgid;
+	skel->rodata->targ_ino = cfg->ino;
+	skel->rodata->targ_dev = cfg->kdev;
+	skel->rodata->threshold = cfg->threshold;
+	skel->rodata->function = (__u32)cfg->function;
+	skel->rodata->mode = (__u32)cfg->mode;
+	if ((err = fmodret_permission__load(skel))) {
+		snprintf(reason, len, "load failed: %s %s%s", strerror(-err), bpf_log_reason(),
+			 err == -EPERM ? " (kernel refuses trampolines, or lockdown forbids bpf_probe_write_user)" : "");
+		goto fail;
+	}
+	if ((err = fmodret_permission__attach(skel))) {
+		snprintf(reason, len, "attach of fmod_ret/security_file_permission failed: %s %s", strerror(-err),
+			 bpf_log_reason());
+		goto fail;
+	}
+	*events_fd = bpf_map__fd(skel->maps.events);
+	return skel;
+fail:
+	fmodret_permission__destroy(skel);
+	return NULL;
+}
+
+static void fp_detach(void *h)
+{
+	fmodret_permission__destroy(h);
+}
+
+/* read() returns the result header's size when the buffer holds it, else
+ * fails with EMSGSIZE. */
+static int64_t fp_override_ret(const struct read_record *r)
+{
+	return r->req >= sizeof(struct cob_override_result) ? (int64_t)sizeof(struct cob_override_result) : -1;
+}
+
+const struct hook_backend backend_fmodret_permission = {
+	.name = "fmodret-permission",
+	.help = "observe|override: fmod_ret on security_file_permission, result from the page cache read "
+		"in BPF; override: read() returns 40 with the result header (EMSGSIZE if buf < 40), "
+		"uncached reads let through",
+	.can_override = true,
+	.can_observe = true,
+	.attach = fp_attach,
+	.detach = fp_detach,
+	.override_ret = fp_override_ret,
+};
