@@ -1,0 +1,387 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "config.h"
+
+#define EXAMPLE                                                                              \
+	"[experiment]\n"                                                                     \
+	"name = iterations\n"                                                                \
+	"description = Does the hook keep working? (log 19/4/2020)\n"                        \
+	"function = filter-reduce     ; filter-reduce | null\n"                              \
+	"mode = observe               ; observe | override\n"                                \
+	"hook = auto                  ; auto | tp-read\n"                                    \
+	"plots = iterations           ; plots/iterations.gp\n"                               \
+	"[sweep]\n"                                                                          \
+	"iterations = 1,10,100,1000\n"                                                       \
+	"buf_size = 4K,64K\n"                                                                \
+	"file_kind = known,random\n"                                                         \
+	"file_size = buf              ; 'buf' = same as buf_size\n"                          \
+	"repetitions = 3\n"                                                                  \
+	"storage = disk\n"                                                                   \
+	"cache = drop                 ; drop | none | dontneed\n"                            \
+	"reposition = seek\n"                                                                \
+	"threshold = 0\n"                                                                    \
+	"monitors = iostat\n"                                                                \
+	"[quick]                      ; a reduced grid\n"                                    \
+	"iterations = 1,100\n"                                                               \
+	"buf_size = 4K,64K\n"                                                                \
+	"repetitions = 1\n"
+
+/* A minimal valid head; tests append a [sweep] body. */
+#define HEAD "[experiment]\nname = t\n[sweep]\n"
+
+static struct cob_config cfg;
+static char err[1024];
+
+static int parse(const char *text, int quick)
+{
+	err[0] = '\0';
+	return cob_config_parse(&cfg, text, "t.conf", quick, err, sizeof(err));
+}
+
+/* The text must fail with a message that starts with PREFIX and holds WORD. */
+static void expect_error(const char *text, int quick, const char *prefix, const char *word)
+{
+	cr_assert_eq(parse(text, quick), -1, "accepted: %s", text);
+	cr_assert(!strncmp(err, prefix, strlen(prefix)), "message '%s' does not start with '%s'", err,
+		  prefix);
+	cr_assert(strstr(err, word), "message '%s' lacks '%s'", err, word);
+	cr_assert_null(strchr(err, '\n'), "message is not one line: %s", err);
+}
+
+static const struct cob_axis *axis(const char *key)
+{
+	int k = cob_config_axis(&cfg, key);
+
+	cr_assert_geq(k, 0, "no axis %s", key);
+	return &cfg.axes[k];
+}
+
+Test(config, example_parses_completely)
+{
+	cr_assert_eq(parse(EXAMPLE, 0), 0, "%s", err);
+	cr_assert_str_eq(cfg.name, "iterations");
+	cr_assert_str_eq(cfg.description, "Does the hook keep working? (log 19/4/2020)");
+	cr_assert_str_eq(cfg.function, "filter-reduce");
+	cr_assert_str_eq(cfg.mode, "observe");
+	cr_assert_str_eq(cfg.hook, "auto");
+	cr_assert_eq(cfg.nplots, 1);
+	cr_assert_str_eq(cfg.plots[0], "iterations");
+	cr_assert_eq(cfg.nmonitors, 1);
+	cr_assert_str_eq(cfg.monitors[0], "iostat");
+	cr_assert_eq(cfg.repetitions, 3);
+	cr_assert_eq(axis("iterations")->n, 4);
+	cr_assert_eq(axis("iterations")->v[3].num, 1000);
+	cr_assert_eq(axis("buf_size")->n, 2);
+	cr_assert_eq(axis("buf_size")->v[0].num, 4096);
+	cr_assert_str_eq(axis("buf_size")->v[1].text, "65536");
+	cr_assert_str_eq(axis("file_kind")->v[1].text, "random");
+	cr_assert_eq(axis("file_size")->v[0].num, COB_FILESIZE_BUF);
+	cr_assert_str_eq(axis("cache")->v[0].text, "drop");
+	cr_assert_eq(cob_config_points(&cfg), 16);
+	cob_config_free(&cfg);
+}
+
+Test(config, quick_overrides_only_what_it_names)
+{
+	cr_assert_eq(parse(EXAMPLE, 1), 0, "%s", err);
+	cr_assert_eq(cfg.quick, 1);
+	cr_assert_eq(axis("iterations")->n, 2);
+	cr_assert_eq(axis("iterations")->v[1].num, 100);
+	cr_assert_eq(cfg.repetitions, 1);
+	cr_assert_eq(axis("file_kind")->n, 2, "file_kind comes from [sweep]");
+	cr_assert_eq(cfg.nmonitors, 1, "monitors come from [sweep]");
+	cr_assert_eq(cob_config_points(&cfg), 8);
+	cob_config_free(&cfg);
+}
+
+Test(config, quick_needs_a_quick_section)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\n", 1, "t.conf: ", "[quick]");
+	cr_assert_eq(parse(HEAD "buf_size = 4K\niterations = 1\n", 0), 0, "%s", err);
+	cob_config_free(&cfg);
+}
+
+Test(config, quick_section_is_validated_without_quick)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\n[quick]\nbuf_size = -1\n", 0, "t.conf:7: ",
+		     "negative");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\n[quick]\nname = x\n", 0, "t.conf:7: ",
+		     "unknown key 'name' in [quick]");
+}
+
+Test(config, size_suffixes_are_binary)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} ok[] = {
+		{ "4096", 4096 },	 { "4K", 4096 },	   { "4k", 4096 },
+		{ "64KiB", 65536 },	 { "1M", 1 << 20 },	   { "3m", 3 << 20 },
+		{ "1G", 1ULL << 30 },	 { "16GiB", 16ULL << 30 }, { "0", 0 },
+		{ "007", 7 },
+	};
+	static const char *const bad[] = { "", "-4K", "4Q", "4.5K", "K", "4 K", "4KB", "0x10",
+					   "99999999999999999999", "17179869184G" };
+	uint64_t v;
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cr_assert_eq(cob_parse_size(ok[i].s, &v, &why), 0, "'%s' rejected", ok[i].s);
+		cr_assert_eq(v, ok[i].v, "'%s' -> %llu", ok[i].s, (unsigned long long)v);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(cob_parse_size(bad[i], &v, &why), -1, "'%s' accepted", bad[i]);
+	cob_parse_size("-4K", &v, &why);
+	cr_assert_str_eq(why, "negative size");
+}
+
+Test(config, sizes_format_back_exactly)
+{
+	char b[32];
+
+	cr_assert_str_eq(cob_format_size(4096, b, sizeof(b)), "4K");
+	cr_assert_str_eq(cob_format_size(1ULL << 30, b, sizeof(b)), "1G");
+	cr_assert_str_eq(cob_format_size(3ULL << 20, b, sizeof(b)), "3M");
+	cr_assert_str_eq(cob_format_size(1536, b, sizeof(b)), "1536");
+	cr_assert_str_eq(cob_format_size(1000, b, sizeof(b)), "1000");
+	cr_assert_str_eq(cob_format_size(0, b, sizeof(b)), "0");
+}
+
+Test(config, suffixed_values_land_in_bytes)
+{
+	cr_assert_eq(parse(HEAD "buf_size = 1M, 2K ,1G\niterations = 1\nfile_size = 16G\n", 0), 0,
+		     "%s", err);
+	cr_assert_eq(axis("buf_size")->v[0].num, 1 << 20);
+	cr_assert_eq(axis("buf_size")->v[1].num, 2048);
+	cr_assert_eq(axis("buf_size")->v[2].num, 1ULL << 30, "1 GiB is the largest buffer");
+	cr_assert_str_eq(axis("file_size")->v[0].text, "17179869184");
+	cob_config_free(&cfg);
+}
+
+Test(config, unknown_key_names_file_line_and_key)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nbuf_sz = 4K\n", 0, "t.conf:6: ",
+		     "unknown key 'buf_sz' in [sweep]");
+	expect_error("[experiment]\nname = t\ncolour = red\n[sweep]\nbuf_size = 4K\niterations = 1\n", 0,
+		     "t.conf:3: ", "unknown key 'colour' in [experiment]");
+}
+
+Test(config, unknown_section_even_when_empty)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\n[extra]\n", 0, "t.conf:6: ",
+		     "unknown section [extra]");
+	expect_error("[experiment]\nname = t\n[ sweep ]\nbuf_size = 4K\n", 0, "t.conf:3: ",
+		     "unknown section");
+	expect_error("[experiment]\nname = t\n[sweep] junk\n", 0, "t.conf:3: ", "after [sweep]");
+}
+
+Test(config, negative_zero_and_absurd_sizes)
+{
+	expect_error(HEAD "buf_size = -4K\niterations = 1\n", 0, "t.conf:4: ", "negative size '-4K'");
+	expect_error(HEAD "buf_size = 0\niterations = 1\n", 0, "t.conf:4: ", "greater than 0");
+	expect_error(HEAD "buf_size = 2G\niterations = 1\n", 0, "t.conf:4: ", "above the maximum 1G");
+	expect_error(HEAD "buf_size = 1025M\niterations = 1\n", 0, "t.conf:4: ", "maximum");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nfile_size = 17G\n", 0, "t.conf:6: ",
+		     "maximum 16G");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nfile_size = bufs\n", 0, "t.conf:6: ",
+		     "not a size");
+}
+
+Test(config, numbers_are_checked)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 0\n", 0, "t.conf:5: ", "greater than 0");
+	expect_error(HEAD "buf_size = 4K\niterations = 10000001\n", 0, "t.conf:5: ", "maximum");
+	expect_error(HEAD "buf_size = 4K\niterations = 1e3\n", 0, "t.conf:5: ", "not a whole number");
+	expect_error(HEAD "buf_size = 4K\niterations = -5\n", 0, "t.conf:5: ", "negative");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nthreshold = 18446744073709551616\n", 0,
+		     "t.conf:6: ", "too large");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nrepetitions = 0\n", 0, "t.conf:6: ", "1..1000");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nrepetitions = 1001\n", 0, "t.conf:6: ", "1..1000");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nrepetitions = three\n", 0, "t.conf:6: ",
+		     "repetitions");
+}
+
+Test(config, empty_lists_and_elements)
+{
+	expect_error(HEAD "buf_size =\niterations = 1\n", 0, "t.conf:4: ", "empty value");
+	expect_error(HEAD "buf_size = 4K\niterations = 1,,10\n", 0, "t.conf:5: ", "empty element");
+	expect_error(HEAD "buf_size = 4K\niterations = 1,10,\n", 0, "t.conf:5: ", "empty element");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nmonitors =\n", 0, "t.conf:6: ", "empty value");
+}
+
+Test(config, duplicates_are_errors)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nbuf_size = 8K\n", 0, "t.conf:6: ",
+		     "duplicate key 'buf_size'");
+	expect_error(HEAD "buf_size = 4K,4096\niterations = 1\n", 0, "t.conf:4: ", "duplicate value");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nmonitors = iostat,iostat\n", 0, "t.conf:6: ",
+		     "duplicate value");
+}
+
+Test(config, enums_are_checked)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\ncache = warm\n", 0, "t.conf:6: ",
+		     "'warm' is not one of drop, none");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nfile_kind = known,zeros\n", 0, "t.conf:6: ",
+		     "'zeros'");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nstorage = tmpfs\n", 0, "t.conf:6: ", "storage");
+	expect_error("[experiment]\nname = t\nhook = kprobe\n", 0, "t.conf:3: ", "'kprobe' is not one of");
+	expect_error("[experiment]\nname = t\nmode = Observe\n", 0, "t.conf:3: ", "mode");
+	expect_error("[experiment]\nname = t\nfunction =\n", 0, "t.conf:3: ", "empty value");
+}
+
+Test(config, names_are_checked)
+{
+	expect_error("[experiment]\nname = two words\n", 0, "t.conf:2: ", "not a valid name");
+	expect_error("[experiment]\nname = t\nplots = ../etc/x\n", 0, "t.conf:3: ", "not a valid name");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nmonitors = a/b\n", 0, "t.conf:6: ",
+		     "not a valid name");
+}
+
+Test(config, missing_required_parts)
+{
+	expect_error("[sweep]\nbuf_size = 4K\niterations = 1\n", 0, "t.conf: ", "'name'");
+	expect_error("[experiment]\nname = t\n", 0, "t.conf: ", "no [sweep]");
+	expect_error(HEAD "iterations = 1\n", 0, "t.conf: ", "required key 'buf_size'");
+	expect_error(HEAD "buf_size = 4K\n", 0, "t.conf: ", "required key 'iterations'");
+}
+
+Test(config, syntax_errors_have_lines)
+{
+	expect_error("name = t\n", 0, "t.conf:1: ", "outside a section");
+	expect_error(HEAD "buf_size = 4K\njust words\niterations = 1\n", 0, "t.conf:5: ", "syntax error");
+	expect_error("[experiment\nname = t\n", 0, "t.conf:1: ", "missing ']'");
+}
+
+Test(config, overlong_lines_are_rejected)
+{
+	char text[600];
+
+	snprintf(text, sizeof(text), "[experiment]\nname = t\ndescription = %0300d\n", 0);
+	expect_error(text, 0, "t.conf:3: ", "longer than");
+}
+
+Test(config, defaults_comments_and_indentation)
+{
+	cr_assert_eq(parse("; comment\n# another\n[experiment]\n  name = t   ; trailing\n\n[sweep]\n"
+			   "\tbuf_size = 4K\n    iterations = 1\r\n  cache = none\n",
+			   0),
+		     0, "%s", err);
+	cr_assert_str_eq(cfg.name, "t");
+	cr_assert_str_eq(cfg.function, "filter-reduce");
+	cr_assert_str_eq(cfg.mode, "observe");
+	cr_assert_str_eq(cfg.hook, "auto");
+	cr_assert_eq(cfg.repetitions, 1);
+	cr_assert_eq(cfg.nmonitors, 0);
+	cr_assert_eq(cfg.nplots, 0);
+	cr_assert_str_eq(axis("cache")->v[0].text, "none", "an indented key is a key");
+	cr_assert_str_eq(axis("file_kind")->v[0].text, "known");
+	cr_assert_str_eq(axis("storage")->v[0].text, "disk");
+	cr_assert_str_eq(axis("reposition")->v[0].text, "seek");
+	cr_assert_str_eq(axis("file_size")->v[0].text, "buf");
+	cr_assert_eq(axis("threshold")->v[0].num, 0);
+	cr_assert_eq(axis("iterations")->v[0].num, 1);
+	cob_config_free(&cfg);
+}
+
+Test(config, grid_last_axis_varies_fastest)
+{
+	size_t sel[32];
+	int ki = -1, kb = -1, kk = -1;
+
+	cr_assert_eq(parse(EXAMPLE, 0), 0, "%s", err);
+	ki = cob_config_axis(&cfg, "iterations");
+	kb = cob_config_axis(&cfg, "buf_size");
+	kk = cob_config_axis(&cfg, "file_kind");
+	cr_assert_eq(cob_config_axis(&cfg, "nosuch"), -1);
+	cob_config_point(&cfg, 0, sel);
+	cr_assert(sel[ki] == 0 && sel[kb] == 0 && sel[kk] == 0);
+	cob_config_point(&cfg, 2, sel);
+	cr_assert_eq(cob_config_value(&cfg, sel, "iterations")->num, 100);
+	cr_assert_eq(cob_config_value(&cfg, sel, "buf_size")->num, 4096);
+	cob_config_point(&cfg, 5, sel);
+	cr_assert_eq(cob_config_value(&cfg, sel, "iterations")->num, 10);
+	cr_assert_eq(cob_config_value(&cfg, sel, "buf_size")->num, 65536);
+	cr_assert_str_eq(cob_config_value(&cfg, sel, "file_kind")->text, "known");
+	cob_config_point(&cfg, 15, sel);
+	cr_assert_str_eq(cob_config_value(&cfg, sel, "file_kind")->text, "random");
+	cr_assert_eq(cob_config_value(&cfg, sel, "iterations")->num, 1000);
+	cr_assert_null(cob_config_value(&cfg, sel, "nosuch"));
+	cob_config_free(&cfg);
+}
+
+Test(config, too_many_runs)
+{
+	expect_error(HEAD "buf_size = 1,2,3,4,5,6,7,8,9,10\n"
+			  "iterations = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\n"
+			  "threshold = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\n"
+			  "repetitions = 1000\n",
+		     0, "t.conf: ", "more than 100000 runs");
+}
+
+Test(config, command_line_overrides)
+{
+	char e[256];
+
+	cr_assert_eq(parse(EXAMPLE, 0), 0, "%s", err);
+	cr_assert_eq(cob_config_override(&cfg, "hook", "tp-read", e, sizeof(e)), 0);
+	cr_assert_str_eq(cfg.hook, "tp-read");
+	cr_assert_eq(cob_config_override(&cfg, "mode", "override", e, sizeof(e)), 0);
+	cr_assert_str_eq(cfg.mode, "override");
+	cr_assert_eq(cob_config_override(&cfg, "hook", "bogus", e, sizeof(e)), -1);
+	cr_assert(strstr(e, "--hook: 'bogus'"), "%s", e);
+	cr_assert_str_eq(cfg.hook, "tp-read", "a rejected override changes nothing");
+	cr_assert_eq(cob_config_override(&cfg, "mode", "", e, sizeof(e)), -1);
+	cr_assert_eq(cob_config_override(&cfg, "name", "x", e, sizeof(e)), -1);
+	cob_config_free(&cfg);
+}
+
+Test(config, load_reads_files_and_reports_the_path)
+{
+	char dir[] = "/tmp/cob-test-config-XXXXXX", path[256];
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.conf", dir);
+	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), -1);
+	cr_assert(strstr(err, path) == err && strstr(err, "No such file"), "%s", err);
+	f = fopen(path, "w");
+	fputs(EXAMPLE, f);
+	fclose(f);
+	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(cfg.text, EXAMPLE, "the full text is kept for meta.json");
+	cr_assert_str_eq(cfg.path, path);
+	cob_config_free(&cfg);
+	f = fopen(path, "w");
+	fputs("[experiment]\nname = t\n[sweep]\nbuf_size = -4K\n", f);
+	fclose(f);
+	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), -1);
+	cr_assert(!strncmp(err, path, strlen(path)) && strstr(err, ":4: buf_size: negative"), "%s", err);
+	f = fopen(path, "w");
+	fwrite("[experiment]\nname = t\0x\n", 1, 24, f);
+	fclose(f);
+	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "NUL"), "%s", err);
+	cr_assert_eq(cob_config_load(&cfg, dir, 0, err, sizeof(err)), -1, "a directory is no config");
+	unlink(path);
+	rmdir(dir);
+}
+
+Test(config, shipped_iterations_config_is_valid)
+{
+	const char *path = "configs/iterations.conf";
+
+	if (access(path, R_OK))
+		path = "../../configs/iterations.conf";
+	cr_assert_eq(access(path, R_OK), 0, "run the tests from the repository root");
+	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(cfg.name, "iterations");
+	cr_assert_eq(cob_config_points(&cfg) * cfg.repetitions, 48);
+	cob_config_free(&cfg);
+	cr_assert_eq(cob_config_load(&cfg, path, 1, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(cob_config_points(&cfg) * cfg.repetitions, 8);
+	cob_config_free(&cfg);
+}
