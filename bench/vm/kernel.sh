@@ -4,11 +4,11 @@
 set -euo pipefail
 
 PROG="kernel"
-ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ROOT=${ROOT:-${COB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}}
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 KCACHE="$CACHE/kernels"
-FRAGMENT="$ROOT/configs/kernel/thesis.config"
-PATCH="$ROOT/configs/kernel/copyout-error-injection.patch"
+FRAGMENT=${COB_KERNEL_FRAGMENT:-$ROOT/configs/kernel/thesis.config}
+PATCH=${COB_KERNEL_PATCH:-$ROOT/configs/kernel/copyout-error-injection.patch}
 KSRC_TARBALL=${COB_KERNEL_SRC:-/usr/src/linux-source-6.1.tar.xz}
 KSRC_PKG=linux-source-6.1
 # Bump when the build procedure below changes in a way that alters the result.
@@ -40,7 +40,8 @@ commands:
 Run 'run.sh kernel <command> --help' for details. Exit status: 0 ok, 1 failure,
 2 bad usage.
 environment: COB_CACHE (cache root), COB_KERNEL_SRC (source tarball),
-             COB_KEEP_BUILD=1 (keep the thesis build tree for inspection)
+             COB_KERNEL_FRAGMENT, COB_KERNEL_PATCH (other fragment/patch; part of
+             the cache key), COB_KEEP_BUILD=1 (keep the thesis build tree)
 EOF
 }
 
@@ -83,8 +84,14 @@ bzimage_release() {
 # ---------------------------------------------------------------- debian ---
 
 # Resolve the real image package and its candidate version: "NAME VERSION".
+# apt-cache takes seconds, so the answer is remembered until apt's package
+# lists change (apt-get update rewrites /var/lib/apt/lists).
 debian_resolve() {
-	local pkg ver
+	local pkg ver memo="$KCACHE/.debian-resolved" lists=/var/lib/apt/lists
+	if [ -s "$memo" ] && [ -d "$lists" ] && [ "$memo" -nt "$lists" ]; then
+		cat "$memo"
+		return 0
+	fi
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}') || true
 	if [ -z "$pkg" ]; then
 		log "apt has no linux-image-amd64; running apt-get update"
@@ -94,6 +101,7 @@ debian_resolve() {
 	[ -n "$pkg" ] || return 1
 	ver=$(apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+	if mkdir -p "$KCACHE" && echo "$pkg $ver" >"$memo.$$"; then mv "$memo.$$" "$memo"; fi
 	echo "$pkg $ver"
 }
 
@@ -172,6 +180,9 @@ fetch_debian() {
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
 	log "cached $pkg $ver (release $rel) in $dir"
+	# keep this one and the previous one (about 400 MB each)
+	find "$KCACHE" -maxdepth 1 -name 'debian-*' -type d -printf '%T@ %p\n' | sort -rn | tail -n +3 |
+		cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
 	echo "$dir"
 }
 
@@ -299,7 +310,7 @@ build_thesis() {
 		{ tail -n 20 "$tmp/out/config.log" >&2; die "merge_config.sh failed"; }
 	make -C "$src" -s olddefconfig >>"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die "make olddefconfig failed"; }
 	if ! dropped=$(check_fragment "$FRAGMENT" "$src/.config"); then
-		echo "$PROG: options of configs/kernel/thesis.config dropped by Kconfig (missing dependencies?):" >&2
+		echo "$PROG: options of $FRAGMENT dropped by Kconfig (missing dependencies?):" >&2
 		echo "$dropped" >&2
 		cp "$src/.config" "$CACHE/thesis-rejected.config" 2>/dev/null && echo "$PROG: resulting .config saved as $CACHE/thesis-rejected.config" >&2
 		exit 1

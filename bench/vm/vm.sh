@@ -80,11 +80,21 @@ cleanup() {
 		save_log 0
 		echo "$PROG: guest stopped; console log: $SAVED_LOG" >&2
 	fi
+	local qpid="" i
+	[ -z "$RUN" ] || qpid=$(cat "$RUN/qemu.pid" 2>/dev/null || true)
 	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+		# TERM to `timeout`, which passes it on to qemu; then make sure.
 		kill -TERM "$QPID" 2>/dev/null || true
-		sleep 0.5
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$QPID" 2>/dev/null || break
+			sleep 0.3
+		done
 		kill -KILL "$QPID" 2>/dev/null || true
 		wait "$QPID" 2>/dev/null || true
+	fi
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null &&
+		grep -q qemu "/proc/$qpid/cmdline" 2>/dev/null; then
+		kill -KILL "$qpid" 2>/dev/null || true
 	fi
 	if [ -n "$FPID" ] && kill -0 "$FPID" 2>/dev/null; then
 		kill "$FPID" 2>/dev/null || true
@@ -163,7 +173,7 @@ kvm_probe() { # prints yes/no; one short boot, cached per host kernel, qemu and 
 	if [ ! -f "$f" ]; then
 		log "probing KVM with one short boot (result cached in $f)"
 		mkdir -p "$CACHE/kvm-probe"
-		if COB_VM_ACCEL=kvm bash "$HERE/vm.sh" --kernel "$bzimage" --accel kvm --timeout 30 --log /dev/null \
+		if bash "$HERE/vm.sh" --kernel "$kernel" --accel kvm --timeout 30 --disk 0 --log /dev/null \
 			-- --raw true >/dev/null 2>&1; then
 			echo yes >"$f"
 		else
@@ -342,7 +352,7 @@ save_log() { # OK(0|1): copy the console log where it belongs, set SAVED_LOG
 # ----------------------------------------------------------------------- run --
 cmdline="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic rdinit=/init${append:+ $append}"
 qemu_args=(
-	-nodefaults -no-user-config -display none -no-reboot
+	-nodefaults -no-user-config -display none -no-reboot -pidfile "$RUN/qemu.pid"
 	"${accel_args[@]}" -m "$mem" -smp "$cpus"
 	-kernel "$bzimage" -initrd "$RUN/initrd.img" -append "$cmdline"
 	-chardev "stdio,id=con,signal=off,logfile=$qlog"

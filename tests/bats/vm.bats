@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# Guest kernels under qemu (bench/vm): both kernels boot and run a command, exit
+# codes come back, a panic and a hang are reported within the timeout with a
+# console log, and nothing is left behind (qemu processes, temp dirs).
+#
+# Caches: the thesis kernel comes from the shared cache ($COB_CACHE, default
+# /var/cache/copyout-bench) and is built there when missing (about 5-8 min, once:
+# that is the cold-cache path CI takes). The Debian kernel, the initramfs and
+# the logs are exercised from an empty cache in a temporary COB_CACHE.
+# Guest time: about 1-2 min with the thesis kernel cached.
+
+VM_TIMEOUT=180
+
+setup_file() {
+	cd "$BATS_TEST_DIRNAME/../.."
+	export SHARED_CACHE=${COB_CACHE:-/var/cache/copyout-bench}
+	# Build (or find) the thesis kernel once, before the tests (progress on fd 3).
+	COB_CACHE="$SHARED_CACHE" bash bench/vm/kernel.sh path thesis 2>&3 >/dev/null
+}
+
+setup() {
+	cd "$BATS_TEST_DIRNAME/../.."
+	export COB_CACHE="$SHARED_CACHE"
+	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
+	mkdir -p "$TMPDIR"
+	unset COB_VM_ACCEL COB_VM_TIMEOUT
+}
+
+# No qemu left running with our files, no cob-vm.* temp dir left in TMPDIR.
+nothing_left() {
+	! pgrep -f "qemu-system.*$BATS_TEST_TMPDIR" >/dev/null
+	[ -z "$(find "$TMPDIR" -maxdepth 1 -name 'cob-vm.*' -print -quit)" ]
+}
+
+vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
+
+@test "vm, kernel, initramfs: --help works, bad usage is one line and exit 2" {
+	for s in vm kernel initramfs; do
+		run bash "bench/vm/$s.sh" --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == *usage:* ]]
+	done
+	for s in "fetch --help" "build --help" "path --help" "info --help"; do
+		# shellcheck disable=SC2086
+		run bash bench/vm/kernel.sh $s
+		[ "$status" -eq 0 ]
+		[[ "$output" == *usage:* ]]
+	done
+	run --separate-stderr bash bench/vm/vm.sh --mem lots -- true
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	run --separate-stderr bash bench/vm/vm.sh --kernel thesis
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no command"* ]]
+	run --separate-stderr bash bench/vm/vm.sh --accel warp -- true
+	[ "$status" -eq 2 ]
+	run --separate-stderr bash bench/vm/kernel.sh frobnicate
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	run --separate-stderr bash bench/vm/kernel.sh path /nonexistent/bzImage
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"no such kernel image"* ]]
+}
+
+@test "thesis kernel: the fragment survived and copyout is patched" {
+	run bash bench/vm/kernel.sh info thesis
+	[ "$status" -eq 0 ]
+	cfg=$(sed -n 's/^config=//p' <<<"$output")
+	for o in KPROBES BPF_KPROBE_OVERRIDE FUNCTION_ERROR_INJECTION DEBUG_INFO_BTF BLK_DEV_RAM 9P_FS FTRACE_SYSCALLS; do
+		grep -qx "CONFIG_$o=y" "$cfg" || { echo "CONFIG_$o missing"; return 1; }
+	done
+	dir=$(sed -n 's/^dir=//p' <<<"$output")
+	grep -qw copyout "$dir/System.map"
+}
+
+@test "thesis guest: runs a raw command and returns its exit code" {
+	start=$SECONDS
+	run --separate-stderr vm --kernel thesis -- --raw sh -c 'uname -r; echo "where=$COB_WHERE kernel=$COB_GUEST_KERNEL"; exit 3'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *-cob-thesis* ]]
+	[[ "$output" == *"where=guest-tcg kernel="*-cob-thesis* ]]
+	[[ "$stderr" == *"exited with status 3"* ]]
+	echo "# thesis boot + command: $((SECONDS - start)) s" >&3
+	nothing_left
+}
+
+@test "thesis guest: doctor runs inside and reports the guest" {
+	run vm --kernel thesis -- doctor
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *guest-tcg* ]]
+	[[ "$output" == *cob-thesis* ]]
+	nothing_left
+}
+
+@test "a failing run.sh subcommand in the guest propagates its exit code" {
+	run --separate-stderr vm --kernel thesis -- sweep no-such-experiment
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no experiment 'no-such-experiment'"* ]]
+	nothing_left
+}
+
+@test "results come back through the --out directory's share" {
+	out="$BATS_TEST_TMPDIR/res/run1"
+	# the command sees --out as "$1" and the (rewritten, absolute) path as "$2"
+	run vm --kernel thesis -- --raw sh -c 'mkdir "$2" && uname -r >"$2/release" && df /var/tmp >"$2/df"' sh --out "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(cat "$out/release")" == *-cob-thesis ]]
+	grep -q /dev/vda "$out/df"
+	[ -s "$out/vm-console.log" ]
+	grep -q COB-GUEST-EXIT=0 "$out/vm-console.log"
+	nothing_left
+}
+
+@test "a guest kernel panic is reported within the timeout with its console log" {
+	start=$SECONDS
+	run --separate-stderr bash bench/vm/vm.sh --kernel thesis --timeout 60 -- --raw sh -c 'echo c >/proc/sysrq-trigger; sleep 100'
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[ $((SECONDS - start)) -lt 60 ]
+	[[ "$stderr" == *"guest crashed: "*"Kernel panic"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	log=${stderr##*console log: }
+	[ -s "$log" ]
+	grep -q sysrq "$log"
+	nothing_left
+}
+
+@test "a hung guest is killed at the timeout and reported (exit 124)" {
+	start=$SECONDS
+	run --separate-stderr bash bench/vm/vm.sh --kernel thesis --timeout 10 -- --raw sleep 1000
+	echo "$stderr"
+	[ "$status" -eq 124 ]
+	[ $((SECONDS - start)) -lt 30 ]
+	[[ "$stderr" == *"timed out after 10s"* ]]
+	log=${stderr##*console log: }
+	[ -f "$log" ]
+	nothing_left
+}
+
+@test "debian kernel from a cold cache: fetch, boot, exit code, modules" {
+	export COB_CACHE="$BATS_TEST_TMPDIR/cache"
+	start=$SECONDS
+	run --separate-stderr vm --kernel debian -- --raw sh -c 'uname -r; modprobe brd rd_nr=1 rd_size=1024 && ls /dev/ram0; exit 5'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *-amd64* ]]
+	[[ "$output" == */dev/ram0* ]]
+	ls "$COB_CACHE"/kernels/debian-*/.complete
+	echo "# debian cold cache (fetch + initramfs + boot): $((SECONDS - start)) s" >&3
+	# warm: no fetch, no initramfs build
+	start=$SECONDS
+	run --separate-stderr vm --kernel debian -- --raw true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *fetching* ]]
+	[[ "$stderr" != *"[initramfs] built"* ]]
+	echo "# debian warm boot: $((SECONDS - start)) s" >&3
+	nothing_left
+}
+
+@test "debian guest: doctor runs inside" {
+	run vm --kernel debian -- doctor
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *guest-tcg* ]]
+	[[ "$output" == *-amd64* ]]
+	nothing_left
+}
+
+@test "kernel build thesis fails listing a fragment option Kconfig dropped" {
+	export COB_CACHE="$BATS_TEST_TMPDIR/cache-bad"
+	export COB_KERNEL_FRAGMENT="$BATS_TEST_TMPDIR/bad.config"
+	{ cat configs/kernel/thesis.config; echo CONFIG_COB_NO_SUCH_OPTION=y; echo CONFIG_KPROBES_SANITY_TEST=y; } >"$COB_KERNEL_FRAGMENT"
+	run --separate-stderr bash bench/vm/kernel.sh build thesis
+	echo "$stderr"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"dropped by Kconfig"* ]]
+	[[ "$stderr" == *CONFIG_COB_NO_SUCH_OPTION=y* ]]
+	[ -z "$(find "$COB_CACHE/kernels" -maxdepth 1 -name 'thesis-*' -print -quit)" ]
+	[ -z "$(find "$COB_CACHE/kernels" -maxdepth 1 -name '.build-*' -print -quit)" ]
+}
