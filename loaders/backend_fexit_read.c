@@ -12,6 +12,8 @@ static void *fr_attach(const struct hook_cfg *cfg, int *events_fd, char *reason,
 	struct fexit_read *skel = fexit_read__open();
 	int err;
 
+	/* reasons below quote libbpf's first message of this attempt only */
+	bpf_log_capture(true);
 	if (!skel) {
 		snprintf(reason, len, "open failed: %s", strerror(errno));
 		return NULL;

@@ -13,6 +13,8 @@ static void *fp_attach(const struct hook_cfg *cfg, int *events_fd, char *reason,
 	struct fmodret_permission *skel = fmodret_permission__open();
 	int err;
 
+	/* reasons below quote libbpf's first message of this attempt only */
+	bpf_log_capture(true);
 	if (!skel) {
 		snprintf(reason, len, "open failed: %s", strerror(errno));
 		return NULL;

@@ -13,6 +13,8 @@ static void *kc_attach(const struct hook_cfg *cfg, int *events_fd, char *reason,
 	bool ovr = cfg->mode == COB_MODE_OVERRIDE;
 	int err;
 
+	/* reasons below quote libbpf's first message of this attempt only */
+	bpf_log_capture(true);
 	if (!skel) {
 		snprintf(reason, len, "open failed: %s", strerror(errno));
 		return NULL;
