@@ -134,15 +134,23 @@ int cob_pr_fmr_perm(__u64 *ctx)
 	return 0;
 }
 
-/* copyout(void __user *to, const void *from, size_t n): the void pointers
- * are read through the raw u64 array (typed BPF_PROG arguments are rejected
- * with "arg1 type UNKNOWN is not a struct"). Returns 0: no modification. */
+/* copyout(void __user *to, const void *from, size_t n). Typed BPF_PROG
+ * arguments do not work here, and neither does the raw u64 *ctx array for
+ * `from`: the verifier checks every ctx load against the BTF prototype and
+ * rejects ctx[1] ("invalid bpf_context access off=8", arg1 `const void *` is
+ * "type UNKNOWN, not a struct"; seen on the thesis kernel, 6.1). ctx[0]
+ * (void __user *) and ctx[2] (size_t) load fine; `from` comes through
+ * bpf_get_func_arg (5.17+), which reads the trampoline's saved registers
+ * without that check. Returns 0: no modification. */
 SEC("fmod_ret")
 int cob_pr_fmr_copy(__u64 *ctx)
 {
-	__u64 to = ctx[0], from = ctx[1], n = ctx[2];
+	__u64 to = ctx[0], n = ctx[2], from = 0;
 
-	if (is_target() && to && from) {
+	if (!is_target())
+		return 0;
+	helper_ret = bpf_get_func_arg(ctx, 1, &from);
+	if (to && from) {
 		hits++;
 		last_arg = n;
 	}

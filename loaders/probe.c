@@ -984,11 +984,21 @@ bool cob_probe_backend(const char *backend, char *reason, size_t len)
 	}
 	for (int i = 0; d->checks[i]; i++) {
 		if (!cob_probe_feature(d->checks[i], tmp, sizeof(tmp))) {
-			snprintf(reason, len, "%s available, but %s", have, tmp);
+			snprintf(reason, len, "%s available, but %s: %s", have, d->checks[i], tmp);
 			return false;
 		}
 	}
-	snprintf(reason, len, "%s available", have);
+	if (d->checks[0]) {
+		char checks[120] = "";
+
+		for (int i = 0; d->checks[i]; i++) {
+			if (checks[0])
+				strncat(checks, ", ", sizeof(checks) - 1 - strlen(checks));
+			strncat(checks, d->checks[i], sizeof(checks) - 1 - strlen(checks));
+		}
+		snprintf(reason, len, "%s available; %s verified", have, checks);
+	} else
+		snprintf(reason, len, "%s available", have);
 	return true;
 }
 
