@@ -34,7 +34,7 @@ dodge(i) = 10 ** (0.012 * (i - (nseries + 1) / 2.0))
 subtitle = sprintf("%s, kernel %s, %s backend, %s mode, %s, cache=%s, %d repetition%s per point", \
 	where, kernel, backend, mode, func, cache, reps, reps == 1 ? "" : "s")
 
-set terminal pngcairo size 1100,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
+set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
 # colour-blind safe (Okabe-Ito), distinct points
 set linetype 1 lc rgb "#0072B2" pt 7 ps 1.3
 set linetype 2 lc rgb "#E69F00" pt 5 ps 1.3
@@ -48,6 +48,6 @@ set linetype cycle 8
 set grid xtics ytics mxtics lc rgb "#dddddd"
 set border 3
 set tics nomirror
-set key box opaque samplen 3 spacing 1.2
+set key box opaque samplen 3 spacing 1.2 width 1
 set label 99 "data: ".summary at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 output(name) = results."/".name

@@ -13,6 +13,13 @@ xlo = STATS_min / 2.0; xhi = STATS_max * 2.0
 set logscale x 10
 set format x "%g"
 
+# overlapping lines at 100 % hide each other: say so
+stats summary using "success_rate" nooutput
+if (STATS_min == 1) {
+	set label 2 sprintf("all %d series: every read matched (100 %%) at every point", nseries) \
+		at graph 0.5, 0.9 center
+}
+
 # --- success rate vs iterations
 set output output("success_vs_iterations.png")
 set title sprintf("%s: success rate vs iterations\n%s", exper, subtitle)
@@ -20,7 +27,7 @@ set xlabel "iterations (read() calls per run, log scale)"
 set ylabel "success rate (%): BPF result = user-space reference"
 set xrange [xlo:xhi]
 set yrange [-3:105]
-set key bottom left
+set key outside right top vertical
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(100 * column("success_rate")) \
 	with linespoints lt i title label(word(series, i))
@@ -36,6 +43,7 @@ plot for [i = 1:nseries] summary \
 	with linespoints lt i title label(word(series, i))
 
 # --- latency vs iterations
+unset label 2
 set output output("latency_vs_iterations.png")
 set title sprintf("%s: read() latency vs iterations (median, bars: min to max)\n%s", exper, subtitle)
 set xlabel "iterations (read() calls per run, log scale)"
@@ -44,7 +52,7 @@ set xrange [xlo:xhi]
 set yrange [*:*]
 set logscale y 10
 set format y "%g"
-set key bottom left
+set key outside right top vertical
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(column("lat_median_ns") / 1000.0):(column("lat_min_ns") / 1000.0):(column("lat_max_ns") / 1000.0) \
 	with yerrorlines lt i title label(word(series, i))
