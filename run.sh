@@ -150,7 +150,7 @@ render_plots() { # render_plots DIR: every plots/NAME.gp the config names, else 
 }
 
 cmd_sweep() {
-	local target=auto kernel=thesis out="" quick=() pass=() cfg_arg=""
+	local target=auto kernel=thesis out="" quick=() pass=() cfg_arg="" cmdline="./run.sh sweep $*"
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) sweep_usage; return 0 ;;
@@ -190,6 +190,7 @@ cmd_sweep() {
 	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
 	mkdir -p "$(dirname "$final")"
 	tmp=$(mktemp -d "$(dirname "$final")/.partial-$name.XXXXXX")
+	chmod 755 "$tmp"
 	CLEANUP+=("rm -rf '$tmp'")
 
 	if [ "$target" = vm ]; then
@@ -201,7 +202,7 @@ cmd_sweep() {
 	else
 		COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
 			"$BIN/cob-sweep" --config "$cfg" --out "$tmp" "${quick[@]}" "${pass[@]}" \
-			--where "${COB_WHERE:-host}" --command "./run.sh sweep $*"
+			--where "${COB_WHERE:-host}" --command "$cmdline"
 	fi
 	in_guest || render_plots "$tmp"
 	rm -rf "$final"
