@@ -145,8 +145,8 @@ static void interrupted(int sig)
 
 	cleanup();
 	fflush(stdout);
-	fprintf(stderr, PROG ": interrupted by %s: children stopped, work directory removed%s\n",
-		strsignal(sig), g_out_created ? ", partial results removed" : "");
+	fprintf(stderr, PROG ": interrupted by SIG%s: children stopped, work directory removed%s\n",
+		sigabbrev_np(sig), g_out_created ? ", partial results removed" : "");
 	/* die of the signal so that a calling shell sees it too (status 128+sig) */
 	sigaction(sig, &sa, NULL);
 	sigemptyset(&one);
@@ -370,6 +370,7 @@ static const char *last_line(const char *path, char *buf, size_t len)
 static int capture(char *const argv[], int search, char *buf, size_t len)
 {
 	int fds[2], st = 0, rc;
+	char chunk[512];
 	size_t got = 0;
 	pid_t pid;
 	long long deadline = now_ns() + CAPTURE_MS * 1000000LL;
@@ -390,11 +391,13 @@ static int capture(char *const argv[], int search, char *buf, size_t len)
 		}
 		if (poll(&p, 1, 100) <= 0)
 			continue;
-		n = got + 1 < len ? read(fds[0], buf + got, len - 1 - got) : read(fds[0], (char[64]){ 0 }, 64);
+		n = read(fds[0], chunk, sizeof(chunk));
 		if (n <= 0)
 			break;
-		if (got + 1 < len)
-			got += (size_t)n;
+		if ((size_t)n > len - 1 - got)
+			n = (ssize_t)(len - 1 - got); /* keep the start, drain the rest */
+		memcpy(buf + got, chunk, (size_t)n);
+		got += (size_t)n;
 	}
 	close(fds[0]);
 	buf[got] = '\0';
@@ -1061,6 +1064,168 @@ static void write_plots_txt(const struct cob_config *c)
 		fail(1, "writing %s: %s", path, strerror(errno));
 	committed(path);
 	free(tmp);
+	free(path);
+}
+
+/* ---- one run ---- */
+
+static char *g_part, *g_hook_err, *g_hook_out; /* per-run files in the work directory */
+
+/* cob-hook run ... -- cob-read ...: the options each axis says it goes to. */
+static void hook_command(struct argv_buf *a, const struct cob_config *c, const size_t *sel,
+			 unsigned rep, const char *data)
+{
+	arg(a, "%s/cob-hook", opt.bin);
+	arg(a, "run");
+	arg(a, "--backend");
+	arg(a, "%s", c->hook);
+	arg(a, "--mode");
+	arg(a, "%s", c->mode);
+	arg(a, "--function");
+	arg(a, "%s", c->function);
+	for (size_t k = 0; k < c->naxes; k++)
+		if (c->axes[k].param->hook_opt) {
+			arg(a, "%s", c->axes[k].param->hook_opt);
+			arg(a, "%s", axis_text(c, sel, k));
+		}
+	arg(a, "--where");
+	arg(a, "%s", opt.where);
+	arg(a, "--csv");
+	arg(a, "%s", g_part);
+	arg(a, "--label");
+	arg(a, "experiment=%s", c->name);
+	for (size_t k = 0; k < c->naxes; k++)
+		if (c->axes[k].param->label) {
+			arg(a, "--label");
+			arg(a, "%s=%s", c->axes[k].param->key, axis_text(c, sel, k));
+		}
+	arg(a, "--label");
+	arg(a, "rep=%u", rep);
+	arg(a, "--");
+	arg(a, "%s/cob-read", opt.bin);
+	arg(a, "--file");
+	arg(a, "%s", data);
+	for (size_t k = 0; k < c->naxes; k++)
+		if (c->axes[k].param->read_opt) {
+			arg(a, "%s", c->axes[k].param->read_opt);
+			arg(a, "%s", axis_text(c, sel, k));
+		}
+}
+
+/* "[ 3/48] kind=known buf=4K iterations=100 rep=1": the axes that vary, then rep */
+static void progress_prefix(char *line, size_t len, const struct cob_config *c, const size_t *sel,
+			    size_t run, size_t nruns, unsigned rep)
+{
+	int width = snprintf(NULL, 0, "%zu", nruns);
+	size_t off = (size_t)snprintf(line, len, "[%*zu/%zu]", width, run, nruns);
+
+	for (size_t k = 0; k < c->naxes && off < len; k++)
+		if (c->axes[k].n > 1)
+			off += (size_t)snprintf(line + off, len - off, " %s=%s", c->axes[k].param->show,
+						axis_show(c, sel, k));
+	if (off < len)
+		snprintf(line + off, len - off, " rep=%u", rep);
+}
+
+/* One repetition of one point: data file, monitors, cob-hook, rows. */
+static void run_one(const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
+		    size_t nruns, struct point_acc *acc, const char *kernel)
+{
+	struct argv_buf a = { 0 };
+	char line[512], stbuf[64], why[512];
+	const char *data = data_file(c, sel);
+	size_t rows, matches;
+	long long t0, t1;
+	int fdo, fde, st;
+	pid_t pid;
+
+	progress_prefix(line, sizeof(line), c, sel, run, nruns, rep);
+	hook_command(&a, c, sel, rep, data);
+	unlink(g_part);
+	fdo = open(g_hook_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fde = open(g_hook_err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fdo < 0 || fde < 0)
+		fail(1, "%s: %s", g_workdir, strerror(errno));
+	monitors_start();
+	t0 = now_ns();
+	pid = spawn(a.v, fdo, fde, 0, "cob-hook");
+	close(fdo);
+	close(fde);
+	wait_child(pid, &st, -1, 0);
+	t1 = now_ns();
+	monitors_stop();
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
+		fail(3, "hook backend '%s' is not available here: %s", c->hook,
+		     last_line(g_hook_err, why, sizeof(why)));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+		fail(1, "cob-hook rejected its arguments (exit 2): %s",
+		     last_line(g_hook_err, why, sizeof(why)));
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		fail(1, "%s: cob-hook failed (%s): %s", line, status_text(st, stbuf, sizeof(stbuf)),
+		     last_line(g_hook_err, why, sizeof(why)));
+	ingest_part(g_part, acc, &rows, &matches);
+	ingest_monitors(c, sel, rep, kernel);
+	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
+	argv_free(&a);
+}
+
+/* ---- meta.json ---- */
+
+static void finish_meta(json_t *meta, const struct cob_config *c, const struct point_acc *acc,
+			size_t npoints)
+{
+	json_t *backends = json_array(), *axes = json_object(), *files, *mons = json_array();
+	json_t *plots = json_array();
+
+	for (size_t p = 0; p < npoints; p++) {
+		const char *b = acc[p].backend;
+		int seen = 0;
+
+		for (size_t i = 0; b && i < json_array_size(backends); i++)
+			seen |= !strcmp(json_string_value(json_array_get(backends, i)), b);
+		if (b && !seen)
+			json_array_append_new(backends, json_string(b));
+	}
+	for (size_t k = 0; k < c->naxes; k++) {
+		json_t *vals = json_array();
+
+		for (size_t i = 0; i < c->axes[k].n; i++)
+			json_array_append_new(vals, json_string(c->axes[k].v[i].text));
+		json_object_set_new(axes, c->axes[k].param->key, vals);
+	}
+	files = json_pack("[s,s,s]", "reads.csv", "summary.csv", "plots.txt");
+	for (size_t i = 0; i < g_nmon; i++) {
+		json_array_append_new(mons, json_string(g_mon[i].name));
+		json_array_append_new(files, json_sprintf("%s.csv", g_mon[i].name));
+	}
+	json_array_append_new(files, json_string("meta.json"));
+	for (size_t i = 0; i < c->nplots; i++)
+		json_array_append_new(plots, json_sprintf("plots/%s.gp", c->plots[i]));
+
+	cob_meta_set_config(meta, opt.config, c->text);
+	if (opt.command)
+		cob_meta_set_command(meta, opt.command);
+	cob_meta_set_where(meta, opt.where);
+	json_object_set_new(meta, "experiment", json_string(c->name));
+	json_object_set_new(meta, "description", json_string(c->description));
+	json_object_set_new(meta, "function", json_string(c->function));
+	json_object_set_new(meta, "mode", json_string(c->mode));
+	json_object_set_new(meta, "hook", json_string(c->hook));
+	json_object_set_new(meta, "backends", backends);
+	json_object_set_new(meta, "quick", json_boolean(c->quick));
+	json_object_set_new(meta, "axes", axes);
+	json_object_set_new(meta, "repetitions", json_integer(c->repetitions));
+	json_object_set_new(meta, "points", json_integer((json_int_t)npoints));
+	json_object_set_new(meta, "runs", json_integer((json_int_t)(npoints * c->repetitions)));
+	json_object_set_new(meta, "reads", json_integer((json_int_t)cob_csvw_rows(g_reads)));
+	json_object_set_new(meta, "monitors", mons);
+	json_object_set_new(meta, "plots", plots);
+	json_object_set_new(meta, "cache_method",
+			    json_string("cob-read, per run, outside the timed reads (column cache)"));
+	json_object_set_new(meta, "bin", json_string(opt.bin));
+	json_object_set_new(meta, "out", json_string(opt.out));
+	json_object_set_new(meta, "files", files);
+	json_object_set_new(meta, "status", json_string("complete"));
 }
 
 /* ---- main ---- */
@@ -1068,14 +1233,14 @@ static void write_plots_txt(const struct cob_config *c)
 int main(int argc, char **argv)
 {
 	struct cob_config cfg;
-	char err[1024], kernel[256], stbuf[64], why[512];
+	char err[1024], kernel[256];
 	struct utsname u;
 	struct point_acc *acc;
 	size_t npoints, nruns, run = 0, *sel;
-	int width;
-	json_t *meta, *backends, *axes, *files;
-	char *part, *hook_err, *hook_out, *meta_path;
+	json_t *meta;
+	char *meta_path;
 	const char *env_where = getenv("COB_WHERE");
+	int created;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
@@ -1095,8 +1260,6 @@ int main(int argc, char **argv)
 	if ((opt.hook && cob_config_override(&cfg, "hook", opt.hook, err, sizeof(err))) ||
 	    (opt.mode && cob_config_override(&cfg, "mode", opt.mode, err, sizeof(err))))
 		usage_error("%s", err);
-	opt.hook = cfg.hook;
-	opt.mode = cfg.mode;
 	if (!opt.where)
 		opt.where = env_where && *env_where ? env_where : "host";
 	if (!in_list(cob_wheres, opt.where))
@@ -1105,15 +1268,18 @@ int main(int argc, char **argv)
 	if (opt.check_hook)
 		return check_hook(&cfg);
 	find_monitors(&cfg);
+	npoints = cob_config_points(&cfg);
+	nruns = npoints * cfg.repetitions;
 	if (opt.check) {
-		printf("%s: %s: %zu points x %u repetitions = %zu runs\n", opt.config, cfg.name,
-		       cob_config_points(&cfg), cfg.repetitions,
-		       cob_config_points(&cfg) * cfg.repetitions);
+		printf("%s: %s: %zu points x %u repetitions = %zu runs\n", opt.config, cfg.name, npoints,
+		       cfg.repetitions, nruns);
 		return 0;
 	}
 	snprintf(kernel, sizeof(kernel), "%s", uname(&u) ? "unknown" : u.release);
 	meta = cob_meta_new(argc, argv);
-	if (!meta)
+	acc = calloc(npoints, sizeof(*acc));
+	sel = calloc(cfg.naxes, sizeof(*sel));
+	if (!meta || !acc || !sel)
 		fail(1, "out of memory");
 	for (size_t i = 0; i < g_nmon; i++)
 		if (!strcmp(g_mon[i].name, "iostat")) {
@@ -1126,18 +1292,14 @@ int main(int argc, char **argv)
 	check_interrupt();
 
 	/* 2. directories */
-	{
-		int created;
-
-		if (mkdir_p(opt.out, &created))
-			fail(1, "cannot create %s: %s", opt.out, strerror(errno));
-		if (created)
-			g_out_created = strdup(opt.out);
-	}
+	if (mkdir_p(opt.out, &created))
+		fail(1, "cannot create %s: %s", opt.out, strerror(errno));
+	if (created)
+		g_out_created = strdup(opt.out);
 	make_workdir();
-	part = path_join(g_workdir, "part.csv");
-	hook_err = path_join(g_workdir, "hook.err");
-	hook_out = path_join(g_workdir, "hook.out");
+	g_part = path_join(g_workdir, "part.csv");
+	g_hook_err = path_join(g_workdir, "hook.err");
+	g_hook_out = path_join(g_workdir, "hook.out");
 	for (size_t i = 0; i < g_nmon; i++) {
 		struct monitor *m = &g_mon[i];
 		char name[COB_NAME_LEN];
@@ -1148,164 +1310,18 @@ int main(int argc, char **argv)
 	}
 
 	/* 3. the sweep: repetitions outside, grid points inside */
-	npoints = cob_config_points(&cfg);
-	nruns = npoints * cfg.repetitions;
-	width = snprintf(NULL, 0, "%zu", nruns);
-	acc = calloc(npoints, sizeof(*acc));
-	sel = calloc(cfg.naxes, sizeof(*sel));
-	backends = json_array();
-	if (!acc || !sel || !backends)
-		fail(1, "out of memory");
 	for (size_t p = 0; p < npoints; p++)
 		cob_stats_init(&acc[p].lat);
-	for (unsigned rep = 1; rep <= cfg.repetitions; rep++) {
+	for (unsigned rep = 1; rep <= cfg.repetitions; rep++)
 		for (size_t p = 0; p < npoints; p++) {
-			struct argv_buf a = { 0 };
-			const char *data;
-			int fdo, fde, st;
-			long long t0, t1;
-			size_t rows, matches;
-			pid_t pid;
-			char line[512];
-			size_t off = 0;
-
 			check_interrupt();
-			run++;
 			cob_config_point(&cfg, p, sel);
-			data = data_file(&cfg, sel);
-
-			arg(&a, "%s/cob-hook", opt.bin);
-			arg(&a, "run");
-			arg(&a, "--backend");
-			arg(&a, "%s", cfg.hook);
-			arg(&a, "--mode");
-			arg(&a, "%s", cfg.mode);
-			arg(&a, "--function");
-			arg(&a, "%s", cfg.function);
-			for (size_t k = 0; k < cfg.naxes; k++)
-				if (cfg.axes[k].param->hook_opt) {
-					arg(&a, "%s", cfg.axes[k].param->hook_opt);
-					arg(&a, "%s", axis_text(&cfg, sel, k));
-				}
-			arg(&a, "--where");
-			arg(&a, "%s", opt.where);
-			arg(&a, "--csv");
-			arg(&a, "%s", part);
-			arg(&a, "--label");
-			arg(&a, "experiment=%s", cfg.name);
-			for (size_t k = 0; k < cfg.naxes; k++)
-				if (cfg.axes[k].param->label) {
-					arg(&a, "--label");
-					arg(&a, "%s=%s", cfg.axes[k].param->key, axis_text(&cfg, sel, k));
-				}
-			arg(&a, "--label");
-			arg(&a, "rep=%u", rep);
-			arg(&a, "--");
-			arg(&a, "%s/cob-read", opt.bin);
-			arg(&a, "--file");
-			arg(&a, "%s", data);
-			for (size_t k = 0; k < cfg.naxes; k++)
-				if (cfg.axes[k].param->read_opt) {
-					arg(&a, "%s", cfg.axes[k].param->read_opt);
-					arg(&a, "%s", axis_text(&cfg, sel, k));
-				}
-
-			/* progress: the axes that vary, then rep */
-			off += (size_t)snprintf(line + off, sizeof(line) - off, "[%*zu/%zu]", width, run, nruns);
-			for (size_t k = 0; k < cfg.naxes && off < sizeof(line); k++)
-				if (cfg.axes[k].n > 1)
-					off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%s",
-								cfg.axes[k].param->show,
-								axis_show(&cfg, sel, k));
-			if (off < sizeof(line))
-				snprintf(line + off, sizeof(line) - off, " rep=%u", rep);
-
-			unlink(part);
-			fdo = open(hook_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			fde = open(hook_err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			if (fdo < 0 || fde < 0)
-				fail(1, "%s: %s", g_workdir, strerror(errno));
-			monitors_start();
-			t0 = now_ns();
-			pid = spawn(a.v, fdo, fde, 0, "cob-hook");
-			close(fdo);
-			close(fde);
-			wait_child(pid, &st, -1, 0);
-			t1 = now_ns();
-			monitors_stop();
-			if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
-				fail(3, "hook backend '%s' is not available here: %s", cfg.hook,
-				     last_line(hook_err, why, sizeof(why)));
-			if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
-				fail(1, "cob-hook rejected its arguments (exit 2): %s",
-				     last_line(hook_err, why, sizeof(why)));
-			if (!WIFEXITED(st) || WEXITSTATUS(st))
-				fail(1, "%s: cob-hook failed (%s): %s", line,
-				     status_text(st, stbuf, sizeof(stbuf)),
-				     last_line(hook_err, why, sizeof(why)));
-			ingest_part(part, &acc[p], &rows, &matches);
-			ingest_monitors(&cfg, sel, rep, kernel);
-			printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
-			argv_free(&a);
+			run_one(&cfg, sel, rep, ++run, nruns, &acc[p], kernel);
 		}
-	}
 
-	/* 4. summary, meta, then everything renamed into place */
+	/* 4. summary and meta, then everything renamed into place, meta.json last */
 	write_summary(&cfg, acc, kernel);
-	for (size_t p = 0; p < npoints; p++) {
-		const char *b = acc[p].backend;
-		int seen = 0;
-
-		for (size_t i = 0; b && i < json_array_size(backends); i++)
-			seen |= !strcmp(json_string_value(json_array_get(backends, i)), b);
-		if (b && !seen)
-			json_array_append_new(backends, json_string(b));
-	}
-	axes = json_object();
-	for (size_t k = 0; k < cfg.naxes; k++) {
-		json_t *vals = json_array();
-
-		for (size_t i = 0; i < cfg.axes[k].n; i++)
-			json_array_append_new(vals, json_string(cfg.axes[k].v[i].text));
-		json_object_set_new(axes, cfg.axes[k].param->key, vals);
-	}
-	files = json_pack("[s,s,s]", "reads.csv", "summary.csv", "plots.txt");
-	for (size_t i = 0; i < g_nmon; i++)
-		json_array_append_new(files, json_sprintf("%s.csv", g_mon[i].name));
-	json_array_append_new(files, json_string("meta.json"));
-	cob_meta_set_config(meta, opt.config, cfg.text);
-	if (opt.command)
-		cob_meta_set_command(meta, opt.command);
-	cob_meta_set_where(meta, opt.where);
-	json_object_set_new(meta, "experiment", json_string(cfg.name));
-	json_object_set_new(meta, "description", json_string(cfg.description));
-	json_object_set_new(meta, "function", json_string(cfg.function));
-	json_object_set_new(meta, "mode", json_string(cfg.mode));
-	json_object_set_new(meta, "hook", json_string(cfg.hook));
-	json_object_set_new(meta, "backends", backends);
-	json_object_set_new(meta, "quick", json_boolean(opt.quick));
-	json_object_set_new(meta, "axes", axes);
-	json_object_set_new(meta, "repetitions", json_integer(cfg.repetitions));
-	json_object_set_new(meta, "points", json_integer((json_int_t)npoints));
-	json_object_set_new(meta, "runs", json_integer((json_int_t)nruns));
-	json_object_set_new(meta, "reads", json_integer((json_int_t)cob_csvw_rows(g_reads)));
-	{
-		json_t *mons = json_array(), *plots = json_array();
-
-		for (size_t i = 0; i < g_nmon; i++)
-			json_array_append_new(mons, json_string(g_mon[i].name));
-		for (size_t i = 0; i < cfg.nplots; i++)
-			json_array_append_new(plots, json_sprintf("plots/%s.gp", cfg.plots[i]));
-		json_object_set_new(meta, "monitors", mons);
-		json_object_set_new(meta, "plots", plots);
-	}
-	json_object_set_new(meta, "cache_method",
-			    json_string("cob-read per run, outside the timed reads (see column cache)"));
-	json_object_set_new(meta, "bin", json_string(opt.bin));
-	json_object_set_new(meta, "out", json_string(opt.out));
-	json_object_set_new(meta, "files", files);
-	json_object_set_new(meta, "status", json_string("complete"));
-
+	finish_meta(meta, &cfg, acc, npoints);
 	commit_writer(&g_reads, "reads.csv");
 	for (size_t i = 0; i < g_nmon; i++) {
 		char name[COB_NAME_LEN + 8];
@@ -1320,14 +1336,11 @@ int main(int argc, char **argv)
 		fail(1, "writing %s: %s", meta_path, strerror(errno));
 	g_complete = 1; /* keep DIR and what is in it */
 	cleanup();
-	printf("%zu runs, %zu reads -> %s\n", nruns, (size_t)json_integer_value(json_object_get(meta, "reads")),
-	       opt.out);
+	printf("%zu runs, %lld reads -> %s\n", nruns,
+	       (long long)json_integer_value(json_object_get(meta, "reads")), opt.out);
 
 	json_decref(meta);
 	free(meta_path);
-	free(part);
-	free(hook_err);
-	free(hook_out);
 	for (size_t p = 0; p < npoints; p++) {
 		cob_stats_free(&acc[p].lat);
 		free(acc[p].backend);
