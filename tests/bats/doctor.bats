@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031,SC2154 # bats: run sets output/status/stderr
 # cob-doctor against the real kernel of this machine (the CI host, see
 # KERNEL-FACTS.md section 1: tracepoints only, no kprobes/trampolines/
 # probe_write_user). Needs root; COB_DOCTOR overrides the binary.
@@ -195,4 +196,54 @@ leftover() {
 	[ "${lines[0]}" = 0 ]
 	[ "${lines[1]}" = true ]
 	[ "${lines[2]}" = 0 ]
+}
+
+# --- inside guest kernels (bench/vm, qemu TCG; about 5-15 s each once the
+# kernels are cached). Expectations: KERNEL-FACTS.md sections 2 and 3.
+# COB_SKIP_GUEST=1 skips them.
+
+guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
+	[ "${COB_SKIP_GUEST:-0}" = 1 ] && skip "COB_SKIP_GUEST=1"
+	command -v qemu-system-x86_64 >/dev/null || skip "needs qemu-system-x86_64"
+	[ -f "$BATS_TEST_DIRNAME/../../bench/vm/vm.sh" ] || skip "no bench/vm/vm.sh"
+	run --separate-stderr bash "$BATS_TEST_DIRNAME/../../bench/vm/vm.sh" --timeout 300 \
+		--kernel "$1" -- doctor --json
+	[ "$status" -eq 0 ] || { echo "vm.sh exit $status: $stderr"; false; }
+	DOCTOR_JSON="$BATS_TEST_TMPDIR/guest.json"
+	printf '%s\n' "$output" | grep '^{' | tail -n1 >"$DOCTOR_JSON"
+	jq -e 'type == "object"' "$DOCTOR_JSON" >/dev/null
+	[ "$(jq -r .where "$DOCTOR_JSON")" = guest-tcg ]
+}
+
+@test "guest debian 6.1: trampolines, kprobes and probe_write_user; copyout inlined; auto = fmodret-permission" {
+	bats_require_minimum_version 1.5.0
+	guest_doctor debian
+	for f in btf tracepoint kprobe fentry fexit fmod_ret_permission probe_write_user bpf_loop ringbuf brd; do
+		[ "$(feature "$f" available)" = true ] || { echo "$f: $(feature "$f" reason)"; false; }
+	done
+	for f in kprobe_copyout fmod_ret_copyout override_return; do
+		[ "$(feature "$f" available)" = false ] || { echo "$f unexpectedly available"; false; }
+	done
+	[[ "$(feature kprobe_copyout reason)" == *"no symbol copyout"* ]]
+	[[ "$(feature override_return reason)" == *"bpf_override_return"* ]]
+	[[ "$(feature brd reason)" == *"removed again"* ]]
+	[ "$(backend fmodret-permission available)" = true ]
+	[ "$(backend fexit-read available)" = true ]
+	[ "$(backend kprobe-copyout available)" = false ]
+	[ "$(jq -r .auto "$DOCTOR_JSON")" = fmodret-permission ]
+}
+
+@test "guest thesis kernel: every feature and backend works; auto = kprobe-copyout" {
+	bats_require_minimum_version 1.5.0
+	guest_doctor thesis
+	for f in btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit \
+		fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd; do
+		[ "$(feature "$f" available)" = true ] || { echo "$f: $(feature "$f" reason)"; false; }
+	done
+	[[ "$(feature override_return reason)" == *"copyout overridden"* ]]
+	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
+		[ "$(backend "$b" available)" = true ] || { echo "$b: $(backend "$b" reason)"; false; }
+	done
+	[[ "$(backend kprobe-copyout reason)" == *"kprobe_copyout_write verified"* ]]
+	[ "$(jq -r .auto "$DOCTOR_JSON")" = kprobe-copyout ]
 }
