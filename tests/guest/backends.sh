@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# copyout-bench: hook backend tests inside a guest kernel.
+#
+# On the host (launches the guest(s) through bench/vm/vm.sh, sharing this
+# directory and the output directory):
+#   bash tests/guest/backends.sh [--kernel thesis|debian|both] [--quick] [--out DIR]
+# Inside a guest (what the host side runs; needs the suite's build/ binaries):
+#   bash /cob/tests/guest/backends.sh --in-guest [--quick] [--out DIR]
+#
+# Prints TAP ("ok N - ...", "not ok N - ..."), then "# N passed, N failed".
+# Exit 0 only if nothing failed. CSVs of every run are kept in --out
+# (default /tmp/cob-guest-tests, on the host and in the guest: the same path).
+#
+# What is checked, by the backends this kernel offers (the kernel name says
+# which must be there: *-cob-thesis all five, Debian's fmodret-permission,
+# fexit-read and tp-read, with kprobe-copyout / fmodret-copyout refused):
+#   avail       cob-hook can: each expected backend attaches, the others are
+#               refused with a reason; --backend auto picks the best per mode
+#   basic       override on 4 KiB and 64 KiB reads (seek to 0 each time):
+#               every read ok, match=1 (fmodret-copyout: ok, match only where
+#               the read fits its first copyout, per its contract)
+#   fr          filter-reduce vs the user-space reference, every backend and
+#               mode, buffers 1, 7, 4096, 4097, 1 MiB, sequential over a
+#               known file of width 7 (records straddle pages and copyouts),
+#               threshold at 50 %
+#   cold        fmodret-permission on a disk file (ext4 at /var/tmp): after
+#               drop_caches the first read is let through (copied), the rest ok;
+#               with fadvise(DONTNEED) before every read, every read is copied
+#   conc        a second process (plain cob-read, no hook) reads the same file
+#               10,000 times while an override run is active: 100 % exact bytes
+#   kill        SIGKILL of cob-hook during a run: its programs, trampolines,
+#               kprobes and its workload are gone within 10 s
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+quick=0 out=/tmp/cob-guest-tests kernel=both in_guest=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=1; shift ;;
+	--out) out=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--in-guest) in_guest=1; shift ;;
+	-h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "backends.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+# ----------------------------------------------------------------- host side --
+if [ "$in_guest" = 0 ]; then
+	ROOT=$(cd "$HERE/../.." && pwd)
+	case "$kernel" in both) kernels="thesis debian" ;; thesis | debian) kernels=$kernel ;;
+	*) echo "backends.sh: --kernel thesis|debian|both" >&2; exit 2 ;; esac
+	mkdir -p "$out" && out=$(cd "$out" && pwd -P)
+	rc=0
+	for k in $kernels; do
+		mkdir -p "$out/$k"
+		args=(--in-guest --out "$out/$k")
+		[ "$quick" = 1 ] && args+=(--quick)
+		echo "# guest: $k"
+		bash "$ROOT/bench/vm/vm.sh" --kernel "$k" --share "$HERE:/cob/tests/guest" --share "$out" \
+			-- --raw bash /cob/tests/guest/backends.sh "${args[@]}" || rc=1
+	done
+	exit $rc
+fi
+
+# ---------------------------------------------------------------- guest side --
+H=${COB_BIN:-/cob/build/bin}
+W=/dev/shm/cob-tests
+mkdir -p "$W" "$out"
+n=0 npass=0 nfail=0
+rel=$(uname -r)
+
+pass() { n=$((n + 1)); npass=$((npass + 1)); echo "ok $n - $*"; }
+fail() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $*"; }
+note() { echo "# $*"; }
+
+case "$rel" in
+*-cob-thesis) expect_on="kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read" expect_off=""
+	auto_override=kprobe-copyout auto_observe=kprobe-copyout ;;
+*-amd64) expect_on="fmodret-permission fexit-read tp-read" expect_off="kprobe-copyout fmodret-copyout"
+	auto_override=fmodret-permission auto_observe=fexit-read ;;
+*) expect_on="" expect_off="" auto_override="" auto_observe="" ;;
+esac
+note "kernel $rel; expected backends: ${expect_on:-unknown kernel, testing what attaches}"
+
+# the JIT'ed programs and trampolines show in kallsyms as [bpf] symbols
+echo 1 >/proc/sys/net/core/bpf_jit_kallsyms 2>/dev/null
+our_progs() { grep -E '\sbpf_(prog_[0-9a-f]+_cob_[a-z_]*|trampoline_[0-9]+)\s+\[bpf\]' /proc/kallsyms; }
+hooks_left() { # prints what is still hooked, if anything
+	our_progs
+	grep -E '(^|[^_a-z])(copyout|vfs_read|security_file_permission)([^_a-z]|$)' \
+		/sys/kernel/debug/kprobes/list /sys/kernel/tracing/enabled_functions 2>/dev/null
+	pidof cob-read cob-hook 2>/dev/null | sed 's/^/pids: /'
+}
+wait_for() { # wait_for SECONDS CMD...: poll until CMD succeeds
+	local t=$(($1 * 10))
+	shift
+	while [ $t -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+no_hooks() { [ -z "$(hooks_left)" ]; }
+
+# csvstat FILE FSIZE: rows ok match copied bad_ret no_hook fits fits_match
+# (fits: the read lies within one page, i.e. its first copyout covers it)
+csvstat() {
+	awk -F, -v fsize="$2" '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	{
+		rows++; st[$col["status"]]++; m = $col["match"]; nm += m
+		off = $col["offset"]; buf = $col["buf_size"]; el = fsize - off < buf ? fsize - off : buf
+		if ((off % 4096) + el <= 4096) { nf++; if (m) mf++ }
+	}
+	END { printf "%d %d %d %d %d %d %d %d\n", rows, st["ok"], nm, st["copied"], st["bad_ret"], st["no_hook"], nf, mf }' "$1"
+}
+
+have=""
+avail() { case " $have " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# hook B MODE CSV [cob-hook opts...] -- WORKLOAD ARGS: run, keep the log
+hook() {
+	local b=$1 m=$2 csv=$3
+	shift 3
+	"$H/cob-hook" run --backend "$b" --mode "$m" --csv "$csv" "$@" >"$csv.log" 2>&1
+}
+
+# expect_run DESC CSV FSIZE KIND: KIND all (every read ok+match) or firstcopy
+expect_run() {
+	local desc=$1 csv=$2 fsize=$3 kind=$4 s rows ok nm cp br nh nf mf
+	if [ ! -s "$csv" ]; then
+		fail "$desc: no CSV ($(tail -n1 "$csv.log" 2>/dev/null))"
+		return
+	fi
+	s=$(csvstat "$csv" "$fsize")
+	read -r rows ok nm cp br nh nf mf <<<"$s"
+	local what="$rows reads, $ok ok, $nm match, $cp copied, $br bad_ret, $nh no_hook"
+	if [ "$kind" = firstcopy ]; then
+		what="$what; $mf/$nf of the reads within one page match"
+		if [ "$rows" -gt 0 ] && [ "$ok" = "$rows" ] && [ "$mf" = "$nf" ]; then pass "$desc: $what"; else fail "$desc: $what"; fi
+	else
+		if [ "$rows" -gt 0 ] && [ "$ok" = "$rows" ] && [ "$nm" = "$rows" ]; then pass "$desc: $what"; else fail "$desc: $what"; fi
+	fi
+}
+
+# ------------------------------------------------------------------- avail --
+for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
+	for m in override observe; do
+		[ "$m" = override ] && { [ "$b" = fexit-read ] || [ "$b" = tp-read ]; } && continue
+		r=$("$H/cob-hook" can --backend "$b" --mode "$m" 2>&1)
+		rc=$?
+		[ "$rc" = 0 ] && [ "$m" = observe ] && have="$have $b"
+		case " $expect_on " in
+		*" $b "*) if [ "$rc" = 0 ]; then pass "avail: $b $m attaches"; else fail "avail: $b $m: $r"; fi ;;
+		*) case " $expect_off " in
+			*" $b "*) if [ "$rc" = 3 ] && [ -n "$r" ]; then pass "avail: $b $m refused: ${r#cob-hook: no usable backend: }"
+				else fail "avail: $b $m should be refused (rc $rc): $r"; fi ;;
+			*) note "avail: $b $m rc=$rc ${r:0:200}" ;;
+			esac ;;
+		esac
+	done
+done
+if [ -n "$auto_override" ]; then
+	for m in override observe; do
+		want=$auto_override
+		[ "$m" = observe ] && want=$auto_observe
+		got=$("$H/cob-hook" can --mode "$m" 2>/dev/null)
+		if [ "$got" = "$want" ]; then pass "auto $m picks $got"; else fail "auto $m picks '$got', want $want"; fi
+	done
+fi
+note "backends here:$have"
+ovr_backends=""
+for b in kprobe-copyout fmodret-copyout fmodret-permission; do avail "$b" && ovr_backends="$ovr_backends $b"; done
+is_ovr() { case " $ovr_backends " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# --------------------------------------------------------------- test files --
+KF=$W/known7            # known file, width 7, 4 MiB + 5 bytes: records straddle pages
+KSIZE=4194309
+"$H/cob-mkfile" --kind known --size "$KSIZE" --width 7 --out "$KF" || { fail "cob-mkfile"; exit 1; }
+THR=$("$H/cob-mkfile" --threshold 50 --width 7)
+SF=$W/small             # 1 MiB for the 4 KiB / 64 KiB / concurrency runs
+SSIZE=1048576
+"$H/cob-mkfile" --kind known --size "$SSIZE" --width 7 --out "$SF"
+
+# ------------------------------------------------------------------- basic --
+for b in $ovr_backends; do
+	for buf in 4096 65536; do
+		it=500
+		[ "$quick" = 1 ] && it=100
+		csv=$out/basic-$b-$buf.csv
+		hook "$b" override "$csv" -- "$H/cob-read" --file "$SF" --buf "$buf" --iterations "$it"
+		kind=all
+		[ "$b" = fmodret-copyout ] && kind=firstcopy
+		expect_run "basic: $b override buf=$buf x$it (seek 0)" "$csv" "$SSIZE" "$kind"
+	done
+done
+
+# ---------------------------------------------------------------------- fr --
+iters_for() { # buffer size -> iterations (sequential)
+	case "$1" in
+	1) [ "$quick" = 1 ] && echo 40 || echo 300 ;;
+	7) [ "$quick" = 1 ] && echo 600 || echo 1200 ;;   # 600 * 7 > 4096: crosses a page
+	4096 | 4097) [ "$quick" = 1 ] && echo 8 || echo 64 ;;
+	*) echo 6 ;;                                      # 1 MiB: the whole file, then wrap
+	esac
+}
+for b in $have; do
+	for m in observe override; do
+		[ "$m" = override ] && ! is_ovr "$b" && continue
+		for buf in 1 7 4096 4097 1048576; do
+			it=$(iters_for "$buf")
+			csv=$out/fr-$b-$m-$buf.csv
+			hook "$b" "$m" "$csv" --threshold "$THR" -- "$H/cob-read" --file "$KF" --buf "$buf" \
+				--iterations "$it" --reposition sequential
+			kind=all
+			[ "$b" = fmodret-copyout ] && [ "$m" = override ] && kind=firstcopy
+			expect_run "fr: $b $m buf=$buf x$it sequential, threshold $THR" "$csv" "$KSIZE" "$kind"
+		done
+	done
+done
+
+# -------------------------------------------------------------------- cold --
+if avail fmodret-permission; then
+	fst=$(stat -f -c %T /var/tmp 2>/dev/null)
+	case "$fst" in
+	ext2/ext3 | ext4 | ext2 | xfs | btrfs)
+		DF=/var/tmp/cob-cold
+		"$H/cob-mkfile" --kind known --size 262144 --width 7 --out "$DF"
+		csv=$out/cold-drop.csv
+		hook fmodret-permission override "$csv" -- "$H/cob-read" --file "$DF" --buf 4096 --iterations 50 --cache drop
+		s=$(csvstat "$csv" 262144)
+		read -r rows ok nm cp br nh nf mf <<<"$s"
+		first=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } NR == 2 { print $col["status"] }' "$csv")
+		if [ "$rows" = 50 ] && [ "$first" = copied ] && [ "$ok" = 49 ] && [ "$nm" -ge 49 ]; then
+			pass "cold: fmodret-permission after drop_caches on $fst: first read let through (copied), then $ok ok, $nm match"
+		else
+			fail "cold: fmodret-permission after drop_caches on $fst: first=$first; $rows reads, $ok ok, $nm match, $cp copied"
+		fi
+		csv=$out/cold-dontneed.csv
+		hook fmodret-permission override "$csv" -- "$H/cob-read" --file "$DF" --buf 4096 --iterations 20 --cache dontneed
+		read -r rows ok nm cp br nh nf mf <<<"$(csvstat "$csv" 262144)"
+		if [ "$rows" = 20 ] && [ "$cp" = 20 ]; then
+			pass "cold: fmodret-permission with DONTNEED before every read: all $cp reads let through (copied), none faked"
+		else
+			fail "cold: fmodret-permission with DONTNEED: $rows reads, $ok ok, $cp copied, $br bad_ret"
+		fi
+		rm -f "$DF"
+		;;
+	*) note "cold: /var/tmp is '$fst', not a disk file system: skipped" ;;
+	esac
+fi
+
+# -------------------------------------------------------------------- conc --
+for b in $ovr_backends; do
+	hit=30000 pit=10000
+	[ "$quick" = 1 ] && hit=15000
+	csv=$out/conc-$b-hook.csv pcsv=$out/conc-$b-plain.csv
+	"$H/cob-hook" run --backend "$b" --mode override --csv "$csv" -- \
+		"$H/cob-read" --file "$SF" --buf 4096 --iterations "$hit" >"$csv.log" 2>&1 &
+	hp=$!
+	if ! wait_for 120 our_progs; then
+		fail "conc: $b: the hook never attached ($(tail -n1 "$csv.log"))"
+		kill "$hp" 2>/dev/null
+		wait "$hp" 2>/dev/null
+		continue
+	fi
+	"$H/cob-read" --file "$SF" --buf 4096 --iterations "$pit" >"$pcsv" 2>"$pcsv.log"
+	wait "$hp"
+	hrc=$?
+	# plain: iter,offset,req,ret,errno,lat_ns,t_start_ns,t_end_ns,bytes_match,...
+	read -r prows pmatch pfirst plast <<<"$(awk -F, 'NR > 1 { n++; m += $9; if (!f) f = $7; l = $8 } END { print n + 0, m + 0, f + 0, l + 0 }' "$pcsv")"
+	read -r hrows hok hfirst hlast <<<"$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ n++; if ($col["status"] == "ok") k++; if (!f) f = $col["t_start_ns"]; l = $col["t_end_ns"] } END { print n + 0, k + 0, f + 0, l + 0 }' "$csv" 2>/dev/null)"
+	what="plain reader: $pmatch/$prows exact; hooked: $hok/$hrows ok (rc $hrc)"
+	overlap=0
+	[ "$hrows" -gt 0 ] && [ "$hfirst" -lt "$pfirst" ] && [ "$hlast" -gt "$plast" ] && overlap=1
+	if [ "$overlap" = 0 ]; then
+		fail "conc: $b: override was not active during all plain reads (hooked ${hfirst}..${hlast}, plain ${pfirst}..${plast}); $what"
+	elif [ "$prows" = "$pit" ] && [ "$pmatch" = "$pit" ] && [ "$hrc" = 0 ] && [ "$hok" = "$hrows" ]; then
+		pass "conc: $b override active throughout: $what"
+	else
+		fail "conc: $b: $what"
+	fi
+done
+
+# -------------------------------------------------------------------- kill --
+for b in $have; do
+	m=override
+	is_ovr "$b" || m=observe
+	"$H/cob-hook" run --backend "$b" --mode "$m" --csv "$out/kill-$b.csv" -- \
+		"$H/cob-read" --file "$SF" --buf 4096 --iterations 200000 >"$out/kill-$b.log" 2>&1 &
+	hp=$!
+	if ! wait_for 120 our_progs; then
+		fail "kill: $b: the hook never attached ($(tail -n1 "$out/kill-$b.log"))"
+		kill "$hp" 2>/dev/null
+		wait "$hp" 2>/dev/null
+		continue
+	fi
+	before=$(our_progs | wc -l)
+	kill -KILL "$hp"
+	wait "$hp" 2>/dev/null
+	if wait_for 10 no_hooks; then
+		pass "kill: $b $m: SIGKILL of cob-hook: its $before programs/trampolines, hooks and workload are gone"
+	else
+		fail "kill: $b $m: still there 10 s after SIGKILL: $(hooks_left | tr '\n' ';')"
+	fi
+done
+
+echo "# $npass passed, $nfail failed ($rel)"
+[ "$nfail" = 0 ] && [ "$npass" -gt 0 ]
