@@ -695,7 +695,7 @@ static void ingest_part(const char *part, struct point_acc *acc, size_t *rows, s
 	if (!g_reads_header) {
 		g_reads_header = hdr;
 	} else if (strcmp(g_reads_header, hdr)) {
-		fail(1, "cob-hook's CSV header changed between runs:\n  was %s\n  now %s", g_reads_header,
+		fail(1, "cob-hook's CSV header changed between runs: was '%s', now '%s'", g_reads_header,
 		     hdr);
 	} else {
 		free(hdr);

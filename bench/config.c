@@ -1,6 +1,7 @@
 /* Experiment config parser: libinih does the INI syntax, this file checks
  * every section, key and value and builds the sweep grid. See config.h. */
 #include "config.h"
+#include "filegen.h" /* parse_size */
 
 #include <ctype.h>
 #include <errno.h>
@@ -112,53 +113,11 @@ static void file_error(char *err, size_t errlen, const char *file, const char *f
 
 int cob_parse_size(const char *s, uint64_t *out, const char **why)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
-	const char *p = s;
-
-	if (!*p) {
-		*why = "empty size";
-		return -1;
-	}
-	if (*p == '-') {
-		*why = "negative size";
-		return -1;
-	}
-	if (!isdigit((unsigned char)*p)) {
-		*why = "not a size";
-		return -1;
-	}
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10) {
-			*why = "size too large";
-			return -1;
-		}
-		v = v * 10 + d;
-	}
-	switch (*p) {
-	case '\0':
-		break;
-	case 'K': case 'k': shift = 10; p++; break;
-	case 'M': case 'm': shift = 20; p++; break;
-	case 'G': case 'g': shift = 30; p++; break;
-	default:
-		*why = "not a size";
-		return -1;
-	}
-	if (shift && (!strcmp(p, "iB") || !strcmp(p, "ib")))
-		p += 2;
-	if (*p) {
-		*why = "unknown size suffix";
-		return -1;
-	}
-	if (shift && v > (UINT64_MAX >> shift)) {
-		*why = "size too large";
-		return -1;
-	}
-	*out = v << shift;
-	return 0;
+	/* the grammar of cob-mkfile --size and cob-read --buf; only the reason is ours */
+	if (!parse_size(s, out))
+		return 0;
+	*why = !*s ? "empty size" : *s == '-' ? "negative size" : "not a size (or too large)";
+	return -1;
 }
 
 const char *cob_format_size(uint64_t v, char *buf, size_t len)

@@ -103,8 +103,9 @@ void cob_config_free(struct cob_config *c);
 int cob_config_override(struct cob_config *c, const char *key, const char *value,
 			char *err, size_t errlen);
 
-/* Parse a size: digits with an optional K, M or G (binary; also KiB, MiB,
- * GiB, any case). Returns 0, or -1 with *why set to a static reason. */
+/* Parse a size with the workloads' grammar (parse_size in filegen.h: digits
+ * with an optional K, M or G, binary, any case, optionally followed by iB or
+ * B). Returns 0, or -1 with *why set to a static reason. */
 int cob_parse_size(const char *s, uint64_t *out, const char **why);
 /* Shortest exact rendering: 4096 -> "4K", 1073741824 -> "1G", 1000 -> "1000". */
 const char *cob_format_size(uint64_t v, char *buf, size_t len);

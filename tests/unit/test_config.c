@@ -121,9 +121,9 @@ Test(config, size_suffixes_are_binary)
 		{ "4096", 4096 },	 { "4K", 4096 },	   { "4k", 4096 },
 		{ "64KiB", 65536 },	 { "1M", 1 << 20 },	   { "3m", 3 << 20 },
 		{ "1G", 1ULL << 30 },	 { "16GiB", 16ULL << 30 }, { "0", 0 },
-		{ "007", 7 },
+		{ "007", 7 },		 { "4KB", 4096 },	   { "512B", 512 },
 	};
-	static const char *const bad[] = { "", "-4K", "4Q", "4.5K", "K", "4 K", "4KB", "0x10",
+	static const char *const bad[] = { "", "-4K", "4Q", "4.5K", "K", "4 K", "4KK", "0x10", " 4K",
 					   "99999999999999999999", "17179869184G" };
 	uint64_t v;
 	const char *why;
@@ -136,6 +136,8 @@ Test(config, size_suffixes_are_binary)
 		cr_assert_eq(cob_parse_size(bad[i], &v, &why), -1, "'%s' accepted", bad[i]);
 	cob_parse_size("-4K", &v, &why);
 	cr_assert_str_eq(why, "negative size");
+	cob_parse_size("", &v, &why);
+	cr_assert_str_eq(why, "empty size");
 }
 
 Test(config, sizes_format_back_exactly)
