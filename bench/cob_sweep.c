@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #define PROG "cob-sweep"
-#define MAX_CHILDREN 8
+#define MAX_CHILDREN (COB_MAX_NAMES + 4) /* monitors, cob-hook, one more */
 #define MONITOR_READY_MS 5000
 #define STOP_GRACE_MS 10000
 #define CAPTURE_MS 10000
@@ -165,24 +165,20 @@ static long long now_ns(void)
 }
 
 /* Sleep up to ms, waking for SIGCHLD; an INT/TERM/HUP ends the sweep unless
- * quiet (then it is remembered in *pending). */
-static void pause_ms(long ms, int quiet, int *pending)
+ * quiet (while cleaning up, when the sweep is ending anyway). */
+static void pause_ms(long ms, int quiet)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	siginfo_t si;
 	int s = sigtimedwait(&g_sigs, &si, &ts);
 
-	if (s == SIGINT || s == SIGTERM || s == SIGHUP) {
-		if (!quiet)
-			interrupted(s);
-		if (pending)
-			*pending = s;
-	}
+	if ((s == SIGINT || s == SIGTERM || s == SIGHUP) && !quiet)
+		interrupted(s);
 }
 
 static void check_interrupt(void)
 {
-	pause_ms(0, 0, NULL);
+	pause_ms(0, 0);
 }
 
 /* ---- children ---- */
@@ -263,7 +259,7 @@ static int wait_child(pid_t pid, int *status, long timeout_ms, int quiet)
 			if (rem / 1000000 < left)
 				left = (long)(rem / 1000000) + 1;
 		}
-		pause_ms(left, quiet, NULL);
+		pause_ms(left, quiet);
 	}
 }
 
@@ -320,14 +316,9 @@ static void cleanup(void)
 		free(g_committed[i]);
 	}
 	g_ncommitted = 0;
-	if (g_out_created && !g_complete) {
-		char meta_tmp[PATH_MAX];
-
-		snprintf(meta_tmp, sizeof(meta_tmp), "%s/meta.json.tmp", g_out_created);
-		unlink(meta_tmp);
-		if (rmdir(g_out_created) && errno != ENOENT)
-			fprintf(stderr, PROG ": left %s: %s\n", g_out_created, strerror(errno));
-	}
+	/* every writer removed its tmp file: DIR is empty again unless someone else wrote there */
+	if (g_out_created && !g_complete && rmdir(g_out_created) && errno != ENOENT)
+		fprintf(stderr, PROG ": left %s: %s\n", g_out_created, strerror(errno));
 }
 
 /* Exit status of a child as text. */
@@ -625,7 +616,7 @@ static void monitors_start(void)
 			if (now_ns() > deadline)
 				fail(1, "monitor %s wrote no header to %s within %d s", m->name, m->out,
 				     MONITOR_READY_MS / 1000);
-			pause_ms(10, 0, NULL);
+			pause_ms(10, 0);
 		}
 	}
 }
