@@ -47,7 +47,10 @@ set linetype 8 lc rgb "#F0E442" pt 8 ps 1.3
 set linetype cycle 8
 set grid xtics ytics mxtics lc rgb "#dddddd"
 set border 3
+set bmargin 5
 set tics nomirror
 set key box opaque samplen 3 spacing 1.2 width 1
-set label 99 "data: ".summary at screen 0.01, 0.015 font ",8" tc rgb "#777777"
+dodge_pct = (10 ** (0.012 * (nseries - 1) / 2.0) - 1) * 100
+set label 99 sprintf("data: %s; series offset along x by up to %.0f %% so equal values stay visible", \
+	summary, dodge_pct) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 output(name) = results."/".name
