@@ -1108,8 +1108,11 @@ static void progress_prefix(char *line, size_t len, const struct cob_config *c, 
 			    size_t run, size_t nruns, unsigned rep)
 {
 	int width = snprintf(NULL, 0, "%zu", nruns);
-	size_t off = (size_t)snprintf(line, len, "[%*zu/%zu]", width, run, nruns);
+	size_t off;
 
+	if (width < 2)
+		width = 2; /* "[ 1/8]": the columns of short sweeps line up too */
+	off = (size_t)snprintf(line, len, "[%*zu/%zu]", width, run, nruns);
 	for (size_t k = 0; k < c->naxes && off < len; k++)
 		if (c->axes[k].n > 1)
 			off += (size_t)snprintf(line + off, len - off, " %s=%s", c->axes[k].param->show,
