@@ -54,14 +54,18 @@ ensure_build() {
 	make -C "$ROOT" -s -j"$(nproc)" BUILD="$BUILD" "$@" >&2 || die 1 "build failed (make -C $ROOT)"
 }
 
-# Mount what BPF tracing needs; remember what we mounted to undo it on exit.
+# BPF tracing needs tracefs (and debugfs/bpffs for some tools). run.sh runs in
+# a private mount namespace of its own (see main), so what it mounts exists
+# only for it and its children and disappears with them, however they end;
+# two run.sh at once cannot unmount each other's mounts. Without a namespace
+# (unshare refused) it unmounts what it mounted on exit.
 MOUNTED=()
 ensure_mounts() {
 	local fs dir
 	while read -r fs dir; do
 		mountpoint -q "$dir" && continue
 		mount -t "$fs" nodev "$dir" 2>/dev/null || { say "warning: cannot mount $fs on $dir"; continue; }
-		MOUNTED+=("$dir")
+		[ "${COB_MNTNS:-0}" = 1 ] || MOUNTED+=("$dir")
 	done <<-EOF
 		tracefs /sys/kernel/tracing
 		debugfs /sys/kernel/debug
@@ -273,4 +277,10 @@ main() {
 	esac
 }
 
+# Re-run in a private mount namespace (root only, not in a guest, once).
+if [ "$(id -u)" = 0 ] && ! in_guest && [ "${COB_MNTNS:-0}" != 1 ] && command -v unshare >/dev/null \
+	&& unshare --mount --propagation private true 2>/dev/null; then
+	trap - EXIT
+	COB_MNTNS=1 exec unshare --mount --propagation private "$0" "$@"
+fi
 main "$@"

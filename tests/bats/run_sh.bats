@@ -2,6 +2,8 @@
 # run.sh argument handling: every bad input gets one clear line, exit 2, and
 # leaves no results directory behind.
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	cd "$BATS_TEST_DIRNAME/../.."
 	export COB_RESULTS="$BATS_TEST_TMPDIR/results"
@@ -82,9 +84,12 @@ no_results_left() {
 
 @test "not root: one line saying why root is needed, exit 2" {
 	command -v setpriv >/dev/null || skip "setpriv missing"
-	cp -r "$PWD/run.sh" "$PWD/configs" "$BATS_TEST_TMPDIR/"
-	chmod -R a+rX "$BATS_TEST_TMPDIR"
-	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$BATS_TEST_TMPDIR/run.sh" sweep iterations
+	# a copy the unprivileged user can reach (bats' own temp dirs are private)
+	copy=$(mktemp -d /tmp/cob-nonroot.XXXXXX)
+	cp -r "$PWD/run.sh" "$PWD/configs" "$copy/"
+	chmod -R a+rX "$copy"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$copy/run.sh" sweep iterations
+	rm -rf "$copy"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"needs root"* ]]
 }
