@@ -40,7 +40,9 @@
  * reference over the whole read only when the read fits the first copyout:
  * offset % 4096 + min(count, file bytes left) <= 4096 (e.g. 4 KiB reads at
  * offset 0); bigger or unaligned reads are classified by the loader against
- * the whole range and show match=0, honestly.
+ * the whole range and show match=0, honestly. A copyout whose source bytes
+ * cannot be read (COB_EV_READ_FAULT) is not skipped: the copy happens and the
+ * read is classified `copied`.
  * Observe mode: returns 0 every time, the copy happens; the function sees every
  * copyout, as kprobe-copyout does.
  *
@@ -80,8 +82,8 @@ int cob_fc_copy(__u64 *ctx)
 	if (to < v->buf || to - v->buf > v->count || n > v->count - (to - v->buf))
 		return 0;
 	track_data(v, from, n, 0);
-	if (mode != COB_MODE_OVERRIDE || !n)
-		return 0;
+	if (mode != COB_MODE_OVERRIDE || !n || (v->flags & COB_EV_READ_FAULT))
+		return 0; /* observe, nothing to copy, or no trustworthy result */
 	v->flags |= COB_EV_OVERRIDDEN;
 	return (int)n; /* skip the copy: n bytes "not copied" */
 }

@@ -39,7 +39,8 @@
  *     header is not written: its bytes could equal file bytes and make the
  *     check see "copied" data.)
  *   - a page missing from the cache (NULL, value/shadow/swap entry, an internal
- *     entry that cannot be resolved, not uptodate), a fault reading it, or a
+ *     entry that cannot be resolved, not uptodate, or a folio that no longer
+ *     belongs to this mapping), a fault reading it, or a
  *     failed header write: the read is NOT overridden: it runs normally (the
  *     loader classifies it `copied`); the event has COB_EV_NOT_CACHED (or
  *     _READ_FAULT / _WRITE_FAULT) and no COB_EV_COMPUTED.
@@ -104,6 +105,7 @@ static __always_inline __u64 read_u64(__u64 addr)
 
 struct pc_walk {
 	struct inflight *v;
+	__u64 mapping;   /* the file's address_space */
 	__u64 head;      /* i_pages.xa_head */
 	__u64 pos, end;  /* byte range */
 	__u64 page_off;  /* page_offset_base */
@@ -148,6 +150,9 @@ static __always_inline __u64 pc_page_addr(struct pc_walk *w, __u64 index)
 	if (!e || (e & 1) || xa_internal(e))
 		return 0;
 	folio = e;
+	/* still this file's (not freed and reused meanwhile) */
+	if ((__u64)BPF_CORE_READ((struct folio *)folio, mapping) != w->mapping)
+		return 0;
 	/* flags is the first word of struct page / struct folio */
 	if (!(read_u64(folio) & (1ull << bpf_core_enum_value(enum pageflags, PG_uptodate))))
 		return 0;
@@ -207,6 +212,7 @@ static __always_inline int pc_compute(struct inflight *v, struct file *file, __u
 		return 0;
 	if (!mapping)
 		return COB_EV_NOT_CACHED;
+	w.mapping = (__u64)mapping;
 	w.head = (__u64)BPF_CORE_READ(mapping, i_pages.xa_head);
 	w.page_off = &page_offset_base ? read_u64((__u64)&page_offset_base) : DEF_PAGE_OFFSET;
 	w.vmemmap = &vmemmap_base ? read_u64((__u64)&vmemmap_base) : DEF_VMEMMAP;

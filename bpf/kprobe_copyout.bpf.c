@@ -31,7 +31,9 @@
  * believes everything was copied. No file byte reaches the buffer; when
  * count >= 40 the buffer starts with the result header, the rest of the buffer
  * keeps whatever it held before. When count < 40 the result is only in the
- * event. override_ret = record->expect_len.
+ * event. override_ret = record->expect_len. A copyout whose source bytes cannot
+ * be read (bpf_probe_read_kernel fails: COB_EV_READ_FAULT) is not overridden:
+ * the copy happens and the loader classifies the read `copied`.
  * Observe mode: same hooks, no override and no write: the copy happens and the
  * function runs over the same bytes at copyout.
  *
@@ -94,6 +96,8 @@ int BPF_KPROBE(cob_kc_copy_override, void *to, const void *from, unsigned long n
 	if (!v)
 		return 0;
 	track_data(v, (__u64)from, n, 0);
+	if (v->flags & COB_EV_READ_FAULT)
+		return 0; /* no trustworthy result: let the copy happen */
 	v->flags |= COB_EV_OVERRIDDEN;
 	bpf_override_return(ctx, 0);
 	return 0;
