@@ -314,8 +314,8 @@ if [ "$disk_mb" -gt 0 ]; then
 	printf 'export COB_GUEST_DISK=/dev/vda COB_GUEST_DISK_MOUNT=/var/tmp\n' >>"$RUN/initrd/cob-run/env"
 fi
 
-# A small uncompressed archive first, then the cached gzip'd one: the kernel
-# unpacks concatenated archives in order.
+# The small per-run archive, then the cached one: the kernel unpacks
+# concatenated archives in order.
 (cd "$RUN/initrd" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0) >"$RUN/initrd.img"
 cat "$initrd" >>"$RUN/initrd.img"
 
