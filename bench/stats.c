@@ -127,3 +127,139 @@ struct cob_summary cob_stats_summary(struct cob_stats *s)
 	};
 	return r;
 }
+
+/* ---- Student t for real df, Welch ---- */
+
+/* Continued fraction of the incomplete beta function (modified Lentz). */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300, eps = 1e-15;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 100000; m++) {
+		double step[2] = {
+			m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),         /* even term */
+			-(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)), /* odd term */
+		};
+		double last = 1;
+
+		for (int i = 0; i < 2; i++) {
+			d = 1 + step[i] * d;
+			if (fabs(d) < tiny)
+				d = tiny;
+			c = 1 + step[i] / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			d = 1 / d;
+			last = c * d;
+			h *= last;
+		}
+		if (fabs(last - 1) < eps)
+			break;
+	}
+	return h;
+}
+
+/* log(Gamma(a + b) / Gamma(a)): for large a the difference of two lgamma
+ * values near a log a would lose digits, so take Stirling's series of the
+ * ratio there. */
+static double lgamma_ratio(double a, double b)
+{
+	double ab = a + b;
+
+	if (a < 1e5)
+		return lgamma(ab) - lgamma(a);
+	return b * log(a) + (ab - 0.5) * log1p(b / a) - b + (1 / ab - 1 / a) / 12 -
+	       (1 / (ab * ab * ab) - 1 / (a * a * a)) / 360;
+}
+
+/* Regularized incomplete beta I_x(a, b), a, b > 0, 0 <= x <= 1, with
+ * y = 1 - x given by the caller (exact where x is close to 1). */
+static double beta_inc(double a, double b, double x, double y)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (y <= 0)
+		return 1;
+	/* log x and log y from the smaller of the two, which is exact */
+	front = exp(lgamma_ratio(a, b) - lgamma(b) + a * (x > 0.5 ? log1p(-y) : log(x)) +
+		    b * (y > 0.5 ? log1p(-x) : log(y)));
+	/* the fraction converges fast below the mean of the distribution; use
+	 * the symmetry I_x(a, b) = 1 - I_y(b, a) above it */
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, y) / b;
+}
+
+double cob_t_upper(double t, double df)
+{
+	double tail;
+
+	if (isnan(t) || !(df > 0))
+		return NAN;
+	if (isinf(t))
+		return t > 0 ? 0 : 1;
+	if (df > 1e7)
+		df = 1e7; /* the fraction would converge slowly; t is normal there to 1e-7 */
+	/* P(|T| > |t|) = I_(df / (df + t^2))(df / 2, 1 / 2) */
+	tail = beta_inc(df / 2, 0.5, df / (df + t * t), t * t / (df + t * t)) / 2;
+	return t >= 0 ? tail : 1 - tail;
+}
+
+double cob_t_quantile(double p, double df)
+{
+	double lo = 0, hi = 1, q;
+
+	if (!(p > 0 && p < 1) || !(df > 0))
+		return NAN;
+	if (p == 0.5)
+		return 0;
+	if (p < 0.5)
+		return -cob_t_quantile(1 - p, df);
+	q = 1 - p; /* the upper tail wanted */
+	while (cob_t_upper(hi, df) > q) {
+		lo = hi;
+		hi *= 2;
+		if (hi > 1e300)
+			return INFINITY;
+	}
+	/* the tail falls with t: halve [lo, hi] until it is tight */
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = lo + (hi - lo) / 2;
+
+		if (cob_t_upper(mid, df) > q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2;
+}
+
+struct cob_welch cob_stats_welch(const struct cob_stats *a, const struct cob_stats *b)
+{
+	struct cob_welch w = { NAN, NAN, NAN, NAN };
+	double va, vb;
+
+	if (!a->n || !b->n)
+		return w;
+	w.diff = cob_stats_mean(b) - cob_stats_mean(a);
+	if (a->n < 2 || b->n < 2)
+		return w;
+	va = cob_stats_var(a) / (double)a->n;
+	vb = cob_stats_var(b) / (double)b->n;
+	w.se = sqrt(va + vb);
+	if (w.se == 0) {
+		w.df = (double)(a->n + b->n - 2);
+		w.ci95 = 0;
+		return w;
+	}
+	w.df = (va + vb) * (va + vb) / (va * va / (double)(a->n - 1) + vb * vb / (double)(b->n - 1));
+	w.ci95 = cob_t_quantile(0.975, w.df) * w.se;
+	return w;
+}

@@ -140,3 +140,125 @@ Test(stats, many_values_grow_the_store)
 	cr_assert_float_eq(cob_stats_var(&s), 1000.0 * 1001.0 / 12.0, 1e-6);
 	cob_stats_free(&s);
 }
+
+/* ---- Student t with real df, Welch ---- */
+
+Test(stats, t_quantile_agrees_with_the_table)
+{
+	for (unsigned long df = 1; df <= 30; df++)
+		cr_assert_float_eq(cob_t_quantile(0.975, (double)df), cob_t975(df), 1e-7, "df=%lu", df);
+	for (unsigned long df = 31; df <= 2000; df += 7)
+		cr_assert_float_eq(cob_t_quantile(0.975, (double)df), cob_t975(df), 1e-5, "df=%lu", df);
+	cr_assert_float_eq(cob_t_quantile(0.975, 1e6), cob_t975(1000000), 1e-6);
+}
+
+/* Reference values: bisection on the t density integrated with Simpson's
+ * rule (an independent computation, 40000 panels). */
+Test(stats, t_quantile_for_fractional_df)
+{
+	cr_assert_float_eq(cob_t_quantile(0.975, 1.5), 6.0166631, 1e-6);
+	cr_assert_float_eq(cob_t_quantile(0.975, 2.5), 3.5746548, 1e-6);
+	cr_assert_float_eq(cob_t_quantile(0.975, 6.97225573), 2.3665330, 1e-6);
+	cr_assert_float_eq(cob_t_quantile(0.9, 3.5), 1.5765766, 1e-6);
+	cr_assert_float_eq(cob_t_quantile(0.995, 12.25), 3.0432283, 1e-6);
+	cr_assert_float_eq(cob_t_upper(2.0, 4.5), 0.0541290, 1e-6);
+	cr_assert_float_eq(cob_t_upper(0.0, 4.5), 0.5, 1e-12);
+	cr_assert_float_eq(cob_t_upper(-2.0, 4.5), 1 - 0.0541290, 1e-6);
+	/* between neighbouring integers, and symmetric */
+	cr_assert(cob_t_quantile(0.975, 6.5) < cob_t975(6) && cob_t_quantile(0.975, 6.5) > cob_t975(7));
+	cr_assert_float_eq(cob_t_quantile(0.025, 6.5), -cob_t_quantile(0.975, 6.5), 1e-12);
+	cr_assert_float_eq(cob_t_quantile(0.5, 3), 0, 0);
+	/* huge df: the normal quantile */
+	cr_assert_float_eq(cob_t_quantile(0.975, 1e12), 1.959963985, 1e-6);
+}
+
+Test(stats, t_quantile_rejects_bad_arguments)
+{
+	cr_assert(isnan(cob_t_quantile(0, 5)));
+	cr_assert(isnan(cob_t_quantile(1, 5)));
+	cr_assert(isnan(cob_t_quantile(0.975, 0)));
+	cr_assert(isnan(cob_t_quantile(0.975, -1)));
+	cr_assert(isnan(cob_t_quantile(NAN, 5)));
+	cr_assert(isnan(cob_t_upper(1, NAN)));
+	cr_assert(isnan(cob_t_upper(NAN, 3)));
+}
+
+/* a = 1..5: mean 3, variance 2.5; b = 2, 4, .., 12: mean 7, variance 14.
+ * se^2 = 2.5/5 + 14/6 = 2.8333333, se = 1.6832508;
+ * df = 2.8333333^2 / (0.5^2/4 + 2.3333333^2/5) = 8.0277778 / 1.1513889 = 6.9722557;
+ * t(0.975, 6.9722557) = 2.3665330; ci95 = 2.3665330 * 1.6832508 = 3.9834687 */
+Test(stats, welch_hand_computed)
+{
+	const double va[] = { 1, 2, 3, 4, 5 }, vb[] = { 2, 4, 6, 8, 10, 12 };
+	struct cob_stats a, b;
+	struct cob_welch w;
+
+	cob_stats_init(&a);
+	cob_stats_init(&b);
+	for (int i = 0; i < 5; i++)
+		cob_stats_add(&a, va[i]);
+	for (int i = 0; i < 6; i++)
+		cob_stats_add(&b, vb[i]);
+	w = cob_stats_welch(&a, &b);
+	cr_assert_float_eq(w.diff, 4.0, 1e-12);
+	cr_assert_float_eq(w.se, 1.6832508, 1e-6);
+	cr_assert_float_eq(w.df, 6.9722557, 1e-6);
+	cr_assert_float_eq(w.ci95, 3.9834687, 1e-6);
+	/* the other way round: the sign flips, the interval does not */
+	w = cob_stats_welch(&b, &a);
+	cr_assert_float_eq(w.diff, -4.0, 1e-12);
+	cr_assert_float_eq(w.ci95, 3.9834687, 1e-6);
+	cob_stats_free(&a);
+	cob_stats_free(&b);
+}
+
+/* Equal sizes and variances: df = 2 (n - 1), like Student's pooled test.
+ * 1000 2000 3000 twice vs the same + 500: variance 800000 each,
+ * se = sqrt(2 * 800000 / 6) = 516.39778, ci95 = t(0.975, 10) * se = 1150.60596 */
+Test(stats, welch_equal_samples)
+{
+	struct cob_stats a, b;
+	struct cob_welch w;
+
+	cob_stats_init(&a);
+	cob_stats_init(&b);
+	for (int r = 0; r < 2; r++)
+		for (int i = 1; i <= 3; i++) {
+			cob_stats_add(&a, 1000.0 * i);
+			cob_stats_add(&b, 1000.0 * i + 500);
+		}
+	w = cob_stats_welch(&a, &b);
+	cr_assert_float_eq(w.diff, 500, 1e-9);
+	cr_assert_float_eq(w.df, 10, 1e-9);
+	cr_assert_float_eq(w.se, 516.39778, 1e-5);
+	cr_assert_float_eq(w.ci95, 1150.60596, 1e-4);
+	cob_stats_free(&a);
+	cob_stats_free(&b);
+}
+
+Test(stats, welch_degenerate_samples)
+{
+	struct cob_stats a, b;
+	struct cob_welch w;
+
+	cob_stats_init(&a);
+	cob_stats_init(&b);
+	w = cob_stats_welch(&a, &b);
+	cr_assert(isnan(w.diff) && isnan(w.se) && isnan(w.df) && isnan(w.ci95), "empty");
+	cob_stats_add(&a, 10);
+	cob_stats_add(&b, 15);
+	w = cob_stats_welch(&a, &b);
+	cr_assert_float_eq(w.diff, 5, 0);
+	cr_assert(isnan(w.se) && isnan(w.ci95), "one value each: no spread");
+	/* no spread at all: an exact difference */
+	cob_stats_add(&a, 10);
+	cob_stats_add(&b, 15);
+	cob_stats_add(&b, 15);
+	w = cob_stats_welch(&a, &b);
+	cr_assert_float_eq(w.diff, 5, 0);
+	cr_assert_float_eq(w.se, 0, 0);
+	cr_assert_float_eq(w.ci95, 0, 0);
+	cr_assert_float_eq(w.df, 3, 0);
+	cob_stats_free(&a);
+	cob_stats_free(&b);
+}
