@@ -5,7 +5,10 @@
  * repetitions of one point are spread over the sweep) it makes the data file
  * once (cob-mkfile), starts the monitors, runs `cob-hook run ... -- cob-read
  * ...`, stops the monitors and appends the rows. At the end it writes
- * summary.csv (one row per point) and meta.json. Every output file is
+ * summary.csv (one row per point), overhead.csv when the config says
+ * report = overhead, and meta.json. Before the sweep, every value of the
+ * hook axis is asked whether it attaches here (`cob-hook can`); those that
+ * cannot are dropped with one line each. Every output file is
  * written as NAME.tmp and renamed into place only when the sweep completed,
  * so a results directory never holds a partial file.
  *
@@ -51,8 +54,10 @@ static const char usage_text[] =
 	"  --out DIR       results directory (created if missing; removed again if\n"
 	"                  cob-sweep created it and the sweep does not complete)\n"
 	"  --quick         use the config's [quick] overrides (a reduced grid)\n"
-	"  --hook B        override [experiment] hook (auto, tp-read, fexit-read,\n"
-	"                  fmodret-permission, kprobe-copyout, fmodret-copyout)\n"
+	"  --hook B        run this one hook backend (auto, tp-read, fexit-read,\n"
+	"                  fmodret-permission, kprobe-copyout, fmodret-copyout, none)\n"
+	"                  instead of the config's hook axis; with report = overhead\n"
+	"                  the baseline none runs too\n"
 	"  --mode M        override [experiment] mode (observe, override)\n"
 	"  --where W       host, guest-tcg or guest-kvm (default: env COB_WHERE, else host)\n"
 	"  --bin DIR       where cob-hook, cob-read and cob-mkfile are (default: the\n"
@@ -61,10 +66,18 @@ static const char usage_text[] =
 	"                  inside DIR (default /var/tmp); it is removed at exit\n"
 	"  --command STR   the command to record in meta.json (e.g. the ./run.sh line)\n"
 	"  --check         only validate: config, options, programs, monitors; write nothing\n"
-	"  --check-hook    only ask cob-hook whether the config's hook attaches here\n"
-	"                  (exit 0 yes, 3 no)\n"
+	"                  (attaches nothing)\n"
+	"  --check-hook    only ask cob-hook whether the config's hook backends attach here\n"
+	"                  (exit 0: at least one besides none does, or the axis is just\n"
+	"                  none; 3: no)\n"
 	"  --help          this text\n"
 	"\n"
+	"The hook axis ([sweep] hook = none,tp-read,... or [experiment] hook) is probed\n"
+	"first with `cob-hook can`: a backend that cannot attach here is skipped with\n"
+	"one line 'NAME: skipping BACKEND: reason'; if none is left, exit 3.\n"
+	"With report = overhead, DIR/overhead.csv gets each backend's extra ns per read\n"
+	"against none (difference of means with Welch's 95 % CI, difference of\n"
+	"medians, per-read latencies pooled over the repetitions), also printed as a table.\n"
 	"Monitors are found in $COB_ROOT/bench/monitors, else BIN/../../bench/monitors.\n"
 	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend not available,\n"
 	"130 interrupted (SIGINT), 143 terminated (SIGTERM).\n";
@@ -95,7 +108,7 @@ struct monitor {
 };
 static struct monitor g_mon[COB_MAX_NAMES];
 static size_t g_nmon;
-static struct cob_csvw *g_reads, *g_summary;
+static struct cob_csvw *g_reads, *g_summary, *g_overhead;
 /* files renamed into DIR: removed again if a later step fails */
 static char *g_committed[8 + COB_MAX_NAMES];
 static size_t g_ncommitted;
@@ -300,7 +313,8 @@ static void cleanup(void)
 	stop_children();
 	cob_csvw_abort(g_reads);
 	cob_csvw_abort(g_summary);
-	g_reads = g_summary = NULL;
+	cob_csvw_abort(g_overhead);
+	g_reads = g_summary = g_overhead = NULL;
 	for (size_t i = 0; i < g_nmon; i++) {
 		cob_csvw_abort(g_mon[i].w);
 		g_mon[i].w = NULL;
@@ -356,9 +370,10 @@ static const char *last_line(const char *path, char *buf, size_t len)
 	return buf[0] ? buf : "(no message)";
 }
 
-/* Run argv and capture its first output line. Returns its exit code, or
- * -1 when it could not run or took longer than CAPTURE_MS. */
-static int capture(char *const argv[], int search, char *buf, size_t len)
+/* Run argv and capture its output (with its stderr when merge), up to len
+ * - 1 bytes. Returns its exit code, or -1 when it could not run or took
+ * longer than CAPTURE_MS. */
+static int capture_all(char *const argv[], int search, int merge, char *buf, size_t len)
 {
 	int fds[2], st = 0, rc;
 	char chunk[512];
@@ -369,7 +384,7 @@ static int capture(char *const argv[], int search, char *buf, size_t len)
 	buf[0] = '\0';
 	if (pipe2(fds, O_CLOEXEC))
 		return -1;
-	pid = spawn(argv, fds[1], -1, search, argv[0]);
+	pid = spawn(argv, fds[1], merge ? fds[1] : -1, search, argv[0]);
 	close(fds[1]);
 	for (;;) {
 		struct pollfd p = { fds[0], POLLIN, 0 };
@@ -392,10 +407,18 @@ static int capture(char *const argv[], int search, char *buf, size_t len)
 	}
 	close(fds[0]);
 	buf[got] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
 	wait_child(pid, &st, -1, 0);
 	rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	return now_ns() > deadline ? -1 : rc;
+}
+
+/* The same, keeping the first line of the output. */
+static int capture(char *const argv[], int search, char *buf, size_t len)
+{
+	int rc = capture_all(argv, search, 0, buf, len);
+
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return rc;
 }
 
 /* ---- files and directories ---- */
@@ -647,6 +670,7 @@ struct point_acc {
 	struct cob_stats lat;
 	size_t rows, match, ok;
 	unsigned reps;
+	double *rep_mean; /* mean latency of each repetition (NaN: none) */
 	char *backend, *mode, *function, *kernel;
 };
 
@@ -673,10 +697,13 @@ static void keep_first(char **dst, const char *v)
 }
 
 /* Append the rows of cob-hook's CSV to reads.csv and to the point's stats. */
-static void ingest_part(const char *part, struct point_acc *acc, size_t *rows, size_t *matches)
+static void ingest_part(const char *part, struct point_acc *acc, unsigned rep, size_t *rows,
+			size_t *matches)
 {
 	struct cob_csvr *r = cob_csvr_open(part);
 	int c_lat, c_match, c_status, rc;
+	double lat_sum = 0;
+	size_t lat_n = 0;
 	char *hdr;
 
 	if (!r)
@@ -724,8 +751,12 @@ static void ingest_part(const char *part, struct point_acc *acc, size_t *rows, s
 		if (!strcmp(cob_csvr_get(r, (size_t)c_status), "ok"))
 			acc->ok++;
 		v = strtod(lat, &end);
-		if (*lat && !*end && cob_stats_add(&acc->lat, v))
-			fail(1, "out of memory");
+		if (*lat && !*end && !isnan(v)) {
+			if (cob_stats_add(&acc->lat, v))
+				fail(1, "out of memory");
+			lat_sum += v;
+			lat_n++;
+		}
 		keep_first(&acc->backend, cob_csvr_field(r, "backend"));
 		keep_first(&acc->mode, cob_csvr_field(r, "mode"));
 		keep_first(&acc->function, cob_csvr_field(r, "function"));
@@ -739,6 +770,8 @@ static void ingest_part(const char *part, struct point_acc *acc, size_t *rows, s
 	acc->rows += *rows;
 	acc->match += *matches;
 	acc->reps++;
+	if (acc->rep_mean)
+		acc->rep_mean[rep - 1] = lat_n ? lat_sum / (double)lat_n : NAN;
 }
 
 /* Provenance prefix of monitor rows: experiment, where, kernel, every axis, rep. */
@@ -854,7 +887,7 @@ static void write_summary(const struct cob_config *c, struct point_acc *acc, con
 					    "lat_max_ns",  "lat_ci95_ns", "success_rate",
 					    "ok_rate" };
 	const size_t nf = sizeof(fixed) / sizeof(fixed[0]), nt = sizeof(tail) / sizeof(tail[0]);
-	size_t ncols = nf + c->naxes + nt, npoints = cob_config_points(c);
+	size_t ncols = nf + c->naxes + nt, npoints = cob_config_points(c), nax = 0;
 	const char **cols = calloc(ncols, sizeof(*cols));
 	char (*bufs)[32] = calloc(nt, sizeof(*bufs));
 	size_t *sel = calloc(c->naxes, sizeof(*sel));
@@ -863,9 +896,12 @@ static void write_summary(const struct cob_config *c, struct point_acc *acc, con
 	if (!cols || !bufs || !sel)
 		fail(1, "out of memory");
 	memcpy(cols, fixed, sizeof(fixed));
+	/* function and hook are the fixed columns function and backend */
 	for (size_t k = 0; k < c->naxes; k++)
-		cols[nf + k] = c->axes[k].param->key;
-	memcpy(cols + nf + c->naxes, tail, sizeof(tail));
+		if (!c->axes[k].param->from_experiment)
+			cols[nf + nax++] = c->axes[k].param->key;
+	ncols = nf + nax + nt;
+	memcpy(cols + nf + nax, tail, sizeof(tail));
 	g_summary = cob_csvw_open(path, cols, ncols);
 	if (!g_summary)
 		fail(1, "cannot write %s.tmp: %s", path, strerror(errno));
@@ -876,13 +912,14 @@ static void write_summary(const struct cob_config *c, struct point_acc *acc, con
 
 		cob_config_point(c, p, sel);
 		cols[i++] = c->name;
-		cols[i++] = a->backend ? a->backend : opt.hook;
+		cols[i++] = a->backend ? a->backend : cob_config_value(c, sel, "hook")->text;
 		cols[i++] = a->mode ? a->mode : c->mode;
-		cols[i++] = a->function ? a->function : c->function;
+		cols[i++] = a->function ? a->function : cob_config_value(c, sel, "function")->text;
 		cols[i++] = a->kernel ? a->kernel : kernel;
 		cols[i++] = opt.where;
 		for (size_t k = 0; k < c->naxes; k++)
-			cols[i++] = axis_text(c, sel, k);
+			if (!c->axes[k].param->from_experiment)
+				cols[i++] = axis_text(c, sel, k);
 		snprintf(bufs[0], 32, "%zu", a->rows);
 		snprintf(bufs[1], 32, "%u", a->reps);
 		num(s.median, bufs[2], 32);
@@ -1024,18 +1061,136 @@ static void find_monitors(const struct cob_config *c)
 	}
 }
 
-/* `cob-hook can`: does the config's hook attach here? Its exit status. */
-static int check_hook(const struct cob_config *c)
-{
-	char *hook = path_join(opt.bin, "cob-hook");
-	char *argv[] = { hook, "can", "--backend", (char *)c->hook, "--mode", (char *)c->mode,
-			 "--function", (char *)c->function, NULL };
-	pid_t pid = spawn(argv, -1, -1, 0, "cob-hook can");
-	int st;
+/* ---- which hook backends attach here ---- */
 
-	wait_child(pid, &st, -1, 0);
+static json_t *g_skipped; /* meta.json hooks_skipped: backend -> reason */
+
+/* `cob-hook can --backend B`: its exit status; *line = its last output line
+ * without cob-hook's prefixes (the backend it picked, or why it cannot). */
+static int hook_can(const struct cob_config *c, const char *backend, char *line, size_t len)
+{
+	char *hook = path_join(opt.bin, "cob-hook"), out[4096];
+	char *argv[] = { hook, "can", "--backend", (char *)backend, "--mode", (char *)c->mode,
+			 "--function", (char *)c->axes[cob_config_axis(c, "function")].v[0].text, NULL };
+	int rc = capture_all(argv, 0, 1, out, sizeof(out));
+	const char *l = "", *p;
+	size_t n;
+
+	for (p = out; *p; p += n + (p[n] ? 1 : 0)) { /* the last non-empty line */
+		n = strcspn(p, "\r\n");
+		if (n)
+			l = p;
+	}
+	n = strcspn(l, "\r\n");
+	for (;;) { /* "cob-hook: no usable backend: B: reason" -> "reason" */
+		static const char *const prefixes[] = { "cob-hook: ", "no usable backend: " };
+		size_t blen = strlen(backend);
+		int cut = 0;
+
+		for (size_t i = 0; i < 2; i++)
+			if (!strncmp(l, prefixes[i], strlen(prefixes[i]))) {
+				l += strlen(prefixes[i]);
+				n -= strlen(prefixes[i]);
+				cut = 1;
+			}
+		if (rc == 3 && n > blen + 2 && !strncmp(l, backend, blen) && !strncmp(l + blen, ": ", 2)) {
+			l += blen + 2;
+			n -= blen + 2;
+			cut = 1;
+		}
+		if (!cut)
+			break;
+	}
+	snprintf(line, len, "%.*s", (int)n, n ? l : "(no message)");
 	free(hook);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	return rc;
+}
+
+/* Probe every value of the hook axis and drop those that cannot attach here,
+ * each with one line on stderr. When nothing worth running is left (no
+ * value; with report = overhead, no baseline or nothing but the baseline)
+ * exit 3 with one line. */
+static void select_hooks(struct cob_config *c)
+{
+	int k = cob_config_axis(c, "hook");
+	struct cob_axis *ax = &c->axes[k];
+	int overhead = !strcmp(c->report, "overhead");
+	size_t n = ax->n, left = 0, real_left = 0, none_ok = 0;
+	char (*why)[512] = calloc(n, sizeof(*why)), picked[COB_MAX_VALUES][COB_VALUE_LEN];
+	char all[4096] = "";
+	int ok[COB_MAX_VALUES];
+
+	if (!why)
+		fail(1, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const char *b = ax->v[i].text;
+		int rc = hook_can(c, b, why[i], sizeof(why[i]));
+
+		check_interrupt();
+		if (rc != 0 && rc != 3)
+			fail(1, "cob-hook can --backend %s failed (exit %d): %s", b, rc, why[i]);
+		ok[i] = rc == 0;
+		snprintf(picked[i], sizeof(picked[i]), "%s", ok[i] ? why[i] : "");
+	}
+	/* auto picks one of the others: it would measure that one twice */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; ok[i] && j < n; j++)
+			if (j != i && ok[j] && !strcmp(ax->v[i].text, "auto") &&
+			    !strcmp(picked[i], ax->v[j].text)) {
+				ok[i] = 0;
+				snprintf(why[i], sizeof(why[i]), "it picks %s, which is in the list already",
+					 picked[i]);
+			}
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(all);
+
+		left += ok[i];
+		if (!strcmp(ax->v[i].text, "none"))
+			none_ok = ok[i];
+		else
+			real_left += ok[i];
+		if (!ok[i])
+			snprintf(all + used, sizeof(all) - used, "%s%s: %s", used ? "; " : "",
+				 ax->v[i].text, why[i]);
+	}
+	if (n == 1 && !left)
+		fail(3, "hook backend '%s' is not available here: %s", ax->v[0].text, why[0]);
+	if (!left)
+		fail(3, "%s: no hook backend attaches here: %s", c->name, all);
+	if (overhead && !none_ok)
+		fail(3, "%s: the baseline 'none' cannot run here: %s", c->name, all);
+	if (overhead && !real_left)
+		fail(3, "%s: no hook backend to compare with none attaches here: %s", c->name, all);
+	for (size_t i = n; i-- > 0;)
+		if (!ok[i]) {
+			if (g_skipped)
+				json_object_set_new(g_skipped, ax->v[i].text, json_string(why[i]));
+			cob_config_drop(c, "hook", i);
+		}
+	for (size_t i = 0; i < n; i++)
+		if (!ok[i])
+			fprintf(stderr, "%s: skipping %s: %s\n", c->name, ax->v[i].text, why[i]);
+	free(why);
+}
+
+/* --check-hook: 0 when a backend other than none attaches here (or the axis
+ * is just none), 3 when not. */
+static int real_hooks(const struct cob_config *c)
+{
+	const struct cob_axis *ax = &c->axes[cob_config_axis(c, "hook")];
+	int n = 0;
+
+	for (size_t i = 0; i < ax->n; i++)
+		n += strcmp(ax->v[i].text, "none") != 0;
+	return n;
+}
+
+static int check_hook(struct cob_config *c)
+{
+	int wanted = real_hooks(c);
+
+	select_hooks(c);
+	return !wanted || real_hooks(c) ? 0 : 3;
 }
 
 /* DIR/plots.txt: the config's plot names, one a line, for ./run.sh. */
@@ -1069,11 +1224,11 @@ static void hook_command(struct argv_buf *a, const struct cob_config *c, const s
 	arg(a, "%s/cob-hook", opt.bin);
 	arg(a, "run");
 	arg(a, "--backend");
-	arg(a, "%s", c->hook);
+	arg(a, "%s", cob_config_value(c, sel, "hook")->text);
 	arg(a, "--mode");
 	arg(a, "%s", c->mode);
 	arg(a, "--function");
-	arg(a, "%s", c->function);
+	arg(a, "%s", cob_config_value(c, sel, "function")->text);
 	for (size_t k = 0; k < c->naxes; k++)
 		if (c->axes[k].param->hook_opt) {
 			arg(a, "%s", c->axes[k].param->hook_opt);
@@ -1149,18 +1304,181 @@ static void run_one(const struct cob_config *c, const size_t *sel, unsigned rep,
 	t1 = now_ns();
 	monitors_stop();
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
-		fail(3, "hook backend '%s' is not available here: %s", c->hook,
-		     last_line(g_hook_err, why, sizeof(why)));
+		fail(3, "hook backend '%s' is not available here: %s",
+		     cob_config_value(c, sel, "hook")->text, last_line(g_hook_err, why, sizeof(why)));
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
 		fail(1, "cob-hook rejected its arguments (exit 2): %s",
 		     last_line(g_hook_err, why, sizeof(why)));
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		fail(1, "%s: cob-hook failed (%s): %s", line, status_text(st, stbuf, sizeof(stbuf)),
 		     last_line(g_hook_err, why, sizeof(why)));
-	ingest_part(g_part, acc, &rows, &matches);
+	ingest_part(g_part, acc, rep, &rows, &matches);
 	ingest_monitors(c, sel, rep, kernel);
 	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
 	argv_free(&a);
+}
+
+/* ---- report = overhead ---- */
+
+/* One row of overhead.csv: point p against its baseline (the point with the
+ * same values but hook = none; base == p for the baseline itself). */
+struct overhead_row {
+	size_t p, base;
+	char label[96]; /* backend, and buf/fn when those vary */
+	double mean, median;
+	struct cob_welch w;
+	double median_diff, rep_lo, rep_hi; /* rep_*: range of per-repetition overheads */
+};
+static struct overhead_row *g_orows;
+static size_t g_norows;
+
+static void compute_overhead(const struct cob_config *c, struct point_acc *acc)
+{
+	size_t npoints = cob_config_points(c), *sel = calloc(c->naxes, sizeof(*sel));
+	int kh = cob_config_axis(c, "hook"), kb = cob_config_axis(c, "buf_size");
+	int kf = cob_config_axis(c, "function");
+	size_t none = 0;
+	char b[32];
+
+	g_orows = calloc(npoints, sizeof(*g_orows));
+	if (!sel || !g_orows)
+		fail(1, "out of memory");
+	while (strcmp(c->axes[kh].v[none].text, "none"))
+		none++; /* select_hooks kept it */
+	for (size_t p = 0; p < npoints; p++) {
+		struct overhead_row *r = &g_orows[g_norows++];
+		struct point_acc *a = &acc[p], *z;
+		size_t off;
+
+		cob_config_point(c, p, sel);
+		sel[kh] = none;
+		r->p = p;
+		r->base = cob_config_index(c, sel);
+		z = &acc[r->base];
+		cob_config_point(c, p, sel);
+		off = (size_t)snprintf(r->label, sizeof(r->label), "%s",
+				       a->backend ? a->backend : c->axes[kh].v[sel[kh]].text);
+		if (c->axes[kb].n > 1)
+			off += (size_t)snprintf(r->label + off, sizeof(r->label) - off, " buf=%s",
+						cob_format_size(c->axes[kb].v[sel[kb]].num, b, sizeof(b)));
+		if (c->axes[kf].n > 1)
+			snprintf(r->label + off, sizeof(r->label) - off, " fn=%s",
+				 c->axes[kf].v[sel[kf]].text);
+		r->mean = cob_stats_mean(&a->lat);
+		r->median = cob_stats_median(&a->lat);
+		r->rep_lo = INFINITY;
+		r->rep_hi = -INFINITY;
+		if (r->base == p) {
+			r->w = (struct cob_welch){ NAN, NAN, NAN, NAN };
+			r->median_diff = r->rep_lo = r->rep_hi = NAN;
+			continue;
+		}
+		r->w = cob_stats_welch(&z->lat, &a->lat);
+		r->median_diff = r->median - cob_stats_median(&z->lat);
+		/* the same difference within each repetition: a point and its
+		 * baseline ran back to back there */
+		for (unsigned i = 0; i < c->repetitions; i++) {
+			double d = a->rep_mean[i] - z->rep_mean[i];
+
+			if (isnan(d))
+				continue;
+			r->rep_lo = fmin(r->rep_lo, d);
+			r->rep_hi = fmax(r->rep_hi, d);
+		}
+		if (isinf(r->rep_lo))
+			r->rep_lo = r->rep_hi = NAN;
+	}
+	free(sel);
+}
+
+/* DIR/overhead.csv (tmp until commit): one row per point, the baseline's
+ * with empty overhead columns. */
+static void write_overhead(const struct cob_config *c, struct point_acc *acc, const char *kernel)
+{
+	static const char *const cols[] = {
+		"experiment",	      "kernel",		 "where",
+		"backend",	      "function",	 "buf_size",
+		"n",		      "lat_mean_ns",	 "lat_median_ns",
+		"overhead_mean_ns",   "overhead_ci95_ns", "overhead_median_ns",
+		"overhead_df",	      "overhead_rep_min_ns", "overhead_rep_max_ns",
+	};
+	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
+	char *path = path_join(opt.out, "overhead.csv");
+	size_t *sel = calloc(c->naxes, sizeof(*sel));
+	char bufs[10][32], nbuf[32];
+
+	if (!sel)
+		fail(1, "out of memory");
+	compute_overhead(c, acc);
+	g_overhead = cob_csvw_open(path, cols, ncols);
+	if (!g_overhead)
+		fail(1, "cannot write %s.tmp: %s", path, strerror(errno));
+	for (size_t i = 0; i < g_norows; i++) {
+		const struct overhead_row *r = &g_orows[i];
+		const struct point_acc *a = &acc[r->p];
+		const char *row[sizeof(cols) / sizeof(cols[0])];
+
+		cob_config_point(c, r->p, sel);
+		snprintf(nbuf, sizeof(nbuf), "%zu", a->lat.n);
+		row[0] = c->name;
+		row[1] = a->kernel ? a->kernel : kernel;
+		row[2] = opt.where;
+		row[3] = a->backend ? a->backend : cob_config_value(c, sel, "hook")->text;
+		row[4] = a->function ? a->function : cob_config_value(c, sel, "function")->text;
+		row[5] = cob_config_value(c, sel, "buf_size")->text;
+		row[6] = nbuf;
+		row[7] = num(r->mean, bufs[0], 32);
+		row[8] = num(r->median, bufs[1], 32);
+		row[9] = num(r->w.diff, bufs[2], 32);
+		row[10] = num(r->w.ci95, bufs[3], 32);
+		row[11] = num(r->median_diff, bufs[4], 32);
+		row[12] = num(r->w.df, bufs[5], 32);
+		row[13] = num(r->rep_lo, bufs[6], 32);
+		row[14] = num(r->rep_hi, bufs[7], 32);
+		if (cob_csvw_row(g_overhead, row, ncols))
+			fail(1, "writing overhead.csv: %s", strerror(errno));
+	}
+	free(sel);
+	free(path);
+}
+
+/* The table on stdout, once the results are in place. */
+static void print_overhead(const struct cob_config *c, const char *kernel)
+{
+	int width = 4;
+	char b[32];
+
+	for (size_t i = 0; i < g_norows; i++)
+		if ((int)strlen(g_orows[i].label) > width)
+			width = (int)strlen(g_orows[i].label);
+	printf("overhead per read() against no hook (none): %s mode", c->mode);
+	if (c->axes[cob_config_axis(c, "function")].n == 1)
+		printf(", function %s", c->axes[cob_config_axis(c, "function")].v[0].text);
+	if (c->axes[cob_config_axis(c, "buf_size")].n == 1)
+		printf(", %s reads",
+		       cob_format_size(c->axes[cob_config_axis(c, "buf_size")].v[0].num, b, sizeof(b)));
+	printf(", read latencies of %u repetition%s pooled\n", c->repetitions,
+	       c->repetitions == 1 ? "" : "s");
+	printf("%s, kernel %s: compare these only within one run (host, guest-tcg and guest-kvm "
+	       "numbers differ in kind)\n", opt.where, kernel);
+	for (size_t i = 0; i < g_norows; i++) {
+		const struct overhead_row *r = &g_orows[i];
+
+		if (r->base == r->p) {
+			printf("%-*s baseline %.0f ns/read, median %.0f\n", width, r->label, r->mean,
+			       r->median);
+			continue;
+		}
+		printf("%-*s %+.0f ns/read", width, r->label, r->w.diff);
+		if (isnan(r->w.ci95))
+			printf(" (95%% CI n/a)");
+		else
+			printf(" (95%% CI \u00b1%.0f)", r->w.ci95);
+		printf(", median %+.0f", r->median_diff);
+		if (c->repetitions > 1 && !isnan(r->rep_lo))
+			printf("; per repetition %+.0f..%+.0f", r->rep_lo, r->rep_hi);
+		printf("\n");
+	}
 }
 
 /* ---- meta.json ---- */
@@ -1188,6 +1506,8 @@ static void finish_meta(json_t *meta, const struct cob_config *c, const struct p
 		json_object_set_new(axes, c->axes[k].param->key, vals);
 	}
 	files = json_pack("[s,s,s]", "reads.csv", "summary.csv", "plots.txt");
+	if (!strcmp(c->report, "overhead"))
+		json_array_append_new(files, json_string("overhead.csv"));
 	for (size_t i = 0; i < g_nmon; i++) {
 		json_array_append_new(mons, json_string(g_mon[i].name));
 		json_array_append_new(files, json_sprintf("%s.csv", g_mon[i].name));
@@ -1204,7 +1524,22 @@ static void finish_meta(json_t *meta, const struct cob_config *c, const struct p
 	json_object_set_new(meta, "description", json_string(c->description));
 	json_object_set_new(meta, "function", json_string(c->function));
 	json_object_set_new(meta, "mode", json_string(c->mode));
-	json_object_set_new(meta, "hook", json_string(c->hook));
+	{
+		/* the hook axis as it ran: one backend as before, else a list */
+		const struct cob_axis *h = &c->axes[cob_config_axis(c, "hook")];
+		json_t *hooks = json_array();
+
+		for (size_t i = 0; i < h->n; i++)
+			json_array_append_new(hooks, json_string(h->v[i].text));
+		if (h->n == 1)
+			json_object_set_new(meta, "hook", json_string(h->v[0].text));
+		else
+			json_object_set_new(meta, "hook", json_incref(hooks));
+		json_object_set_new(meta, "hooks", hooks);
+		json_object_set_new(meta, "hooks_skipped", g_skipped ? json_incref(g_skipped)
+								    : json_object());
+	}
+	json_object_set_new(meta, "report", json_string(c->report));
 	json_object_set_new(meta, "backends", backends);
 	json_object_set_new(meta, "quick", json_boolean(c->quick));
 	json_object_set_new(meta, "axes", axes);
@@ -1262,13 +1597,17 @@ int main(int argc, char **argv)
 	if (opt.check_hook)
 		return check_hook(&cfg);
 	find_monitors(&cfg);
-	npoints = cob_config_points(&cfg);
-	nruns = npoints * cfg.repetitions;
 	if (opt.check) {
+		npoints = cob_config_points(&cfg);
 		printf("%s: %s: %zu points x %u repetitions = %zu runs\n", opt.config, cfg.name, npoints,
-		       cfg.repetitions, nruns);
+		       cfg.repetitions, npoints * cfg.repetitions);
 		return 0;
 	}
+	/* the hook backends that cannot attach here leave the grid now */
+	g_skipped = json_object();
+	select_hooks(&cfg);
+	npoints = cob_config_points(&cfg);
+	nruns = npoints * cfg.repetitions;
 	snprintf(kernel, sizeof(kernel), "%s", uname(&u) ? "unknown" : u.release);
 	meta = cob_meta_new(argc, argv);
 	acc = calloc(npoints, sizeof(*acc));
@@ -1304,8 +1643,14 @@ int main(int argc, char **argv)
 	}
 
 	/* 3. the sweep: repetitions outside, grid points inside */
-	for (size_t p = 0; p < npoints; p++)
+	for (size_t p = 0; p < npoints; p++) {
 		cob_stats_init(&acc[p].lat);
+		acc[p].rep_mean = malloc(cfg.repetitions * sizeof(double));
+		if (!acc[p].rep_mean)
+			fail(1, "out of memory");
+		for (unsigned i = 0; i < cfg.repetitions; i++)
+			acc[p].rep_mean[i] = NAN;
+	}
 	for (unsigned rep = 1; rep <= cfg.repetitions; rep++)
 		for (size_t p = 0; p < npoints; p++) {
 			check_interrupt();
@@ -1315,6 +1660,8 @@ int main(int argc, char **argv)
 
 	/* 4. summary and meta, then everything renamed into place, meta.json last */
 	write_summary(&cfg, acc, kernel);
+	if (!strcmp(cfg.report, "overhead"))
+		write_overhead(&cfg, acc, kernel);
 	finish_meta(meta, &cfg, acc, npoints);
 	commit_writer(&g_reads, "reads.csv");
 	for (size_t i = 0; i < g_nmon; i++) {
@@ -1324,12 +1671,16 @@ int main(int argc, char **argv)
 		commit_writer(&g_mon[i].w, name);
 	}
 	commit_writer(&g_summary, "summary.csv");
+	if (g_overhead)
+		commit_writer(&g_overhead, "overhead.csv");
 	write_plots_txt(&cfg);
 	meta_path = path_join(opt.out, "meta.json");
 	if (cob_meta_write(meta, meta_path))
 		fail(1, "writing %s: %s", meta_path, strerror(errno));
 	g_complete = 1; /* keep DIR and what is in it */
 	cleanup();
+	if (g_orows)
+		print_overhead(&cfg, kernel);
 	printf("%zu runs, %lld reads -> %s\n", nruns,
 	       (long long)json_integer_value(json_object_get(meta, "reads")), opt.out);
 
@@ -1340,6 +1691,7 @@ int main(int argc, char **argv)
 		free(acc[p].backend);
 		free(acc[p].mode);
 		free(acc[p].function);
+		free(acc[p].rep_mean);
 		free(acc[p].kernel);
 	}
 	free(acc);

@@ -20,20 +20,25 @@ static const char *const repositions[] = { "seek", "reopen", "sequential", NULL 
 const char *const cob_functions[] = { "filter-reduce", "null", NULL };
 const char *const cob_modes[] = { "observe", "override", NULL };
 const char *const cob_hooks[] = { "auto", "tp-read", "fexit-read", "fmodret-permission",
-				  "kprobe-copyout", "fmodret-copyout", NULL };
+				  "kprobe-copyout", "fmodret-copyout", "none", NULL };
 const char *const cob_wheres[] = { "host", "guest-tcg", "guest-kvm", NULL };
+const char *const cob_reports[] = { "none", "overhead", NULL };
 
-/* key, show, type, min, max, choices, default, mkfile, read, hook, label */
+/* key, show, type, min, max, choices, default, mkfile, read, hook, label, from_experiment.
+ * hook is last so that it varies fastest: the backends of one point run
+ * back to back in every repetition. */
 const struct cob_param cob_sweep_params[] = {
-	{ "storage", "storage", COB_PT_ENUM, 0, 0, storages, "disk", NULL, NULL, NULL, 1 },
-	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, kinds, "known", "--kind", NULL, NULL, 1 },
-	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1 },
-	{ "cache", "cache", COB_PT_ENUM, 0, 0, caches, "drop", NULL, "--cache", NULL, 1 },
-	{ "reposition", "repos", COB_PT_ENUM, 0, 0, repositions, "seek", NULL, "--reposition", NULL, 1 },
-	{ "access", "access", COB_PT_ENUM, 0, 0, accesses, "read", NULL, "--access", NULL, 1 },
-	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0 },
-	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0 },
-	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0 },
+	{ "storage", "storage", COB_PT_ENUM, 0, 0, storages, "disk", NULL, NULL, NULL, 1, 0 },
+	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, kinds, "known", "--kind", NULL, NULL, 1, 0 },
+	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1, 0 },
+	{ "cache", "cache", COB_PT_ENUM, 0, 0, caches, "drop", NULL, "--cache", NULL, 1, 0 },
+	{ "reposition", "repos", COB_PT_ENUM, 0, 0, repositions, "seek", NULL, "--reposition", NULL, 1, 0 },
+	{ "access", "access", COB_PT_ENUM, 0, 0, accesses, "read", NULL, "--access", NULL, 1, 0 },
+	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0, 0 },
+	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0, 0 },
+	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0, 0 },
+	{ "function", "fn", COB_PT_ENUM, 0, 0, cob_functions, NULL, NULL, NULL, NULL, 0, 1 },
+	{ "hook", "hook", COB_PT_ENUM, 0, 0, cob_hooks, NULL, NULL, NULL, NULL, 0, 1 },
 };
 const size_t cob_sweep_nparams = sizeof(cob_sweep_params) / sizeof(cob_sweep_params[0]);
 
@@ -41,8 +46,9 @@ enum { SEC_NONE, SEC_EXPERIMENT, SEC_SWEEP, SEC_QUICK };
 static const char *const section_names[] = { "", "experiment", "sweep", "quick" };
 
 /* [experiment] keys */
-enum { EK_NAME, EK_DESCRIPTION, EK_FUNCTION, EK_MODE, EK_HOOK, EK_PLOTS, EK_COUNT };
-static const char *const experiment_keys[] = { "name", "description", "function", "mode", "hook", "plots" };
+enum { EK_NAME, EK_DESCRIPTION, EK_FUNCTION, EK_MODE, EK_HOOK, EK_PLOTS, EK_REPORT, EK_COUNT };
+static const char *const experiment_keys[] = { "name", "description", "function", "mode", "hook", "plots",
+					       "report" };
 
 /* What [sweep] or [quick] said. Index: one per sweep param, then these two. */
 #define SK_REPETITIONS (cob_sweep_nparams)
@@ -359,7 +365,7 @@ static int experiment_key(struct pstate *st, const char *key, const char *value)
 			break;
 	if (k == EK_COUNT)
 		return failf(st, "unknown key '%s' in [experiment] (known: name, description, "
-			     "function, mode, hook, plots)", key);
+			     "function, mode, hook, plots, report)", key);
 	if (st->exp_set[k])
 		return failf(st, "duplicate key '%s' in [experiment]", key);
 	st->exp_set[k] = 1;
@@ -382,6 +388,8 @@ static int experiment_key(struct pstate *st, const char *key, const char *value)
 		return parse_enum_key(st, key, value, cob_modes, c->mode, sizeof(c->mode));
 	case EK_HOOK:
 		return parse_enum_key(st, key, value, cob_hooks, c->hook, sizeof(c->hook));
+	case EK_REPORT:
+		return parse_enum_key(st, key, value, cob_reports, c->report, sizeof(c->report));
 	case EK_PLOTS:
 		if (!parse_names(st, key, value, &plots))
 			return 0;
@@ -433,7 +441,7 @@ static int sweep_key(struct pstate *st, int section, const char *key, const char
 		else
 			return failf(st, "unknown key '%s' in [%s] (known: %s)", key, sname,
 				     "storage, file_kind, file_size, cache, reposition, access, threshold, "
-				     "buf_size, iterations, repetitions, monitors");
+				     "buf_size, iterations, function, hook, repetitions, monitors");
 	}
 	if (s->set[k])
 		return failf(st, "duplicate key '%s' in [%s]", key, sname);
@@ -539,13 +547,58 @@ void cob_config_free(struct cob_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int default_axis(const struct cob_param *p, struct cob_axis *ax)
+/* The [experiment] value an axis defaults to (from_experiment), or NULL. */
+static const char *experiment_value(const struct cob_config *c, const char *key)
 {
+	if (!strcmp(key, "hook"))
+		return c->hook;
+	if (!strcmp(key, "function"))
+		return c->function;
+	return NULL;
+}
+
+static int default_axis(const struct cob_config *c, const struct cob_param *p, struct cob_axis *ax)
+{
+	const char *v = p->from_experiment ? experiment_value(c, p->key) : p->dflt;
 	char why[256];
 
 	ax->param = p;
 	ax->n = 1;
-	return parse_value(p, p->dflt, &ax->v[0], why, sizeof(why));
+	return v ? parse_value(p, v, &ax->v[0], why, sizeof(why)) : -1;
+}
+
+static const struct cob_axis *find_axis(const struct cob_config *c, const char *key)
+{
+	int k = cob_config_axis(c, key);
+
+	return k < 0 ? NULL : &c->axes[k];
+}
+
+/* report = overhead: 'none' and another backend in the hook axis, and only
+ * the axes overhead.csv has columns for may vary. 0, or -1 with why. */
+static int check_report(const struct cob_config *c, char *why, size_t len)
+{
+	static const char *const may_vary[] = { "hook", "function", "buf_size", NULL };
+	const struct cob_axis *hook = find_axis(c, "hook");
+	size_t has_none = 0;
+
+	if (strcmp(c->report, "overhead"))
+		return 0;
+	for (size_t i = 0; hook && i < hook->n; i++)
+		has_none += !strcmp(hook->v[i].text, "none");
+	if (!hook || !has_none || hook->n < 2) {
+		snprintf(why, len, "report = overhead compares hook backends with the baseline 'none': "
+			 "the hook axis needs none and at least one backend (it has %s%s)",
+			 hook && hook->n ? hook->v[0].text : "nothing", hook && hook->n > 1 ? ", ..." : "");
+		return -1;
+	}
+	for (size_t k = 0; k < c->naxes; k++)
+		if (c->axes[k].n > 1 && !in_choices(may_vary, c->axes[k].param->key)) {
+			snprintf(why, len, "report = overhead: only hook, function and buf_size may take "
+				 "several values (%s has %zu)", c->axes[k].param->key, c->axes[k].n);
+			return -1;
+		}
+	return 0;
 }
 
 static int finish(struct pstate *st, int quick)
@@ -579,11 +632,11 @@ static int finish(struct pstate *st, int quick)
 			c->axes[k] = qk->axis[k];
 		else if (sw->set[k])
 			c->axes[k] = sw->axis[k];
-		else if (!p->dflt) {
+		else if (!p->dflt && !p->from_experiment) {
 			file_error(st->err, st->errlen, st->file, "[sweep] lacks the required key '%s'",
 				   p->key);
 			return -1;
-		} else if (default_axis(p, &c->axes[k])) {
+		} else if (default_axis(c, p, &c->axes[k])) {
 			file_error(st->err, st->errlen, st->file, "bad built-in default for %s", p->key);
 			return -1;
 		}
@@ -599,6 +652,14 @@ static int finish(struct pstate *st, int quick)
 		c->nmonitors = m ? m->n : 0;
 		if (m)
 			memcpy(c->monitors, m->v, sizeof(m->v));
+	}
+	{
+		char why[512];
+
+		if (check_report(c, why, sizeof(why))) {
+			file_error(st->err, st->errlen, st->file, "%s", why);
+			return -1;
+		}
 	}
 	runs = c->repetitions;
 	for (size_t k = 0; k < c->naxes; k++) {
@@ -623,6 +684,7 @@ int cob_config_parse(struct cob_config *c, const char *text, const char *name, i
 	snprintf(c->function, sizeof(c->function), "filter-reduce");
 	snprintf(c->mode, sizeof(c->mode), "observe");
 	snprintf(c->hook, sizeof(c->hook), "auto");
+	snprintf(c->report, sizeof(c->report), "none");
 	c->quick = quick;
 	c->path = strdup(name);
 	c->text = strdup(text);
@@ -723,7 +785,37 @@ int cob_config_override(struct cob_config *c, const char *key, const char *value
 		snprintf(err, errlen, "--%s: '%s' is not one of %s", key, value, list);
 		return -1;
 	}
+	if (c->axes && cob_config_axis(c, key) >= 0) {
+		/* an axis: this one value (with report = overhead, the baseline and it) */
+		struct cob_axis *ax = &c->axes[cob_config_axis(c, key)];
+		int baseline = !strcmp(key, "hook") && !strcmp(c->report, "overhead");
+		char why[256];
+
+		if (baseline && !strcmp(value, "none")) {
+			snprintf(err, errlen, "--hook none: report = overhead measures a backend against "
+				 "none; name a backend (or leave out --hook for all of them)");
+			return -1;
+		}
+		ax->n = 0;
+		if (baseline && parse_value(ax->param, "none", &ax->v[ax->n++], why, sizeof(why)))
+			return -1;
+		if (parse_value(ax->param, value, &ax->v[ax->n++], why, sizeof(why)))
+			return -1; /* cannot happen: the choices are the same */
+	}
 	snprintf(dst, COB_VALUE_LEN, "%s", value);
+	return 0;
+}
+
+int cob_config_drop(struct cob_config *c, const char *key, size_t i)
+{
+	int k = cob_config_axis(c, key);
+	struct cob_axis *ax;
+
+	if (k < 0 || i >= c->axes[k].n || c->axes[k].n < 2)
+		return -1;
+	ax = &c->axes[k];
+	memmove(&ax->v[i], &ax->v[i + 1], (ax->n - i - 1) * sizeof(ax->v[0]));
+	ax->n--;
 	return 0;
 }
 
@@ -744,6 +836,15 @@ void cob_config_point(const struct cob_config *c, size_t idx, size_t *sel)
 		sel[k] = idx % c->axes[k].n;
 		idx /= c->axes[k].n;
 	}
+}
+
+size_t cob_config_index(const struct cob_config *c, const size_t *sel)
+{
+	size_t idx = 0;
+
+	for (size_t k = 0; k < c->naxes; k++)
+		idx = idx * c->axes[k].n + sel[k];
+	return idx;
 }
 
 int cob_config_axis(const struct cob_config *c, const char *key)

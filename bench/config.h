@@ -1,9 +1,10 @@
 /* Experiment configs (configs/NAME.conf): INI data parsed with libinih and
  * validated here; never sourced or evaluated.
  *
- *   [experiment]  name, description, function, mode, hook, plots
+ *   [experiment]  name, description, function, mode, hook, plots, report
  *   [sweep]       one key per sweep axis (see cob_sweep_params[]) plus
- *                 repetitions and monitors
+ *                 repetitions and monitors; the axes function and hook
+ *                 default to the [experiment] key of the same name
  *   [quick]       overrides of [sweep] keys used with --quick
  *
  * The grid is generic: every entry of cob_sweep_params[] is an axis (a list
@@ -47,6 +48,11 @@ struct cob_param {
 	const char *read_opt;   /* cob-read option */
 	const char *hook_opt;   /* cob-hook run option */
 	int label;              /* passed as cob-hook --label key=value */
+	/* Default: the [experiment] key of the same name (function, hook). Such
+	 * an axis is a fixed column of summary.csv (function; hook as backend,
+	 * the backend that ran) rather than a column of its own, and cob-sweep
+	 * passes it to cob-hook itself (--function, --backend). */
+	int from_experiment;
 };
 
 /* In loop order: the last axis varies fastest. */
@@ -58,6 +64,10 @@ extern const char *const cob_functions[];
 extern const char *const cob_modes[];
 extern const char *const cob_hooks[];
 extern const char *const cob_wheres[];
+/* [experiment] report: none, or overhead (per-read cost of each hook backend
+ * against the baseline 'none'; needs 'none' and at least one other backend
+ * in the hook axis, and lets only hook, function and buf_size vary). */
+extern const char *const cob_reports[];
 
 /* file_size = buf */
 #define COB_FILESIZE_BUF UINT64_MAX
@@ -82,6 +92,7 @@ struct cob_config {
 	char function[COB_VALUE_LEN];
 	char mode[COB_VALUE_LEN];
 	char hook[COB_VALUE_LEN];
+	char report[COB_VALUE_LEN];
 	size_t nplots;
 	char plots[COB_MAX_NAMES][COB_NAME_LEN];
 	size_t nmonitors;
@@ -99,9 +110,14 @@ int cob_config_parse(struct cob_config *c, const char *text, const char *name, i
 		     char *err, size_t errlen);
 void cob_config_free(struct cob_config *c);
 
-/* Command-line overrides of [experiment] hook / mode (validated). */
+/* Command-line overrides of [experiment] hook / mode / function (validated).
+ * hook and function replace their axis with that one value; with report =
+ * overhead, hook keeps the baseline: the axis becomes none,VALUE. */
 int cob_config_override(struct cob_config *c, const char *key, const char *value,
 			char *err, size_t errlen);
+/* Remove value i of axis KEY (e.g. a hook backend that cannot attach here).
+ * Returns 0, or -1 when there is no such axis or value, or it is the last. */
+int cob_config_drop(struct cob_config *c, const char *key, size_t i);
 
 /* Parse a size with the workloads' grammar (parse_size in filegen.h: digits
  * with an optional K, M or G, binary, any case, optionally followed by iB or
@@ -114,6 +130,8 @@ const char *cob_format_size(uint64_t v, char *buf, size_t len);
 size_t cob_config_points(const struct cob_config *c);
 /* Point idx (0 <= idx < points) -> one value index per axis (sel[naxes]). */
 void cob_config_point(const struct cob_config *c, size_t idx, size_t *sel);
+/* The inverse: SEL -> point index. */
+size_t cob_config_index(const struct cob_config *c, const size_t *sel);
 /* Axis index of KEY, or -1. */
 int cob_config_axis(const struct cob_config *c, const char *key);
 /* Value of axis KEY at the point SEL, or NULL when there is no such axis. */

@@ -198,7 +198,7 @@ column() { # column NAME FILE
 	head -1 "$OUT/reads.csv" | grep -q '^experiment,storage,file_kind,file_size,cache,reposition,access,rep,backend,'
 	[ "$(cat "$OUT/plots.txt")" = iterations ]
 	# iostat rows carry the provenance of their run, and every run left a delta row
-	head -1 "$OUT/iostat.csv" | grep -q '^experiment,where,kernel,storage,file_kind,file_size,cache,reposition,access,threshold,buf_size,iterations,rep,sample,'
+	head -1 "$OUT/iostat.csv" | grep -q '^experiment,where,kernel,storage,file_kind,file_size,cache,reposition,access,threshold,buf_size,iterations,function,hook,rep,sample,'
 	[ "$(column sample "$OUT/iostat.csv" | grep -c delta)" -ge 8 ]
 	jq -e '.experiment == "t" and .where == "guest-tcg" and .command == "./run.sh sweep t"
 		and .runs == 8 and .points == 4 and .repetitions == 2 and .reads == 16
@@ -264,7 +264,9 @@ column() { # column NAME FILE
 	conf "threshold = 7" "cache = none" "reposition = reopen"
 	FAKE_HOOK_LOG=$BATS_TEST_TMPDIR/hook.log sweep --hook tp-read --mode override
 	[ "$status" -eq 0 ]
-	first=$(head -1 "$BATS_TEST_TMPDIR/hook.log")
+	# first the probe of the hook axis, then the runs
+	[ "$(head -1 "$BATS_TEST_TMPDIR/hook.log")" = "can --backend tp-read --mode override --function filter-reduce" ]
+	first=$(grep -m1 '^run ' "$BATS_TEST_TMPDIR/hook.log")
 	echo "$first"
 	[[ "$first" == "run --backend tp-read --mode override --function filter-reduce --threshold 7 --where host --csv "*"/part.csv --label experiment=t --label storage=disk --label file_kind=known --label file_size=4096 --label cache=none --label reposition=reopen --label access=read --label rep=1 -- $FAKE/cob-read --file "*" --cache none --reposition reopen --access read --buf 4096 --iterations 1" ]]
 	FAKE_CAN_EXIT=3 run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"

@@ -1,0 +1,55 @@
+# Overhead: what each hook backend adds to a read(), against no hook (none).
+#   gnuplot -e "results='DIR'" plots/overhead.gp
+# Reads DIR/overhead.csv (cob-sweep, report = overhead: one row per backend,
+# the baseline none with empty overhead columns), writes
+#   DIR/overhead.png   extra ns per read (difference of means) per backend, bars: Welch 95 % CI,
+#                      x marks the difference of medians
+plotdir = "."
+do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
+load plotdir."/common.gp"   # terminal, colours, provenance of summary.csv (exper, kernel, where, ...)
+
+data = results."/overhead.csv"
+# one bar per backend (and buffer size / function when they vary), in file order
+bufs = " "; funcs = " "
+base_mean = NaN; base_median = NaN; base_n = 0
+stats data using (b = strcol("backend"), kernel = strcol("kernel"), where = strcol("where"), \
+	bufs = bufs.(strstrt(bufs, " ".strcol("buf_size")." ") ? "" : strcol("buf_size")." "), \
+	funcs = funcs.(strstrt(funcs, " ".strcol("function")." ") ? "" : strcol("function")." "), \
+	(b eq "none") ? (base_mean = column("lat_mean_ns"), base_median = column("lat_median_ns"), \
+		base_n = column("n")) : 0, 0) nooutput
+bar_label(b, buf, fn) = b.(words(bufs) > 1 ? "\n".human(buf) : "").(words(funcs) > 1 ? "\n".fn : "")
+# bar i is the i-th row that is not the baseline: a counter, reset before each use
+bar = 0
+next_bar(b) = (b ne "none") ? (bar = bar + 1, bar) : NaN
+tics = ""
+stats data using (next_bar(strcol("backend")) == bar ? (tics = tics.(bar > 1 ? ", " : "") \
+	.sprintf("\"%s\" %d", bar_label(strcol("backend"), column("buf_size"), strcol("function")), bar)) : 0, 0) nooutput
+nbars = bar
+if (nbars == 0) { print "no hook backend in ".data; exit error "nothing to plot" }
+
+set output output("overhead.png")
+set title sprintf("%s: extra time per read() with each hook backend vs no hook\n%s, kernel %s: %s%s mode, function %s, cache=%s, %d repetition%s", \
+	exper, where, kernel, words(bufs) == 1 ? human(word(bufs, 1) + 0)." reads, " : "", mode, \
+	words(funcs) == 1 ? word(funcs, 1) : "per bar", cache, reps, reps == 1 ? "" : "s")
+set ylabel "overhead per read (ns): hooked mean - none mean"
+set xlabel sprintf("hook backend (baseline none: mean %.0f ns, median %.0f ns per read over %d reads)", \
+	base_mean, base_median, base_n)
+set xrange [0.4:nbars + 0.6]
+set yrange [*<0:0<*]   # autoscaled, 0 always in view (a cheap hook can come out below 0)
+set xzeroaxis lt -1
+eval "set xtics (".tics.")"
+set xtics scale 0 nomirror
+set grid noxtics ytics
+set boxwidth 0.5
+set style fill solid 0.75 border -1
+set key outside top center horizontal
+set offsets 0, 0, graph 0.1, 0   # room above the tallest bar for its label
+set label 99 sprintf("data: %s; bars: difference of mean latencies, error bars: Welch 95 %% CI over per-read latencies of all repetitions; host and guest-TCG numbers compare only within one run", \
+	data) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
+plot bar = 0, data using (next_bar(strcol("backend"))):"overhead_mean_ns":"overhead_ci95_ns" \
+		with boxerrorbars lt 1 lw 1.5 title "difference of means, 95 % CI (Welch)", \
+	bar = 0, '' using (next_bar(strcol("backend"))):"overhead_median_ns" \
+		with points lt 4 pt 2 ps 2.5 lw 2 title "difference of medians", \
+	bar = 0, '' using (next_bar(strcol("backend"))):(column("overhead_mean_ns") + column("overhead_ci95_ns")):(sprintf("%+.0f ns", column("overhead_mean_ns"))) \
+		with labels offset 0, 1 notitle
+unset output
