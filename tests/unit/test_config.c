@@ -387,3 +387,178 @@ Test(config, shipped_iterations_config_is_valid)
 	cr_assert_eq(cob_config_points(&cfg) * cfg.repetitions, 8);
 	cob_config_free(&cfg);
 }
+
+/* ---- the hook and function axes, report ---- */
+
+Test(config, hook_and_function_axes_default_to_experiment)
+{
+	cr_assert_eq(parse(EXAMPLE, 0), 0, "%s", err);
+	cr_assert_eq(axis("hook")->n, 1);
+	cr_assert_str_eq(axis("hook")->v[0].text, "auto");
+	cr_assert_eq(axis("function")->n, 1);
+	cr_assert_str_eq(axis("function")->v[0].text, "filter-reduce");
+	cr_assert_str_eq(cfg.report, "none");
+	cr_assert_eq(cob_config_points(&cfg), 16, "one-value axes add no points");
+	cob_config_free(&cfg);
+	cr_assert_eq(parse("[experiment]\nname = t\nhook = tp-read\nfunction = null\n[sweep]\n"
+			   "buf_size = 4K\niterations = 1\n", 0), 0, "%s", err);
+	cr_assert_str_eq(axis("hook")->v[0].text, "tp-read");
+	cr_assert_str_eq(axis("function")->v[0].text, "null");
+	cob_config_free(&cfg);
+}
+
+Test(config, hook_axis_in_sweep_and_quick)
+{
+	cr_assert_eq(parse("[experiment]\nname = t\nhook = tp-read\n[sweep]\nbuf_size = 4K\n"
+			   "iterations = 1\nhook = none, tp-read ,auto\nfunction = null,filter-reduce\n"
+			   "[quick]\nhook = none\n", 0), 0, "%s", err);
+	cr_assert_eq(axis("hook")->n, 3, "[sweep] wins over [experiment]");
+	cr_assert_str_eq(axis("hook")->v[1].text, "tp-read");
+	cr_assert_str_eq(axis("hook")->v[2].text, "auto");
+	cr_assert_eq(axis("function")->n, 2);
+	cr_assert_eq(cob_config_points(&cfg), 6);
+	cob_config_free(&cfg);
+	cr_assert_eq(parse("[experiment]\nname = t\n[sweep]\nbuf_size = 4K\niterations = 1\n"
+			   "hook = none,tp-read\n[quick]\nhook = none\n", 1), 0, "%s", err);
+	cr_assert_eq(axis("hook")->n, 1);
+	cr_assert_str_eq(axis("hook")->v[0].text, "none");
+	cob_config_free(&cfg);
+}
+
+Test(config, hook_varies_fastest)
+{
+	size_t sel[32];
+
+	cr_assert_eq(parse(HEAD "buf_size = 4K,8K\niterations = 1\nhook = none,tp-read\n", 0), 0, "%s",
+		     err);
+	cob_config_point(&cfg, 0, sel);
+	cr_assert_str_eq(cob_config_value(&cfg, sel, "hook")->text, "none");
+	cob_config_point(&cfg, 1, sel);
+	cr_assert_str_eq(cob_config_value(&cfg, sel, "hook")->text, "tp-read");
+	cr_assert_eq(cob_config_value(&cfg, sel, "buf_size")->num, 4096);
+	for (size_t p = 0; p < cob_config_points(&cfg); p++) {
+		cob_config_point(&cfg, p, sel);
+		cr_assert_eq(cob_config_index(&cfg, sel), p, "index is the inverse of point");
+	}
+	cob_config_free(&cfg);
+}
+
+Test(config, hook_axis_values_are_checked)
+{
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook = none,kprobe\n", 0, "t.conf:6: ",
+		     "hook: 'kprobe' is not one of auto, tp-read");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook = none,none\n", 0, "t.conf:6: ",
+		     "hook: duplicate value 'none'");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook =\n", 0, "t.conf:6: ",
+		     "hook: empty value");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook = none,,tp-read\n", 0, "t.conf:6: ",
+		     "empty element");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nfunction = sum\n", 0, "t.conf:6: ",
+		     "function: 'sum' is not one of filter-reduce, null");
+	expect_error("[experiment]\nname = t\nhook = kprobe\n", 0, "t.conf:3: ", "hook: 'kprobe'");
+}
+
+Test(config, report_is_checked)
+{
+	expect_error("[experiment]\nname = t\nreport = speed\n", 0, "t.conf:3: ",
+		     "report: 'speed' is not one of none, overhead");
+	expect_error("[experiment]\nname = t\nreport = overhead\n[sweep]\nbuf_size = 4K\n"
+		     "iterations = 1\nhook = tp-read,fexit-read\n", 0, "t.conf: ",
+		     "the hook axis needs none and at least one backend");
+	expect_error("[experiment]\nname = t\nreport = overhead\n[sweep]\nbuf_size = 4K\n"
+		     "iterations = 1\nhook = none\n", 0, "t.conf: ", "needs none and at least one");
+	expect_error("[experiment]\nname = t\nreport = overhead\nhook = tp-read\n[sweep]\n"
+		     "buf_size = 4K\niterations = 1\n", 0, "t.conf: ", "needs none");
+	expect_error("[experiment]\nname = t\nreport = overhead\n[sweep]\nbuf_size = 4K\n"
+		     "iterations = 1,10\nhook = none,tp-read\n", 0, "t.conf: ",
+		     "only hook, function and buf_size may take several values (iterations has 2)");
+	/* the [quick] grid is checked when it is the one used */
+	expect_error("[experiment]\nname = t\nreport = overhead\n[sweep]\nbuf_size = 4K\n"
+		     "iterations = 1\nhook = none,tp-read\n[quick]\nhook = tp-read\n", 1, "t.conf: ",
+		     "needs none");
+	cr_assert_eq(parse("[experiment]\nname = t\nreport = overhead\n[sweep]\nbuf_size = 4K,64K\n"
+			   "iterations = 1\nhook = none,tp-read\nfunction = null,filter-reduce\n", 0),
+		     0, "%s", err);
+	cr_assert_str_eq(cfg.report, "overhead");
+	cob_config_free(&cfg);
+}
+
+Test(config, hook_override_is_one_backend)
+{
+	char e[256];
+
+	cr_assert_eq(parse(HEAD "buf_size = 4K\niterations = 1\nhook = none,tp-read,fexit-read\n", 0),
+		     0, "%s", err);
+	cr_assert_eq(cob_config_override(&cfg, "hook", "kprobe-copyout", e, sizeof(e)), 0, "%s", e);
+	cr_assert_eq(axis("hook")->n, 1);
+	cr_assert_str_eq(axis("hook")->v[0].text, "kprobe-copyout");
+	cr_assert_str_eq(cfg.hook, "kprobe-copyout");
+	cr_assert_eq(cob_config_override(&cfg, "function", "null", e, sizeof(e)), 0, "%s", e);
+	cr_assert_str_eq(axis("function")->v[0].text, "null");
+	cr_assert_eq(cob_config_override(&cfg, "hook", "none", e, sizeof(e)), 0, "%s", e);
+	cr_assert_str_eq(axis("hook")->v[0].text, "none");
+	cob_config_free(&cfg);
+}
+
+Test(config, hook_override_keeps_the_overhead_baseline)
+{
+	char e[256];
+
+	cr_assert_eq(parse("[experiment]\nname = t\nreport = overhead\n[sweep]\nbuf_size = 4K\n"
+			   "iterations = 1\nhook = none,tp-read,fexit-read\n", 0), 0, "%s", err);
+	cr_assert_eq(cob_config_override(&cfg, "hook", "fexit-read", e, sizeof(e)), 0, "%s", e);
+	cr_assert_eq(axis("hook")->n, 2);
+	cr_assert_str_eq(axis("hook")->v[0].text, "none");
+	cr_assert_str_eq(axis("hook")->v[1].text, "fexit-read");
+	cr_assert_eq(cob_config_override(&cfg, "hook", "none", e, sizeof(e)), -1);
+	cr_assert(strstr(e, "--hook none: report = overhead"), "%s", e);
+	cr_assert_eq(axis("hook")->n, 2, "a rejected override changes nothing");
+	cob_config_free(&cfg);
+}
+
+Test(config, drop_removes_a_value_but_not_the_last)
+{
+	cr_assert_eq(parse(HEAD "buf_size = 4K\niterations = 1\nhook = none,tp-read,fexit-read\n", 0),
+		     0, "%s", err);
+	cr_assert_eq(cob_config_drop(&cfg, "hook", 1), 0);
+	cr_assert_eq(axis("hook")->n, 2);
+	cr_assert_str_eq(axis("hook")->v[0].text, "none");
+	cr_assert_str_eq(axis("hook")->v[1].text, "fexit-read");
+	cr_assert_eq(cob_config_drop(&cfg, "hook", 2), -1, "no such value");
+	cr_assert_eq(cob_config_drop(&cfg, "nosuch", 0), -1);
+	cr_assert_eq(cob_config_drop(&cfg, "hook", 0), 0);
+	cr_assert_eq(cob_config_drop(&cfg, "hook", 0), -1, "the last value stays");
+	cr_assert_str_eq(axis("hook")->v[0].text, "fexit-read");
+	cr_assert_eq(cob_config_points(&cfg), 1);
+	cob_config_free(&cfg);
+}
+
+Test(config, shipped_overhead_config_is_valid)
+{
+	const char *path = "configs/overhead.conf";
+
+	if (access(path, R_OK))
+		path = "../../configs/overhead.conf";
+	cr_assert_eq(access(path, R_OK), 0, "run the tests from the repository root");
+	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(cfg.report, "overhead");
+	cr_assert_str_eq(axis("hook")->v[0].text, "none");
+	/* none and every backend there is */
+	for (size_t i = 0; cob_hooks[i]; i++) {
+		int found = 0;
+
+		for (size_t j = 0; j < axis("hook")->n; j++)
+			found |= !strcmp(axis("hook")->v[j].text, cob_hooks[i]);
+		cr_assert(found == !!strcmp(cob_hooks[i], "auto"), "%s", cob_hooks[i]);
+	}
+	cr_assert_str_eq(axis("function")->v[0].text, "null");
+	cr_assert_eq(axis("buf_size")->v[0].num, 4096);
+	cr_assert_str_eq(axis("cache")->v[0].text, "none");
+	cr_assert_eq(axis("iterations")->v[0].num, 20000);
+	cr_assert_eq(cfg.repetitions, 5);
+	cob_config_free(&cfg);
+	cr_assert_eq(cob_config_load(&cfg, path, 1, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(axis("iterations")->v[0].num, 2000);
+	cr_assert_eq(cfg.repetitions, 2);
+	cob_config_free(&cfg);
+}
