@@ -1161,15 +1161,15 @@ static void select_hooks(struct cob_config *c)
 		fail(3, "%s: the baseline 'none' cannot run here: %s", c->name, all);
 	if (overhead && !real_left)
 		fail(3, "%s: no hook backend to compare with none attaches here: %s", c->name, all);
-	for (size_t i = n; i-- > 0;)
+	for (size_t i = 0; i < n; i++)
 		if (!ok[i]) {
+			fprintf(stderr, "%s: skipping %s: %s\n", c->name, ax->v[i].text, why[i]);
 			if (g_skipped)
 				json_object_set_new(g_skipped, ax->v[i].text, json_string(why[i]));
-			cob_config_drop(c, "hook", i);
 		}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = n; i-- > 0;) /* from the end: the indices before stay valid */
 		if (!ok[i])
-			fprintf(stderr, "%s: skipping %s: %s\n", c->name, ax->v[i].text, why[i]);
+			cob_config_drop(c, "hook", i);
 	free(why);
 }
 

@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# The overhead experiment: the hook backend as a sweep axis (parsing,
+# validation, backends that cannot attach skipped before the sweep), the
+# overhead report (overhead.csv, the table, the plot) from known latencies
+# through the test doubles in tests/fixtures/fakebin, and one real quick run
+# of ./run.sh sweep overhead on this host.
+
+setup() {
+	cd "$BATS_TEST_DIRNAME/../.." || return
+	ROOT=$PWD
+	SWEEP=$ROOT/build/bin/cob-sweep
+	FAKE=$ROOT/tests/fixtures/fakebin
+	[ -x "$SWEEP" ] || skip "build/bin/cob-sweep not built (make)"
+	export COB_ROOT=$ROOT
+	unset COB_WHERE FAKE_CAN_UNAVAILABLE FAKE_LAT_ADD
+	OUT=$BATS_TEST_TMPDIR/out
+	WORK=$BATS_TEST_TMPDIR/work
+	CONF=$BATS_TEST_TMPDIR/t.conf
+	LOG=$BATS_TEST_TMPDIR/hook.log
+	mkdir -p "$WORK"
+}
+
+# conf [LINES...]: an overhead experiment over three backends (3 reads a run,
+# 2 repetitions); each line replaces the line of the key it names, in place,
+# or is appended to [sweep]
+conf() {
+	{
+		printf '[experiment]\nname = t\nfunction = null\nreport = overhead\n[sweep]\n'
+		printf 'hook = none,tp-read,fexit-read\nbuf_size = 4K\ncache = none\niterations = 3\nrepetitions = 2\n'
+	} >"$CONF"
+	local l key
+	for l in "$@"; do
+		key=${l%% =*}
+		if grep -q "^$key =" "$CONF"; then
+			L=$l awk -v key="$key" 'index($0, key " =") == 1 { print ENVIRON["L"]; next } { print }' \
+				"$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+		else
+			printf '%s\n' "$l" >>"$CONF"
+		fi
+	done
+}
+
+sweep() {
+	run "$SWEEP" --config "$CONF" --out "$OUT" --bin "$FAKE" --workdir "$WORK" "$@"
+}
+
+one_line_nothing_left() {
+	echo "$output"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == cob-sweep:* ]]
+	[ ! -e "$OUT" ]
+	[ -z "$(ls -A "$WORK")" ]
+}
+
+column() { # column NAME FILE
+	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 3; next } { print $c }' "$2"
+}
+
+field() { # field BACKEND COLUMN FILE: one value of overhead.csv
+	awk -F, -v b="$1" -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 3; next } $4 == b { print $c }' "$3"
+}
+
+# the backends of the runs, in order
+runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n' ' '; }
+
+@test "hook axis: bad value, duplicate, empty element, bad report: exit 2, one line, nothing written" {
+	for bad in "hook = none,kprobe" "hook = none,tp-read,none" "hook = none,,tp-read" "hook =" \
+		"function = sum" "report = fast"; do
+		conf "$bad"
+		sweep
+		echo "$bad -> $output"
+		[ "$status" -eq 2 ]
+		one_line_nothing_left
+		[[ "$output" == *"t.conf:"[0-9]*": "* ]]
+	done
+	conf "hook = none,kprobe"
+	sweep
+	[[ "$output" == *"hook: 'kprobe' is not one of auto, tp-read, fexit-read, fmodret-permission, kprobe-copyout, fmodret-copyout, none"* ]]
+}
+
+@test "report = overhead needs the baseline none and another backend, and only hook, function, buf_size varying" {
+	conf "hook = tp-read,fexit-read"
+	sweep
+	[ "$status" -eq 2 ]
+	one_line_nothing_left
+	[[ "$output" == *"the hook axis needs none and at least one backend"* ]]
+	conf "hook = none"
+	sweep
+	[ "$status" -eq 2 ]
+	one_line_nothing_left
+	conf "file_kind = known,random"
+	sweep
+	[ "$status" -eq 2 ]
+	one_line_nothing_left
+	[[ "$output" == *"only hook, function and buf_size may take several values (file_kind has 2)"* ]]
+	conf "buf_size = 4K,64K"
+	echo "function = null,filter-reduce" >>"$CONF"
+	sweep --check
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"12 points x 2 repetitions = 24 runs"* ]]
+}
+
+@test "the hook axis defaults to [experiment] hook; --hook means that one backend" {
+	printf '[experiment]\nname = t\nhook = tp-read\n[sweep]\nbuf_size = 4K\niterations = 1\n' >"$CONF"
+	FAKE_HOOK_LOG=$LOG sweep
+	[ "$status" -eq 0 ]
+	[ "$(runs)" = "tp-read " ]
+	rm -rf "$OUT" "$LOG"
+	conf "report = none"
+	FAKE_HOOK_LOG=$LOG sweep --hook fexit-read
+	[ "$status" -eq 0 ]
+	[ "$(runs)" = "fexit-read fexit-read " ]
+	[ ! -e "$OUT/overhead.csv" ]
+	jq -e '.hook == "fexit-read" and .hooks == ["fexit-read"] and .report == "none"' "$OUT/meta.json"
+	# an overhead experiment keeps its baseline
+	rm -rf "$OUT" "$LOG"
+	conf
+	FAKE_HOOK_LOG=$LOG sweep --hook fexit-read
+	[ "$status" -eq 0 ]
+	[ "$(runs)" = "none fexit-read none fexit-read " ]
+	sweep --hook none
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--hook none: report = overhead"* ]]
+}
+
+@test "backends that cannot attach are skipped with one line each; the rest run interleaved" {
+	conf "hook = none,tp-read,fexit-read,kprobe-copyout,fmodret-copyout"
+	FAKE_CAN_UNAVAILABLE=fexit-read,kprobe-copyout FAKE_HOOK_LOG=$LOG sweep
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^t: skipping' <<<"$output")" -eq 2 ]
+	grep -qx "t: skipping fexit-read: fake: fexit-read cannot attach here" <<<"$output"
+	grep -qx "t: skipping kprobe-copyout: fake: kprobe-copyout cannot attach here" <<<"$output"
+	# asked once each before the sweep, then repetitions outside, backends inside
+	[ "$(grep -c '^can ' "$LOG")" -eq 5 ]
+	[ "$(runs)" = "none tp-read fmodret-copyout none tp-read fmodret-copyout " ]
+	[[ "$output" == *"[ 1/6] hook=none rep=1: "* ]]
+	[[ "$output" == *"[ 6/6] hook=fmodret-copyout rep=2: "* ]]
+	[ "$(column backend "$OUT/summary.csv" | tr '\n' ' ')" = "none tp-read fmodret-copyout " ]
+	[ "$(column backend "$OUT/overhead.csv" | tr '\n' ' ')" = "none tp-read fmodret-copyout " ]
+	jq -e '.hooks == ["none", "tp-read", "fmodret-copyout"] and .runs == 6
+		and (.hooks_skipped | keys) == ["fexit-read", "kprobe-copyout"]
+		and (.hooks_skipped["fexit-read"] | test("cannot attach"))
+		and (.files | index("overhead.csv"))' "$OUT/meta.json"
+}
+
+@test "nothing left to run: exit 3 with one line, nothing written" {
+	conf "report = none" "hook = tp-read,fexit-read"
+	FAKE_CAN_UNAVAILABLE=tp-read,fexit-read sweep
+	[ "$status" -eq 3 ]
+	one_line_nothing_left
+	[[ "$output" == *"t: no hook backend attaches here: tp-read: fake: tp-read cannot attach here; fexit-read: "* ]]
+	# overhead: nothing to compare with none
+	conf
+	FAKE_CAN_UNAVAILABLE=tp-read,fexit-read sweep
+	[ "$status" -eq 3 ]
+	one_line_nothing_left
+	[[ "$output" == *"t: no hook backend to compare with none attaches here"* ]]
+	FAKE_CAN_UNAVAILABLE=none sweep
+	[ "$status" -eq 3 ]
+	one_line_nothing_left
+	[[ "$output" == *"the baseline 'none' cannot run here"* ]]
+	# one backend asked for: the same line as when it fails at run time
+	conf "report = none"
+	FAKE_CAN_UNAVAILABLE=kprobe-copyout sweep --hook kprobe-copyout
+	[ "$status" -eq 3 ]
+	one_line_nothing_left
+	[[ "$output" == *"hook backend 'kprobe-copyout' is not available here: fake: kprobe-copyout cannot attach here"* ]]
+}
+
+@test "--check-hook: 0 when a backend besides none attaches, 3 when not" {
+	conf
+	run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"
+	[ "$status" -eq 0 ]
+	FAKE_CAN_UNAVAILABLE=tp-read run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"
+	[ "$status" -eq 0 ]
+	FAKE_CAN_UNAVAILABLE=tp-read,fexit-read run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"
+	[ "$status" -eq 3 ]
+	conf "report = none"
+	FAKE_CAN_UNAVAILABLE=tp-read,fexit-read run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"
+	[ "$status" -eq 3 ]
+	conf "report = none" "hook = none"
+	run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"
+	[ "$status" -eq 0 ]
+}
+
+# The fake's reads take 1000, 2000, 3000 ns (+ FAKE_LAT_ADD) in each of 2
+# repetitions: n = 6 per backend, variance 800000 each, so Welch's df is
+# 2 (n - 1) = 10, se = sqrt(2 * 800000 / 6) = 516.398 and the 95 % CI
+# half-width t(0.975, 10) * se = 2.2281389 * 516.398 = 1150.606.
+@test "overhead.csv and the table: Welch CI and median difference against none" {
+	conf
+	FAKE_LAT_ADD=tp-read=500,fexit-read=-100 sweep --where guest-tcg
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -s "$OUT/overhead.csv" ]
+	[ -z "$(find "$OUT" -name '*.tmp')" ]
+	[ "$(head -1 "$OUT/overhead.csv")" = "experiment,kernel,where,backend,function,buf_size,n,lat_mean_ns,lat_median_ns,overhead_mean_ns,overhead_ci95_ns,overhead_median_ns,overhead_df,overhead_rep_min_ns,overhead_rep_max_ns" ]
+	# the baseline: its latencies, no overhead
+	[ "$(field none lat_mean_ns "$OUT/overhead.csv")" = 2000 ]
+	[ "$(field none overhead_mean_ns "$OUT/overhead.csv")" = "" ]
+	[ "$(field tp-read n "$OUT/overhead.csv")" = 6 ]
+	[ "$(field tp-read where "$OUT/overhead.csv")" = guest-tcg ]
+	[ "$(field tp-read function "$OUT/overhead.csv")" = null ]
+	[ "$(field tp-read buf_size "$OUT/overhead.csv")" = 4096 ]
+	[ "$(field tp-read lat_mean_ns "$OUT/overhead.csv")" = 2500 ]
+	[ "$(field tp-read lat_median_ns "$OUT/overhead.csv")" = 2500 ]
+	[ "$(field tp-read overhead_mean_ns "$OUT/overhead.csv")" = 500 ]
+	[ "$(field tp-read overhead_ci95_ns "$OUT/overhead.csv")" = 1150.606 ]
+	[ "$(field tp-read overhead_median_ns "$OUT/overhead.csv")" = 500 ]
+	[ "$(field tp-read overhead_df "$OUT/overhead.csv")" = 10 ]
+	[ "$(field tp-read overhead_rep_min_ns "$OUT/overhead.csv")" = 500 ]
+	[ "$(field fexit-read overhead_mean_ns "$OUT/overhead.csv")" = -100 ]
+	[ "$(field fexit-read overhead_median_ns "$OUT/overhead.csv")" = -100 ]
+	# the table, before the last line
+	[[ "$output" == *"guest-tcg, kernel "*"compare these only within one run"* ]]
+	grep -qx 'none       baseline 2000 ns/read, median 2000' <<<"$output"
+	grep -qx 'tp-read    +500 ns/read (95% CI ±1151), median +500; per repetition +500..+500' <<<"$output"
+	grep -qx 'fexit-read -100 ns/read (95% CI ±1151), median -100; per repetition -100..-100' <<<"$output"
+	[[ "${lines[-1]}" == "6 runs, 18 reads -> $OUT" ]]
+	# the plot script draws it
+	command -v gnuplot >/dev/null || skip "no gnuplot"
+	gnuplot -e "results='$OUT'" plots/overhead.gp
+	[ -s "$OUT/overhead.png" ]
+}
+
+@test "overhead with two buffer sizes: a baseline per size, labels name the size" {
+	conf "buf_size = 4K,64K" "hook = none,tp-read"
+	FAKE_LAT_ADD=tp-read=300 sweep
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(column buf_size "$OUT/overhead.csv" | tr '\n' ' ')" = "4096 4096 65536 65536 " ]
+	[ "$(column overhead_mean_ns "$OUT/overhead.csv" | tr '\n' ' ')" = " 300  300 " ]
+	grep -q '^tp-read buf=64K +300 ns/read' <<<"$output"
+	command -v gnuplot >/dev/null || skip "no gnuplot"
+	gnuplot -e "results='$OUT'" plots/overhead.gp
+	[ -s "$OUT/overhead.png" ]
+}
+
+@test "real quick run on this host: none and tp-read measured, the others skipped, a graph" {
+	[ "$(id -u)" = 0 ] || skip "needs root (loads BPF programs)"
+	out=$BATS_TEST_TMPDIR/real
+	export COB_RESULTS=$BATS_TEST_TMPDIR/results
+	run ./run.sh sweep overhead --quick --out "$out"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -s "$out/overhead.csv" ]
+	# every backend of the config either ran or was skipped with its line
+	for b in $(jq -r '.axes.hook[]' "$out/meta.json"); do
+		[ "$(field "$b" backend "$out/overhead.csv")" = "$b" ]
+	done
+	for b in $(jq -r '.hooks_skipped | keys[]' "$out/meta.json"); do
+		grep -q "^overhead: skipping $b: " <<<"$output"
+	done
+	[ "$(field none n "$out/overhead.csv")" -eq 4000 ]
+	# tp-read attaches here: a finite overhead with a finite, positive CI
+	[ "$(field tp-read n "$out/overhead.csv")" -eq 4000 ]
+	awk -v m="$(field tp-read overhead_mean_ns "$out/overhead.csv")" \
+		-v c="$(field tp-read overhead_ci95_ns "$out/overhead.csv")" \
+		-v d="$(field tp-read overhead_median_ns "$out/overhead.csv")" \
+		'BEGIN { exit !(m ~ /^-?[0-9.]+$/ && c ~ /^[0-9.]+$/ && c > 0 && d ~ /^-?[0-9.]+$/) }'
+	grep -Eq '^tp-read +[-+][0-9]+ ns/read \(95% CI ±[0-9]+\), median [-+][0-9]+' <<<"$output"
+	[ -s "$out/overhead.png" ]
+	[ "$(bpftool prog show 2>/dev/null | grep -c ' name cob_' || true)" -eq 0 ]
+}
