@@ -44,12 +44,12 @@ set boxwidth 0.5
 set style fill solid 0.75 border -1
 set key outside top center horizontal
 set offsets 0, 0, graph 0.1, 0   # room above the tallest bar for its label
-set label 99 sprintf("data: %s; bars: difference of mean latencies, error bars: Welch 95 %% CI over per-read latencies of all repetitions; host and guest-TCG numbers compare only within one run", \
-	data) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
+set label 99 "data: overhead.csv; bars: difference of mean read() latencies, error bars: Welch 95 % CI over the per-read latencies of all repetitions; host and guest-TCG numbers compare only within one run" \
+	at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 plot bar = 0, data using (next_bar(strcol("backend"))):"overhead_mean_ns":"overhead_ci95_ns" \
 		with boxerrorbars lt 1 lw 1.5 title "difference of means, 95 % CI (Welch)", \
 	bar = 0, '' using (next_bar(strcol("backend"))):"overhead_median_ns" \
 		with points lt 4 pt 2 ps 2.5 lw 2 title "difference of medians", \
-	bar = 0, '' using (next_bar(strcol("backend"))):(column("overhead_mean_ns") + column("overhead_ci95_ns")):(sprintf("%+.0f ns", column("overhead_mean_ns"))) \
+	bar = 0, '' using (next_bar(strcol("backend"))):(column("overhead_mean_ns") + column("overhead_ci95_ns")):(sprintf("%+.0f ± %.0f ns", column("overhead_mean_ns"), column("overhead_ci95_ns"))) \
 		with labels offset 0, 1 notitle
 unset output
