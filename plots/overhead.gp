@@ -11,12 +11,12 @@ load plotdir."/common.gp"   # terminal, colours, provenance of summary.csv (expe
 data = results."/overhead.csv"
 # one bar per backend (and buffer size / function when they vary), in file order
 bufs = " "; funcs = " "
-base_mean = NaN; base_median = NaN; base_n = 0
+base_mean = NaN; base_median = NaN; base_n = 0; nbase = 0
 stats data using (b = strcol("backend"), kernel = strcol("kernel"), where = strcol("where"), \
 	bufs = bufs.(strstrt(bufs, " ".strcol("buf_size")." ") ? "" : strcol("buf_size")." "), \
 	funcs = funcs.(strstrt(funcs, " ".strcol("function")." ") ? "" : strcol("function")." "), \
 	(b eq "none") ? (base_mean = column("lat_mean_ns"), base_median = column("lat_median_ns"), \
-		base_n = column("n")) : 0, 0) nooutput
+		base_n = column("n"), nbase = nbase + 1) : 0, 0) nooutput
 bar_label(b, buf, fn) = b.(words(bufs) > 1 ? "\n".human(buf) : "").(words(funcs) > 1 ? "\n".fn : "")
 # bar i is the i-th row that is not the baseline: a counter, reset before each use
 bar = 0
@@ -32,8 +32,17 @@ set title sprintf("%s: extra time per read() with each hook backend vs no hook\n
 	exper, where, kernel, words(bufs) == 1 ? human(word(bufs, 1) + 0)." reads, " : "", mode, \
 	words(funcs) == 1 ? word(funcs, 1) : "per bar", cache, reps, reps == 1 ? "" : "s")
 set ylabel "overhead per read (ns): hooked mean - none mean"
-set xlabel sprintf("hook backend (baseline none: mean %.0f ns, median %.0f ns per read over %d reads)", \
-	base_mean, base_median, base_n)
+if (nbase == 1) {
+	set xlabel sprintf("hook backend (baseline none: mean %.0f ns, median %.0f ns per read over %d reads)", \
+		base_mean, base_median, base_n)
+} else {
+	set xlabel sprintf("hook backend (against the none run of the same %s; their latencies: lat_mean_ns in overhead.csv)", \
+		words(bufs) > 1 ? (words(funcs) > 1 ? "buffer size and function" : "buffer size") : "function")
+}
+# multi-line tic labels: move the x label below them
+extra = (words(bufs) > 1) + (words(funcs) > 1)
+set bmargin 5 + extra
+set xlabel offset 0, -extra
 set xrange [0.4:nbars + 0.6]
 set yrange [*<0:0<*]   # autoscaled, 0 always in view (a cheap hook can come out below 0)
 set xzeroaxis lt -1
