@@ -160,7 +160,8 @@ cmd=("$@")
 # --------------------------------------------------------- kernel, initramfs --
 kinfo=$(bash "$HERE/kernel.sh" info "$kernel") || die "cannot get kernel '$kernel' (see above)"
 kv() { sed -n "s/^$1=//p" <<<"$kinfo"; }
-kname=$(kv name) bzimage=$(kv bzimage) release=$(kv release)
+kname=$(kv name) bzimage=$(kv bzimage) boot=$(kv boot) release=$(kv release)
+[ -n "$boot" ] || boot=$bzimage
 initrd=$(bash "$HERE/initramfs.sh" --release "$release" --moddir "$(kv modules)" --config "$(kv config)") ||
 	die "cannot build the initramfs (see above)"
 
@@ -354,7 +355,7 @@ cmdline="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic rdinit=/init${append
 qemu_args=(
 	-nodefaults -no-user-config -display none -no-reboot -pidfile "$RUN/qemu.pid"
 	"${accel_args[@]}" -m "$mem" -smp "$cpus"
-	-kernel "$bzimage" -initrd "$RUN/initrd.img" -append "$cmdline"
+	-kernel "$boot" -initrd "$RUN/initrd.img" -append "$cmdline"
 	-chardev "stdio,id=con,signal=off,logfile=$qlog"
 	-serial chardev:con
 	"${share_args[@]}" ${disk_args[@]+"${disk_args[@]}"}
