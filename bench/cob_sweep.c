@@ -1115,7 +1115,7 @@ static void select_hooks(struct cob_config *c)
 	int k = cob_config_axis(c, "hook");
 	struct cob_axis *ax = &c->axes[k];
 	int overhead = !strcmp(c->report, "overhead");
-	size_t n = ax->n, left = 0, real_left = 0, none_ok = 0;
+	size_t n = ax->n, left = 0, real_left = 0, none_ok = 0, none_at = 0;
 	char (*why)[512] = calloc(n, sizeof(*why)), picked[COB_MAX_VALUES][COB_VALUE_LEN];
 	char all[4096] = "";
 	int ok[COB_MAX_VALUES];
@@ -1145,9 +1145,10 @@ static void select_hooks(struct cob_config *c)
 		size_t used = strlen(all);
 
 		left += ok[i];
-		if (!strcmp(ax->v[i].text, "none"))
+		if (!strcmp(ax->v[i].text, "none")) {
 			none_ok = ok[i];
-		else
+			none_at = i;
+		} else
 			real_left += ok[i];
 		if (!ok[i])
 			snprintf(all + used, sizeof(all) - used, "%s%s: %s", used ? "; " : "",
@@ -1158,7 +1159,7 @@ static void select_hooks(struct cob_config *c)
 	if (!left)
 		fail(3, "%s: no hook backend attaches here: %s", c->name, all);
 	if (overhead && !none_ok)
-		fail(3, "%s: the baseline 'none' cannot run here: %s", c->name, all);
+		fail(3, "%s: the baseline 'none' cannot run here: %s", c->name, why[none_at]);
 	if (overhead && !real_left)
 		fail(3, "%s: no hook backend to compare with none attaches here: %s", c->name, all);
 	for (size_t i = 0; i < n; i++)
