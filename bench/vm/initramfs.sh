@@ -36,7 +36,7 @@ boot, more than reading the larger file costs the host.
 Contents:
   /bin/busybox + applet links, /bin/bash (bash-static), /init (bench/vm/init),
   /usr/bin/iostat with its shared libraries (found with ldd),
-  /cob/run.sh, /cob/{bench,configs,plots}/ (no C sources),
+  /cob/run.sh, /cob/{bench,configs,plots}/ (no C sources; not bench/vm/, host-only),
   /cob/build/bin/*, /cob/build/bpf/*  (BUILD=$BUILD),
   /lib/modules/REL/: $BOOT_MODULES $EXTRA_MODULES and \$COB_VM_MODULES
       plus their dependencies (modprobe --show-depends from the kernel's own
@@ -149,7 +149,8 @@ for d in bench configs plots; do
 	[ -d "$ROOT/$d" ] || continue
 	while IFS= read -r -d '' f; do
 		add f "/cob/${f#"$ROOT"/}" "$f"
-	done < <(find "$ROOT/$d" -type f ! -name '*.c' ! -name '*.h' ! -name '*.o' ! -name '*.pyc' ! -name '*~' -print0 | sort -z)
+	done < <(find "$ROOT/$d" -path "$ROOT/bench/vm" -prune -o -type f ! -name '*.c' ! -name '*.h' ! -name '*.o' \
+		! -name '*.pyc' ! -name '*~' -print0 | sort -z)
 done
 nbins=0
 for d in bin bpf; do

@@ -36,6 +36,10 @@ commands:
                         print key=value lines: name, bzimage, release, config,
                         modules (a modules tree or empty), cached dir
   list                  list cached kernels
+  check-config [FRAGMENT] CONFIG
+                        the check 'build thesis' does after olddefconfig: list the
+                        options of FRAGMENT (default configs/kernel/thesis.config)
+                        that CONFIG does not have; exit 1 if any
 
 Run 'run.sh kernel <command> --help' for details. Exit status: 0 ok, 1 failure,
 2 bad usage.
@@ -246,13 +250,14 @@ thesis_dir() { echo "$KCACHE/thesis-$(thesis_key)"; }
 # Every option the fragment sets must be in .config with the same value;
 # "# CONFIG_X is not set" must not be set. Prints the dropped ones.
 check_fragment() {
-	local frag=$1 cfg=$2 line opt missing=()
+	local frag=$1 cfg=$2 line opt got missing=()
 	while IFS= read -r line || [ -n "$line" ]; do
 		case "$line" in
 		CONFIG_*=*)
 			grep -qxF -- "$line" "$cfg" || {
 				opt=${line%%=*}
-				missing+=("$line (got: $(grep -E "^(# )?${opt}[= ]" "$cfg" | head -n1 || true))")
+				got=$(grep -E "^(# )?${opt}[= ]" "$cfg" | head -n1 || true)
+				missing+=("$line (got: ${got:-nothing: unknown or dependencies off})")
 			}
 			;;
 		"# CONFIG_"*" is not set")
@@ -449,7 +454,7 @@ list_cached() {
 # ------------------------------------------------------------------ main ---
 
 main() {
-	local cmd=${1:-}
+	local cmd=${1:-} dropped
 	[ $# -gt 0 ] && shift
 	case "$cmd" in
 	-h | --help | help) usage ;;
@@ -496,6 +501,22 @@ main() {
 		esac
 		;;
 	list) list_cached ;;
+	check-config)
+		case $# in
+		1) set -- "$FRAGMENT" "$1" ;;
+		2) ;;
+		*) usage_err "check-config [FRAGMENT] CONFIG" ;;
+		esac
+		case "$1" in -h | --help) usage; exit 0 ;; esac
+		[ -f "$1" ] || die "no such fragment: $1"
+		[ -f "$2" ] || die "no such config: $2"
+		if ! dropped=$(check_fragment "$1" "$2"); then
+			echo "$PROG: options of $1 missing from $2:" >&2
+			echo "$dropped" >&2
+			exit 1
+		fi
+		log "all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$1") options of $1 are in $2"
+		;;
 	*) usage_err "unknown command '$cmd'" ;;
 	esac
 }

@@ -379,7 +379,7 @@ start=$SECONDS
 timeout -k 5 "$timeout" "$QEMU" "${qemu_args[@]}" </dev/null >"$RUN/console.fifo" 2>"$RUN/qemu.err" &
 QPID=$!
 set +e
-wait "$QPID"
+wait "$QPID" 2>/dev/null # no "Aborted" job notice: reported below
 qrc=$?
 set -e
 QPID=""
