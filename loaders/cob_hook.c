@@ -399,7 +399,9 @@ static int cmd_run(int argc, char **argv)
 
 		if (w == child || stop_signal)
 			break;
-		ring_buffer__poll(rb, 50);
+		/* events come without wakeups (see read_track.bpf.h): drain on a timer */
+		ring_buffer__poll(rb, 20);
+		ring_buffer__consume(rb);
 	}
 	ring_buffer__consume(rb);
 	if (stop_signal) {
