@@ -152,13 +152,15 @@ for d in bench configs plots; do
 	done < <(find "$ROOT/$d" -path "$ROOT/bench/vm" -prune -o -type f ! -name '*.c' ! -name '*.h' ! -name '*.o' \
 		! -name '*.pyc' ! -name '*~' -print0 | sort -z)
 done
+# Only the Makefile's products (cob-NAME, NAME.bpf.o): no *.tmp of a make running now.
 nbins=0
-for d in bin bpf; do
-	[ -d "$BUILD/$d" ] || continue
+for d in bin:'cob-*' bpf:'*.bpf.o'; do
+	[ -d "$BUILD/${d%%:*}" ] || continue
 	while IFS= read -r -d '' f; do
-		add f "/cob/build/$d/${f##*/}" "$f"
+		case "$f" in *.tmp*) continue ;; esac
+		add f "/cob/build/${d%%:*}/${f##*/}" "$f"
 		nbins=$((nbins + 1))
-	done < <(find "$BUILD/$d" -maxdepth 1 -type f -print0 | sort -z)
+	done < <(find "$BUILD/${d%%:*}" -maxdepth 1 -type f -name "${d#*:}" -print0 | sort -z)
 done
 [ "$nbins" -gt 0 ] || log "warning: nothing in $BUILD/bin or $BUILD/bpf (run make first); the guest has no cob binaries"
 
