@@ -290,7 +290,7 @@ pit=10000
 for b in $ovr_backends; do
 	# the hooked run must outlast the plain one: retry longer if it did not
 	hit=40000
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		conc_once "$b" "$hit" || break
 		[ "$overlap" = 1 ] && break
 		note "conc: $b: the hooked run ($hit reads) ended before the plain reader; again with $((hit * 2))"
