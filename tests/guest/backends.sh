@@ -14,6 +14,7 @@
 # What is checked, by the backends this kernel offers (the kernel name says
 # which must be there: *-cob-thesis all five, Debian's fmodret-permission,
 # fexit-read and tp-read, with kprobe-copyout / fmodret-copyout refused):
+#   clock       the guest clocksource is not jiffies (per-read timestamps)
 #   avail       cob-hook can: each expected backend attaches, the others are
 #               refused with a reason; --backend auto picks the best per mode
 #   basic       override on 4 KiB and 64 KiB reads (seek to 0 each time):
@@ -145,6 +146,15 @@ expect_run() {
 		if [ "$rows" -gt 0 ] && [ "$ok" = "$rows" ] && [ "$nm" = "$rows" ]; then pass "$desc: $what"; else fail "$desc: $what"; fi
 	fi
 }
+
+# ------------------------------------------------------------------- clock --
+# Per-read timestamps need a fine clock: an earlier thesis build (no ACPI, no
+# PVH) ran on refined-jiffies, where t0 = t1 = every BPF timestamp of a read.
+cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
+case "$cs" in
+"" | jiffies | refined-jiffies) fail "clock: clocksource '$cs' is too coarse for per-read timestamps" ;;
+*) pass "clock: clocksource $cs" ;;
+esac
 
 # ------------------------------------------------------------------- avail --
 for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
