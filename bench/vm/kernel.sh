@@ -28,7 +28,7 @@ commands:
   build thesis          build the thesis kernel from $KSRC_PKG
                         (tinyconfig + configs/kernel/thesis.config +
                         configs/kernel/copyout-error-injection.patch); fails listing
-                        any fragment option Kconfig dropped; ~5 min on 2 cores,
+                        any fragment option Kconfig dropped; 5-10 min on 2 cores,
                         cached by hash of source version + fragment + patch
   path debian|thesis|PATH
                         print the bzImage path (fetching/building it if missing)
@@ -312,7 +312,7 @@ Builds the thesis kernel (KERNEL-FACTS.md section 3) from $KSRC_TARBALL:
   2. make tinyconfig; merge_config.sh -m .config configs/kernel/thesis.config;
      make olddefconfig
   3. check every option of the fragment survived; fail listing the dropped ones
-  4. make -j\$(nproc) bzImage (progress every 15 s, full log in the cache dir)
+  4. make -j\$(nproc) bzImage (5-10 min on 2 cores; progress every 15 s)
 Result: $KCACHE/thesis-<key>/{bzImage,config,release,System.map,vmlinux.btf,build.log}
 with key = hash(source package version, fragment, patch, recipe). Does nothing
 if that key is cached, unless --force. Needs: $KSRC_PKG bc bison flex
@@ -355,7 +355,7 @@ build_thesis() {
 		exit 1
 	fi
 	log "config ok: all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$FRAGMENT") fragment options present"
-	log "make -j$(nproc) bzImage (about 4-5 min on 2 cores; log: $dir/build.log once done)"
+	log "make -j$(nproc) bzImage (5-10 min on 2 cores; log: $dir/build.log once done)"
 	make_with_progress "$tmp/out/build.log" -C "$src" -j"$(nproc)" bzImage || die "kernel build failed (log above)"
 	rel=$(make -C "$src" -s kernelrelease)
 	cp "$src/arch/x86/boot/bzImage" "$tmp/out/bzImage"

@@ -67,7 +67,7 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 	run bash bench/vm/kernel.sh info thesis
 	[ "$status" -eq 0 ]
 	cfg=$(sed -n 's/^config=//p' <<<"$output")
-	for o in KPROBES BPF_KPROBE_OVERRIDE FUNCTION_ERROR_INJECTION DEBUG_INFO_BTF BLK_DEV_RAM 9P_FS FTRACE_SYSCALLS; do
+	for o in KPROBES BPF_KPROBE_OVERRIDE FUNCTION_ERROR_INJECTION DEBUG_INFO_BTF BLK_DEV_RAM 9P_FS FTRACE_SYSCALLS ACPI HPET_TIMER; do
 		grep -qx "CONFIG_$o=y" "$cfg" || { echo "CONFIG_$o missing"; return 1; }
 	done
 	dir=$(sed -n 's/^dir=//p' <<<"$output")
@@ -76,9 +76,13 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 
 @test "thesis guest: runs a raw command and returns its exit code" {
 	start=$SECONDS
-	run --separate-stderr vm --kernel thesis -- --raw sh -c 'uname -r; echo "where=$COB_WHERE kernel=$COB_GUEST_KERNEL"; exit 3'
+	run --separate-stderr vm --kernel thesis -- --raw sh -c 'uname -r; echo "where=$COB_WHERE kernel=$COB_GUEST_KERNEL"
+		echo "clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"; exit 3'
 	echo "$output"; echo "$stderr"
 	[ "$status" -eq 3 ]
+	# a fine clock for per-read timestamps (not jiffies)
+	[[ "$output" == *clocksource=* ]]
+	[[ "$output" != *clocksource=*jiffies* ]]
 	[[ "$output" == *-cob-thesis* ]]
 	[[ "$output" == *"where=guest-tcg kernel="*-cob-thesis* ]]
 	[[ "$stderr" == *"exited with status 3"* ]]
@@ -149,9 +153,11 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 @test "debian kernel from a cold cache: fetch, boot, exit code, modules" {
 	export COB_CACHE="$BATS_TEST_TMPDIR/cache"
 	start=$SECONDS
-	run --separate-stderr vm --kernel debian -- --raw sh -c 'uname -r; modprobe brd rd_nr=1 rd_size=1024 && ls /dev/ram0; exit 5'
+	run --separate-stderr vm --kernel debian -- --raw sh -c 'uname -r; modprobe brd rd_nr=1 rd_size=1024 && ls /dev/ram0
+		echo "clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"; exit 5'
 	echo "$output"; echo "$stderr"
 	[ "$status" -eq 5 ]
+	[[ "$output" != *clocksource=*jiffies* ]]
 	[[ "$output" == *-amd64* ]]
 	[[ "$output" == */dev/ram0* ]]
 	ls "$COB_CACHE"/kernels/debian-*/.complete
