@@ -23,6 +23,7 @@
 #define COB_EV_WROTE_USER (1u << 2) /* the result was written into the user buffer */
 #define COB_EV_READ_FAULT (1u << 3) /* a probe_read of the data failed */
 #define COB_EV_WRITE_FAULT (1u << 4) /* probe_write_user failed */
+#define COB_EV_NOT_CACHED (1u << 5) /* a page was not in the page cache: read let through */
 
 /* Filter-reduce state; identical semantics to workloads/filter_reduce.c:
  * a number is a maximal run of ASCII digits, accumulated modulo 2^64;

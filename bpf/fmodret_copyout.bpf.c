@@ -91,29 +91,20 @@ int cob_fc_copy(__u64 *ctx)
 SEC("tp/syscalls/sys_exit_read")
 int cob_fc_exit_observe(struct trace_event_raw_sys_exit *ctx)
 {
-	if (!is_target_task() || !track_lookup())
-		return 0;
-	track_exit(ctx->ret);
-	return 0;
+	return track_exit_observe(ctx);
 }
 
 SEC("tp/syscalls/sys_exit_read")
 int cob_fc_exit_override(struct trace_event_raw_sys_exit *ctx)
 {
-	struct cob_override_result res;
+	/* read ctx once: the verifier rejects a ctx pointer the compiler moved */
+	__s64 ret = ctx->ret;
 	struct inflight *v;
 
 	if (!is_target_task() || !(v = track_lookup()))
 		return 0;
-	if (((v->flags & COB_EV_OVERRIDDEN) || ctx->ret == 0) && v->count >= sizeof(res)) {
-		fr_bpf_finish(&v->st, threshold);
-		res.magic = COB_RESULT_MAGIC;
-		res.fr = v->st.r;
-		if (bpf_probe_write_user((void *)v->buf, &res, sizeof(res)))
-			v->flags |= COB_EV_WRITE_FAULT;
-		else
-			v->flags |= COB_EV_WROTE_USER;
-	}
-	track_exit(ctx->ret);
+	if (((v->flags & COB_EV_OVERRIDDEN) || ret == 0) && v->count >= sizeof(struct cob_override_result))
+		track_deliver(v);
+	track_exit(ret);
 	return 0;
 }

@@ -66,10 +66,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#ifndef COB_EV_NOT_CACHED
-/* a page of the read was not in the page cache: the read was let through */
-#define COB_EV_NOT_CACHED (1u << 5)
-#endif
 
 #define MAY_READ_BIT 0x4
 #define EMSGSIZE_ERR 90
@@ -233,7 +229,6 @@ int cob_fp_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("fmod_ret/security_file_permission")
 int BPF_PROG(cob_fp_perm, struct file *file, int mask)
 {
-	struct cob_override_result res;
 	struct inflight *v;
 	__u64 pos, size, len;
 	int why = 0;
@@ -263,19 +258,14 @@ int BPF_PROG(cob_fp_perm, struct file *file, int mask)
 	}
 	if (mode != COB_MODE_OVERRIDE)
 		return 0;
-	if (v->count < sizeof(res)) {
+	if (v->count < sizeof(struct cob_override_result)) {
 		v->flags |= COB_EV_OVERRIDDEN;
 		return -EMSGSIZE_ERR;
 	}
-	fr_bpf_finish(&v->st, threshold);
-	res.magic = COB_RESULT_MAGIC;
-	res.fr = v->st.r;
-	if (bpf_probe_write_user((void *)v->buf, &res, sizeof(res))) {
-		v->flags |= COB_EV_WRITE_FAULT;
+	if (track_deliver(v))
 		return 0;
-	}
-	v->flags |= COB_EV_OVERRIDDEN | COB_EV_WROTE_USER;
-	return sizeof(res);
+	v->flags |= COB_EV_OVERRIDDEN;
+	return sizeof(struct cob_override_result);
 }
 
 SEC("tp/syscalls/sys_exit_read")

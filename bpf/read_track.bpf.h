@@ -78,6 +78,23 @@ static __always_inline void track_data(struct inflight *v, __u64 src, __u64 len,
 	v->hook_exit_ts = bpf_ktime_get_ns();
 }
 
+/* Override: put the result header at the start of the user buffer (the
+ * caller checked that it fits). Returns 0, or -1 if the write faulted. */
+static __always_inline int track_deliver(struct inflight *v)
+{
+	struct cob_override_result res;
+
+	fr_bpf_finish(&v->st, threshold);
+	res.magic = COB_RESULT_MAGIC;
+	res.fr = v->st.r;
+	if (bpf_probe_write_user((void *)v->buf, &res, sizeof(res))) {
+		v->flags |= COB_EV_WRITE_FAULT;
+		return -1;
+	}
+	v->flags |= COB_EV_WROTE_USER;
+	return 0;
+}
+
 static __always_inline void track_exit(__s64 ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -110,6 +127,14 @@ static __always_inline void track_exit(__s64 ret)
 		__sync_fetch_and_add(&events_lost, 1);
 	}
 	bpf_map_delete_elem(&inflight, &tid);
+}
+
+/* Observe-mode exit shared by the backends whose data hook does the work. */
+static __always_inline int track_exit_observe(struct trace_event_raw_sys_exit *ctx)
+{
+	if (is_target_task() && track_lookup())
+		track_exit(ctx->ret);
+	return 0;
 }
 
 #endif

@@ -21,6 +21,7 @@ struct hook_cfg {
 struct hook_backend {
 	const char *name;
 	const char *help;
+	const char *source;  /* where the function's bytes come from (CSV column) */
 	bool can_override;
 	bool can_observe;
 	/* Open, configure, load and attach. Returns a handle and the ring buffer
@@ -31,6 +32,28 @@ struct hook_backend {
 	 * overrides it (-1 for an error return; NULL when it cannot override). */
 	int64_t (*override_ret)(const struct read_record *r);
 };
+
+/* Every backend's BPF object includes bpf/target_file.bpf.h and
+ * bpf/read_track.bpf.h, so they share these read-only settings. */
+#define SKEL_CONFIGURE(skel, cfg)                                        \
+	do {                                                             \
+		(skel)->rodata->targ_tgid = (__u32)(cfg)->tgid;          \
+		(skel)->rodata->targ_ino = (cfg)->ino;                   \
+		(skel)->rodata->targ_dev = (cfg)->kdev;                  \
+		(skel)->rodata->threshold = (cfg)->threshold;            \
+		(skel)->rodata->function = (__u32)(cfg)->function;       \
+		(skel)->rodata->mode = (__u32)(cfg)->mode;               \
+	} while (0)
+
+enum skel_step { SKEL_LOAD, SKEL_ATTACH };
+/* What an error at that step means on this backend (or ""). */
+typedef const char *(*skel_hint_fn)(enum skel_step step, int err, const struct hook_cfg *cfg);
+struct bpf_object_skeleton;
+/* Load and attach; on failure one reason naming WHAT and return -1. */
+int skel_load_attach(struct bpf_object_skeleton *s, const struct hook_cfg *cfg, const char *what,
+		     skel_hint_fn hint, char *reason, size_t len);
+/* For a failed X__open(): fills reason, returns NULL. */
+void *skel_open_failed(int err, char *reason, size_t len);
 
 /* Preference order, NULL-terminated. */
 extern const struct hook_backend *const hook_backends[];

@@ -7,38 +7,25 @@
 #include "copyout_hook.h"
 #include "fexit_read.skel.h"
 
+static const char *fr_hint(enum skel_step step, int err, const struct hook_cfg *cfg)
+{
+	(void)cfg;
+	return step == SKEL_LOAD && err == -EPERM ? " (kernel refuses trampolines: fentry/fexit)" : "";
+}
+
 static void *fr_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
 {
 	struct fexit_read *skel = fexit_read__open();
-	int err;
 
-	/* reasons below quote libbpf's first message of this attempt only */
-	bpf_log_capture(true);
-	if (!skel) {
-		snprintf(reason, len, "open failed: %s", strerror(errno));
+	if (!skel)
+		return skel_open_failed(errno, reason, len);
+	SKEL_CONFIGURE(skel, cfg);
+	if (skel_load_attach(skel->skeleton, cfg, "fentry/fexit vfs_read", fr_hint, reason, len)) {
+		fexit_read__destroy(skel);
 		return NULL;
-	}
-	skel->rodata->targ_tgid = (__u32)cfg->tgid;
-	skel->rodata->targ_ino = cfg->ino;
-	skel->rodata->targ_dev = cfg->kdev;
-	skel->rodata->threshold = cfg->threshold;
-	skel->rodata->function = (__u32)cfg->function;
-	skel->rodata->mode = (__u32)cfg->mode;
-	if ((err = fexit_read__load(skel))) {
-		snprintf(reason, len, "load failed: %s %s%s", strerror(-err), bpf_log_reason(),
-			 err == -EPERM ? " (kernel refuses trampolines: fentry/fexit)" : "");
-		goto fail;
-	}
-	if ((err = fexit_read__attach(skel))) {
-		snprintf(reason, len, "attach of fentry/fexit vfs_read failed: %s %s", strerror(-err),
-			 bpf_log_reason());
-		goto fail;
 	}
 	*events_fd = bpf_map__fd(skel->maps.events);
 	return skel;
-fail:
-	fexit_read__destroy(skel);
-	return NULL;
 }
 
 static void fr_detach(void *h)
@@ -48,6 +35,7 @@ static void fr_detach(void *h)
 
 const struct hook_backend backend_fexit_read = {
 	.name = "fexit-read",
+	.source = "user buffer after the copy",
 	.help = "observe: fentry/fexit on vfs_read, bytes read back from the user buffer at fexit",
 	.can_observe = true,
 	.attach = fr_attach,

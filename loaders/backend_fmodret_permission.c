@@ -8,38 +8,25 @@
 #include "copyout_hook.h"
 #include "fmodret_permission.skel.h"
 
+static const char *fp_hint(enum skel_step step, int err, const struct hook_cfg *cfg)
+{
+	(void)cfg;
+	return step == SKEL_LOAD && err == -EPERM ? " (kernel refuses trampolines, or lockdown forbids bpf_probe_write_user)" : "";
+}
+
 static void *fp_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
 {
 	struct fmodret_permission *skel = fmodret_permission__open();
-	int err;
 
-	/* reasons below quote libbpf's first message of this attempt only */
-	bpf_log_capture(true);
-	if (!skel) {
-		snprintf(reason, len, "open failed: %s", strerror(errno));
+	if (!skel)
+		return skel_open_failed(errno, reason, len);
+	SKEL_CONFIGURE(skel, cfg);
+	if (skel_load_attach(skel->skeleton, cfg, "fmod_ret/security_file_permission", fp_hint, reason, len)) {
+		fmodret_permission__destroy(skel);
 		return NULL;
-	}
-	skel->rodata->targ_tgid = (__u32)cfg->tgid;
-	skel->rodata->targ_ino = cfg->ino;
-	skel->rodata->targ_dev = cfg->kdev;
-	skel->rodata->threshold = cfg->threshold;
-	skel->rodata->function = (__u32)cfg->function;
-	skel->rodata->mode = (__u32)cfg->mode;
-	if ((err = fmodret_permission__load(skel))) {
-		snprintf(reason, len, "load failed: %s %s%s", strerror(-err), bpf_log_reason(),
-			 err == -EPERM ? " (kernel refuses trampolines, or lockdown forbids bpf_probe_write_user)" : "");
-		goto fail;
-	}
-	if ((err = fmodret_permission__attach(skel))) {
-		snprintf(reason, len, "attach of fmod_ret/security_file_permission failed: %s %s", strerror(-err),
-			 bpf_log_reason());
-		goto fail;
 	}
 	*events_fd = bpf_map__fd(skel->maps.events);
 	return skel;
-fail:
-	fmodret_permission__destroy(skel);
-	return NULL;
 }
 
 static void fp_detach(void *h)
@@ -56,6 +43,7 @@ static int64_t fp_override_ret(const struct read_record *r)
 
 const struct hook_backend backend_fmodret_permission = {
 	.name = "fmodret-permission",
+	.source = "page cache before the read",
 	.help = "observe|override: fmod_ret on security_file_permission, result from the page cache read "
 		"in BPF; override: read() returns 40 with the result header (EMSGSIZE if buf < 40), "
 		"uncached reads let through",

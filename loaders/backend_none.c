@@ -39,6 +39,7 @@ static void none_detach(void *h)
 
 const struct hook_backend backend_none = {
 	.name = "none",
+	.source = "none",
 	.help = "no hook at all: the baseline for overhead measurements",
 	.can_observe = true,
 	.attach = none_attach,

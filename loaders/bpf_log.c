@@ -2,6 +2,7 @@
  * we keep them so a failure can say why, and stay quiet otherwise. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <bpf/libbpf.h>
@@ -9,11 +10,19 @@
 
 static char last[256];
 static bool capturing;
+static bool verbose;
 
 static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char line[512];
 
+	if (verbose) { /* COB_BPF_VERBOSE=1: everything libbpf says, e.g. verifier logs */
+		va_list copy;
+
+		va_copy(copy, ap);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
 	if (!capturing || level == LIBBPF_DEBUG)
 		return 0;
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -26,6 +35,9 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 
 void bpf_log_capture(bool on)
 {
+	const char *v = getenv("COB_BPF_VERBOSE");
+
+	verbose = v && *v && strcmp(v, "0");
 	capturing = on;
 	if (on)
 		last[0] = 0;

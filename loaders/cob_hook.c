@@ -224,11 +224,11 @@ static const struct hook_backend *attach_backend(const struct run_opts *o, const
 						 void **handle, int *events_fd)
 {
 	char reason[320], all[2048] = "";
-	const struct hook_backend *b;
+	const struct hook_backend *b = NULL;
 	int is_auto = !strcmp(o->backend, "auto");
 
-	bpf_log_capture(true);
 	for (int i = 0; (b = is_auto ? hook_backends[i] : hook_backend_find(o->backend)); i++) {
+		bpf_log_capture(true); /* each reason quotes only its own attempt */
 		if (o->mode == COB_MODE_OVERRIDE ? !b->can_override : !b->can_observe) {
 			snprintf(reason, sizeof(reason), "cannot %s", o->mode == COB_MODE_OVERRIDE ? "override" : "observe");
 		} else if ((*handle = b->attach(cfg, events_fd, reason, sizeof(reason)))) {
@@ -271,8 +271,8 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 	}
 	for (int i = 0; i < o->nlabels; i++)
 		fprintf(f, "%s,", o->label_key[i]);
-	fputs("backend,mode,function,kernel,where,buf_size,iterations,threshold,iter,offset,ret,lat_ns,"
-	      "t_start_ns,t_end_ns,enter_ts_ns,hook_ts_ns,hook_exit_ts_ns,exit_ts_ns,calls,status,"
+	fputs("backend,mode,function,source,kernel,where,buf_size,iterations,threshold,iter,offset,ret,lat_ns,"
+	      "t_start_ns,t_end_ns,enter_ts_ns,hook_ts_ns,hook_exit_ts_ns,exit_ts_ns,calls,flags,bytes_seen,status,"
 	      "bpf_count,bpf_sum,bpf_min,bpf_max,user_count,user_sum,user_min,user_max,match\n", f);
 	int64_t oret;
 	*nmatch = *nok = 0;
@@ -288,15 +288,20 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 		*nok += st == RS_OK;
 		for (int k = 0; k < o->nlabels; k++)
 			fprintf(f, "%s,", o->label_val[k]);
-		fprintf(f, "%s,%s,%s,%s,%s,%" PRIu64 ",%zu,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%" PRIu64
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu64 ",%zu,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%" PRIu64
 			   ",%" PRIu64 ",%" PRIu64,
-			b->name, mode_names[o->mode], fn_names[o->function], u.release, o->where, r->req, n,
+			b->name, mode_names[o->mode], fn_names[o->function], b->source, u.release, o->where, r->req, n,
 			o->threshold, r->iter, r->offset, r->ret, r->t1 - r->t0, r->t0, r->t1);
 		print_u64_or_blank(f, have, have ? e->enter_ts : 0);
 		print_u64_or_blank(f, hooked, hooked ? e->hook_ts : 0);
 		print_u64_or_blank(f, hooked, hooked ? e->hook_exit_ts : 0);
 		print_u64_or_blank(f, have, have ? e->exit_ts : 0);
 		print_u64_or_blank(f, have, have ? e->calls : 0);
+		if (have)
+			fprintf(f, ",0x%x", e->flags);
+		else
+			fputs(",", f);
+		print_u64_or_blank(f, have, have ? e->bytes_seen : 0);
 		fprintf(f, ",%s", read_status_name(st));
 		int fr = have && o->function == COB_FN_FILTER_REDUCE;
 		print_u64_or_blank(f, fr, fr ? e->fr.count : 0);
@@ -347,7 +352,7 @@ static int cmd_run(int argc, char **argv)
 	struct hook_cfg cfg = { 0 };
 	struct event_buf evb = { 0 };
 	struct ring_buffer *rb = NULL;
-	const struct hook_backend *b;
+	const struct hook_backend *b = NULL;
 	void *handle = NULL;
 	int to_child, from_child, events_fd = -1, status = 0, rc;
 	char c;
@@ -445,7 +450,7 @@ out:
 		waitpid(child, NULL, 0);
 	}
 	ring_buffer__free(rb);
-	if (handle)
+	if (handle && b)
 		b->detach(handle);
 	unlink(records_path);
 	free(evb.ev);
@@ -460,7 +465,7 @@ static int cmd_can(int argc, char **argv)
 	char **args = calloc((size_t)argc + 4, sizeof(char *));
 	struct run_opts o;
 	struct hook_cfg cfg = { 0 };
-	const struct hook_backend *b;
+	const struct hook_backend *b = NULL;
 	void *handle;
 	int events_fd, rc, n = 0;
 
@@ -494,7 +499,8 @@ int main(int argc, char **argv)
 		return cmd_can(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list")) {
 		for (int i = 0; hook_backends[i]; i++)
-			printf("%-20s %s\n", hook_backends[i]->name, hook_backends[i]->help);
+			printf("%-20s %s\n%-20s source: %s\n", hook_backends[i]->name, hook_backends[i]->help, "",
+			       hook_backends[i]->source);
 		return 0;
 	}
 	return fail(2, "unknown command %s (try --help)", argv[1]);

@@ -44,19 +44,41 @@ run_bats() {
 		echo "=== bats: $(basename "$f")"
 		out=$(cd "$ROOT" && bats --tap "$f" 2>&1)
 		printf '%s\n' "$out" | grep -vE '^ok ' || true
-		local ok skip bad
-		ok=$(grep -E '^ok ' <<<"$out" | grep -vc '# skip' || true)
-		skip=$(grep -E '^ok ' <<<"$out" | grep -c '# skip' || true)
-		bad=$(grep -cE '^not ok ' <<<"$out" || true)
-		echo "    $ok passed, $bad failed, $skip skipped"
-		passed=$((passed + ok))
-		failed=$((failed + bad))
-		skipped=$((skipped + skip))
+		count_tap "$(basename "$f")" "$out"
 	done
+}
+
+# count_tap NAME OUTPUT: add a TAP stream's results to the totals
+count_tap() {
+	local ok skip bad
+	ok=$(grep -E '^ok ' <<<"$2" | grep -vc '# skip' || true)
+	skip=$(grep -E '^ok ' <<<"$2" | grep -c '# skip' || true)
+	bad=$(grep -cE '^not ok ' <<<"$2" || true)
+	echo "    $1: $ok passed, $bad failed, $skip skipped"
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	skipped=$((skipped + skip))
+}
+
+# The hook backends inside both guest kernels (tests/guest/backends.sh): what
+# this host cannot load runs there.
+run_guest() {
+	local out dir st=0
+	echo "=== guest: backends in the thesis and Debian kernels"
+	dir=$(mktemp -d /tmp/cob-guest-tests.XXXXXX)
+	out=$(bash "$ROOT/tests/guest/backends.sh" --kernel both --quick --out "$dir" 2>&1) || st=$?
+	printf '%s\n' "$out" | grep -vE '^ok ' || true
+	count_tap guest "$out"
+	if [ "$st" -ne 0 ] && ! grep -qE '^not ok ' <<<"$out"; then
+		echo "!!! guest suite exited $st without a failing test"
+		failed=$((failed + 1))
+	fi
+	rm -rf "$dir"
 }
 
 if selected unit; then run_criterion; fi
 run_bats
+if selected guest; then run_guest; fi
 
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
