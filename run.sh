@@ -262,6 +262,32 @@ EOF
 	bash "$ROOT/tests/run_all.sh" "$@"
 }
 
+# ---------------------------------------------------------------- vm
+# Runs bench/vm/vm.sh; a sweep run in the guest gets its graphs drawn here,
+# where gnuplot is (the guest has none).
+cmd_vm() {
+	local a seen=0 sweep=0 out="" prev=""
+	for a in "$@"; do
+		case $a in -h | --help) [ "$seen" = 0 ] && { bash "$ROOT/bench/vm/vm.sh" --help; return 0; } ;; esac
+		if [ "$seen" = 1 ]; then
+			[ "$sweep" = 0 ] && [ "$a" = sweep ] && sweep=1
+			[ "$prev" = --out ] && out=$a
+			prev=$a
+		fi
+		[ "$a" = -- ] && seen=1
+	done
+	need_root vm
+	ensure_packages
+	ensure_build
+	bash "$ROOT/bench/vm/vm.sh" "$@" || return $?
+	if [ "$sweep" = 1 ]; then
+		local dir=${out:-$RESULTS/latest}
+		if [ -f "$dir/plots.txt" ] && ! compgen -G "$dir/*.png" >/dev/null; then
+			render_plots "$(cd "$dir" && pwd -P)"
+		fi
+	fi
+}
+
 # ---------------------------------------------------------------- main
 main() {
 	local cmd=${1:-help}
@@ -270,7 +296,7 @@ main() {
 	sweep) cmd_sweep "$@" ;;
 	doctor) cmd_doctor "$@" ;;
 	test) cmd_test "$@" ;;
-	vm) need_root vm; ensure_packages; ensure_build; bash "$ROOT/bench/vm/vm.sh" "$@" ;;
+	vm) cmd_vm "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/bench/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;
