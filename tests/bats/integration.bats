@@ -8,6 +8,8 @@ setup_file() {
 	./run.sh help >/dev/null
 }
 
+load common
+
 setup() {
 	cd "$BATS_TEST_DIRNAME/../.."
 	BIN=build/bin
@@ -19,10 +21,6 @@ our_programs() {
 	bpftool prog show 2>/dev/null | grep -c ' name cob_' || true
 }
 
-# column NAME FILE: the values of one CSV column, found by header name
-column() {
-	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 3; next } { print $c }' "$2"
-}
 
 # The mount table, less the tracefs the kernel automounts inside debugfs the
 # first time anything (libbpf) looks at /sys/kernel/debug/tracing: that one is

@@ -5,6 +5,8 @@
 # through the test doubles in tests/fixtures/fakebin, and one real quick run
 # of ./run.sh sweep overhead on this host.
 
+load common
+
 setup() {
 	cd "$BATS_TEST_DIRNAME/../.." || return
 	ROOT=$PWD
@@ -40,21 +42,8 @@ conf() {
 	done
 }
 
-sweep() {
-	run "$SWEEP" --config "$CONF" --out "$OUT" --bin "$FAKE" --workdir "$WORK" "$@"
-}
 
-one_line_nothing_left() {
-	echo "$output"
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "${lines[0]}" == cob-sweep:* ]]
-	[ ! -e "$OUT" ]
-	[ -z "$(ls -A "$WORK")" ]
-}
 
-column() { # column NAME FILE
-	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 3; next } { print $c }' "$2"
-}
 
 field() { # field BACKEND COLUMN FILE: one value of overhead.csv
 	awk -F, -v b="$1" -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 3; next } $4 == b { print $c }' "$3"

@@ -3,6 +3,8 @@
 # written), the sweep loop, its CSVs and cleanup, driven through test doubles
 # of cob-hook / cob-mkfile / cob-read (tests/fixtures/fakebin) so no BPF runs.
 
+load common
+
 setup() {
 	cd "$BATS_TEST_DIRNAME/../.." || return
 	ROOT=$PWD
@@ -26,26 +28,12 @@ conf() {
 	} >"$CONF"
 }
 
-sweep() {
-	run "$SWEEP" --config "$CONF" --out "$OUT" --bin "$FAKE" --workdir "$WORK" "$@"
-}
 
-# the run failed with exactly one line and left nothing behind
-one_line_nothing_left() {
-	echo "$output"
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "${lines[0]}" == cob-sweep:* ]]
-	[ ! -e "$OUT" ]
-	[ -z "$(ls -A "$WORK")" ]
-}
 
 # `! cmd` does not fail a bats test unless it is the last line: use these
 gone() { ! kill -0 "$1" 2>/dev/null; }
 no_iostat_left() { ! pgrep -f "iostat -dxyt 1" >/dev/null; }
 
-column() { # column NAME FILE
-	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) exit 3; next } { print $c }' "$2"
-}
 
 @test "--help prints the usage and exits 0" {
 	run "$SWEEP" --help
