@@ -31,7 +31,7 @@ is(w) = (strcol("file_kind")."/".strcol("buf_size") eq w)
 # spread the series a little along a log x axis so equal values stay visible
 dodge(i) = 10 ** (0.012 * (i - (nseries + 1) / 2.0))
 
-subtitle = sprintf("%s, kernel %s, %s backend, %s mode, %s, cache=%s, %d repetition%s per point", \
+subtitle = sprintf("%s, kernel %s, %s backend, %s mode\n%s, cache=%s, %d repetition%s per point", \
 	where, kernel, backend, mode, func, cache, reps, reps == 1 ? "" : "s")
 
 set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
