@@ -143,13 +143,14 @@ resolve_config() { # NAME|PATH -> config path, or exit 2
 	fi
 }
 
-render_plots() { # render_plots DIR: every plots/NAME.gp the config names, else plots/EXPERIMENT.gp
-	local dir=$1 name gp
+render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config names, into DIR;
+	# SHOWN is the directory named on the graphs (the final one, when DIR is staging)
+	local dir=$1 shown=${2:-$1} name gp
 	command -v gnuplot >/dev/null || { say "gnuplot not found: no graphs"; return 0; }
 	for name in $(cat "$dir/plots.txt" 2>/dev/null || true); do
 		gp=$ROOT/plots/$name.gp
 		[ -f "$gp" ] || { say "warning: no plot script $gp"; continue; }
-		gnuplot -e "results='$dir'" "$gp" || die 1 "plot $name failed"
+		gnuplot -e "results='$dir'" -e "shown='$shown'" "$gp" || die 1 "plot $name failed"
 	done
 }
 
@@ -208,7 +209,7 @@ cmd_sweep() {
 			"$BIN/cob-sweep" --config "$cfg" --out "$tmp" "${quick[@]}" "${pass[@]}" \
 			--where "${COB_WHERE:-host}" --command "$cmdline"
 	fi
-	in_guest || render_plots "$tmp"
+	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
 	rm -rf "$final"
 	mv "$tmp" "$final"
 	if [ -z "$out" ]; then

@@ -5,6 +5,8 @@
 #      series    " kind/bufsize ..." one word per (file_kind, buf_size) in the data
 #      nseries, is(w), label(w), dodge(i), human(bytes), subtitle, output(name)
 if (!exists("results")) results = "results/latest"
+# where the data will be read by people (run.sh draws into a staging directory)
+if (!exists("shown")) shown = results
 summary = results."/summary.csv"
 
 set datafile separator comma
@@ -52,5 +54,5 @@ set tics nomirror
 set key box opaque samplen 3 spacing 1.2 width 1
 dodge_pct = (10 ** (0.012 * (nseries - 1) / 2.0) - 1) * 100
 set label 99 sprintf("data: %s; series offset along x by up to %.0f %% so equal values stay visible", \
-	summary, dodge_pct) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
+	shown."/summary.csv", dodge_pct) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 output(name) = results."/".name
