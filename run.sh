@@ -252,8 +252,10 @@ cmd_test() {
 		cat <<EOF
 usage: ./run.sh test [SUITE...]
 Builds and runs every suite: Criterion unit tests (build/tests/test_*), bats tests
-(tests/bats/*.bats: run.sh, engine, doctor, integration sweeps on this host, guest kernels).
-SUITE narrows to unit or to bats files by name (e.g. ./run.sh test unit doctor).
+(tests/bats/*.bats: run.sh, engine, doctor, integration sweeps on this host, guest kernels)
+and the hook backends inside the thesis and Debian guests (tests/guest/backends.sh).
+SUITE narrows to unit, guest, or bats files by name (e.g. ./run.sh test unit doctor).
+Guest kernels come from /var/cache/copyout-bench (built or fetched on first use).
 Ends with one line 'N passed, N failed'; exits non-zero on any failure or when no test ran.
 EOF
 		return 0 ;;
