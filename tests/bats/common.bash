@@ -18,3 +18,19 @@ one_line_nothing_left() {
 	[ ! -e "$OUT" ]
 	[ -z "$(ls -A "$WORK")" ]
 }
+
+# engine_setup: cob-sweep with the test doubles of tests/fixtures/fakebin;
+# sets ROOT SWEEP FAKE OUT WORK CONF (a missing build is a failure, not a skip)
+engine_setup() {
+	cd "$BATS_TEST_DIRNAME/../.." || return
+	ROOT=$PWD
+	SWEEP=$ROOT/build/bin/cob-sweep
+	FAKE=$ROOT/tests/fixtures/fakebin
+	[ -x "$SWEEP" ] || { echo "build/bin/cob-sweep not built (run make)"; return 1; }
+	export COB_ROOT=$ROOT
+	unset COB_WHERE
+	OUT=$BATS_TEST_TMPDIR/out
+	WORK=$BATS_TEST_TMPDIR/work
+	CONF=$BATS_TEST_TMPDIR/t.conf
+	mkdir -p "$WORK"
+}

@@ -8,18 +8,9 @@
 load common
 
 setup() {
-	cd "$BATS_TEST_DIRNAME/../.." || return
-	ROOT=$PWD
-	SWEEP=$ROOT/build/bin/cob-sweep
-	FAKE=$ROOT/tests/fixtures/fakebin
-	[ -x "$SWEEP" ] || skip "build/bin/cob-sweep not built (make)"
-	export COB_ROOT=$ROOT
-	unset COB_WHERE FAKE_CAN_UNAVAILABLE FAKE_LAT_ADD
-	OUT=$BATS_TEST_TMPDIR/out
-	WORK=$BATS_TEST_TMPDIR/work
-	CONF=$BATS_TEST_TMPDIR/t.conf
+	engine_setup
+	unset FAKE_CAN_UNAVAILABLE FAKE_LAT_ADD
 	LOG=$BATS_TEST_TMPDIR/hook.log
-	mkdir -p "$WORK"
 }
 
 # conf [LINES...]: an overhead experiment over three backends (3 reads a run,

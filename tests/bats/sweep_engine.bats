@@ -6,17 +6,7 @@
 load common
 
 setup() {
-	cd "$BATS_TEST_DIRNAME/../.." || return
-	ROOT=$PWD
-	SWEEP=$ROOT/build/bin/cob-sweep
-	FAKE=$ROOT/tests/fixtures/fakebin
-	[ -x "$SWEEP" ] || skip "build/bin/cob-sweep not built (make)"
-	export COB_ROOT=$ROOT
-	unset COB_WHERE
-	OUT=$BATS_TEST_TMPDIR/out
-	WORK=$BATS_TEST_TMPDIR/work
-	CONF=$BATS_TEST_TMPDIR/t.conf
-	mkdir -p "$WORK"
+	engine_setup
 }
 
 # conf [SWEEP-LINES...]: a valid experiment with a 2x2 grid, lines appended to [sweep]
