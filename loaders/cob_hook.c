@@ -44,7 +44,12 @@ struct event_buf {
 
 static volatile sig_atomic_t stop_signal;
 static pid_t child = -1;
-static char records_path[] = "/tmp/cob-records.XXXXXX";
+/* The workload's records go to a file that is unlinked as soon as it is
+ * created: the workload writes it through /proc/self/fd/N (inherited), we
+ * read it back through our descriptor, and nothing is left on disk however
+ * either process ends. */
+static int records_fd = -1;
+static char records_path[32];
 
 static void on_signal(int sig)
 {
@@ -326,7 +331,7 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 
 static struct read_record *load_records(size_t *n)
 {
-	FILE *f = fopen(records_path, "rb");
+	FILE *f = fdopen(dup(records_fd), "rb");
 	struct read_record *r = NULL;
 	long sz;
 
@@ -363,10 +368,12 @@ static int cmd_run(int argc, char **argv)
 		return fail(2, "target file: %s", strerror(errno));
 	if (geteuid() != 0)
 		return fail(2, "loading BPF programs needs root (CAP_BPF and CAP_PERFMON)%s", NULL);
-	int tfd = mkstemp(records_path);
-	if (tfd < 0)
+	char tmpl[] = "/tmp/cob-records.XXXXXX";
+	records_fd = mkstemp(tmpl);
+	if (records_fd < 0)
 		return fail(1, "cannot create a records file: %s", strerror(errno));
-	close(tfd);
+	unlink(tmpl);
+	snprintf(records_path, sizeof(records_path), "/proc/self/fd/%d", records_fd);
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
@@ -452,7 +459,7 @@ out:
 	ring_buffer__free(rb);
 	if (handle && b)
 		b->detach(handle);
-	unlink(records_path);
+	close(records_fd);
 	free(evb.ev);
 	return rc;
 }
