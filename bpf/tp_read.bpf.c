@@ -27,14 +27,12 @@ int cob_tp_enter_read(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_read")
 int cob_tp_exit_read(struct trace_event_raw_sys_exit *ctx)
 {
+	__s64 ret = ctx->ret; /* read once: see kprobe_copyout.bpf.c */
 	struct inflight *v;
 
 	if (!is_target_task() || !(v = track_lookup()))
 		return 0;
-	if (ctx->ret > 0)
-		track_data(v, v->buf, (__u64)ctx->ret, 1);
-	else
-		track_data(v, v->buf, 0, 1);
-	track_exit(ctx->ret);
+	track_data(v, v->buf, ret > 0 ? (__u64)ret : 0, 1);
+	track_exit(ret);
 	return 0;
 }

@@ -47,8 +47,7 @@ enum read_status classify_read(const struct read_record *r, const struct cob_eve
 		return RS_BAD_RET;
 	if (r->req >= sizeof(struct cob_override_result) && !(r->flags & REC_RESULT_BUF))
 		return RS_BAD_RET;
-	if ((r->flags & REC_RESULT_BUF) && !(r->inbuf.count == e->fr.count && r->inbuf.sum == e->fr.sum &&
-					      r->inbuf.min == e->fr.min && r->inbuf.max == e->fr.max))
+	if ((r->flags & REC_RESULT_BUF) && !fr_same(&e->fr, &r->inbuf))
 		return RS_BAD_RET;
 	return RS_OK;
 }
