@@ -118,6 +118,8 @@ json_t *cob_meta_new(int argc, char *const argv[])
 	}
 	json_object_set_new(m, "where", json_string(where && *where ? where : "host"));
 	json_object_set_new(m, "guest_kernel", env_or_null("COB_GUEST_KERNEL"));
+	/* qemu accelerator and vCPU threading of a guest run (null on a host) */
+	json_object_set_new(m, "guest_accel", env_or_null("COB_GUEST_ACCEL"));
 	json_object_set_new(m, "git_rev", env_or_null("COB_GIT_REV"));
 	cob_cpuinfo("/proc/cpuinfo", model, sizeof(model), &ncpu);
 	json_object_set_new(m, "cpu", json_pack("{s:s, s:i, s:i}", "model", model, "count", ncpu,

@@ -34,8 +34,13 @@ options:
   --mem M         guest memory in MiB (default 1024)
   --cpus N        guest CPUs (default min(2, host CPUs))
   --timeout S     kill the guest after S seconds (default \${COB_VM_TIMEOUT:-1200})
-  --accel A       tcg (default, or \$COB_VM_ACCEL), kvm, or auto: KVM only when a
-                  probe boot proves a guest boots under it here (cached), else TCG
+  --accel A       tcg (default, or \$COB_VM_ACCEL): qemu's TCG with one host thread
+                  for all vCPUs; tcg-mt: one host thread per vCPU (faster with
+                  several busy vCPUs, but qemu 7.2 can then livelock a vCPU on
+                  a stale translation of kernel text the guest patches, e.g. a
+                  BPF trampoline attach/detach: see README, Guest kernels);
+                  kvm; or auto: KVM only when a probe boot proves a guest boots
+                  under it here (cached), else tcg
   --append STR    extra kernel command line, e.g. 'brd.rd_nr=1 brd.rd_size=262144'
   --disk MB       scratch disk: a fresh ext4 of MB MiB (default 2048, 0: none) on a
                   virtio disk, mounted at /var/tmp in the guest (the work directory
@@ -146,7 +151,7 @@ if ! isnum "$mem" || [ "$mem" -lt 128 ]; then usage_err "--mem must be a number 
 if ! isnum "$cpus" || [ "$cpus" -lt 1 ]; then usage_err "--cpus must be a positive number"; fi
 if ! isnum "$disk_mb"; then usage_err "--disk must be a size in MiB (0: none)"; fi
 if ! isnum "$timeout" || [ "$timeout" -lt 1 ]; then usage_err "--timeout must be a positive number of seconds"; fi
-case "$accel" in tcg | kvm | auto) ;; *) usage_err "--accel must be tcg, kvm or auto" ;; esac
+case "$accel" in tcg | tcg-mt | kvm | auto) ;; *) usage_err "--accel must be tcg, tcg-mt, kvm or auto" ;; esac
 command -v "$QEMU" >/dev/null || die "missing $QEMU (apt-get install qemu-system-x86)"
 for t in cpio timeout; do command -v "$t" >/dev/null || die "missing tool '$t'"; done
 
@@ -189,12 +194,23 @@ if [ "$accel" = auto ]; then
 		log "KVM cannot boot a guest here; using TCG"
 	fi
 fi
-if [ "$accel" = kvm ]; then
-	accel_args=(-accel kvm -cpu max)
-else
-	accel_args=(-accel "tcg,thread=multi" -cpu max)
-fi
-where="guest-$accel"
+# TCG runs every vCPU on one host thread unless tcg-mt is asked for. With one
+# thread per vCPU (qemu 7.2, Debian 12), a vCPU that translates a piece of
+# kernel text while another vCPU rewrites it (text_poke_bp: int3, tail, first
+# byte, as every BPF trampoline, ftrace or kprobe attach/detach does) can keep
+# the translation of the transient int3 after memory holds the final
+# instruction: the kernel's int3 handler sees no int3 in memory, backs up and
+# retries, forever (soft lockup / RCU stall at the patched function's entry).
+# With one thread, translation and guest stores never interleave.
+case "$accel" in
+kvm) accel_args=(-accel kvm -cpu max) accel_desc=kvm ;;
+tcg-mt)
+	accel_args=(-accel "tcg,thread=multi" -cpu max) accel_desc="tcg,thread=multi"
+	[ "$cpus" -lt 2 ] || log "warning: tcg-mt: $cpus vCPUs on their own threads can livelock when the guest patches kernel text (BPF attach/detach)"
+	;;
+*) accel_args=(-accel "tcg,thread=single" -cpu max) accel_desc="tcg,thread=single" ;;
+esac
+where="guest-${accel%-mt}"
 
 # ------------------------------------------------------------- shares, argv --
 # Results come back over virtio-9p, each host directory mounted in the guest at
@@ -276,11 +292,12 @@ esac
 	printf 'export COB_IN_GUEST=1 COB_WHERE=%s COB_GUEST_KERNEL=%s COB_GUEST_KERNEL_NAME=%s\n' \
 		"$(sq "$where")" "$(sq "$release")" "$(sq "$kname")"
 	printf 'export COB_RUN_CWD=%s COB_RUN_CTL=/cob-ctl COB_HOST_ROOT=%s\n' "$(sq "$gcwd")" "$(sq "$rootp")"
+	printf 'export COB_GUEST_ACCEL=%s COB_GUEST_CPUS=%s\n' "$(sq "$accel_desc")" "$cpus"
 	[ -z "$res" ] || printf 'export COB_RESULTS=%s\n' "$(sq "$res")"
 	# Pass the host's COB_* settings, except host-side paths and machinery.
 	while IFS='=' read -r name _; do
 		case "$name" in
-		COB_IN_GUEST | COB_WHERE | COB_GUEST_KERNEL* | COB_RUN_* | COB_HOST_ROOT | COB_CACHE | COB_VM_* | \
+		COB_IN_GUEST | COB_WHERE | COB_GUEST_* | COB_RUN_* | COB_HOST_ROOT | COB_CACHE | COB_VM_* | \
 			COB_KERNEL_SRC | COB_BUSYBOX | COB_BASH_STATIC | COB_QEMU | COB_KEEP_BUILD | COB_RESULTS | \
 			COB_ROOT | COB_BUILD) continue ;;
 		esac
@@ -394,7 +411,7 @@ fi
 if [ -z "$status" ]; then # no 9p share (custom kernel?): the console marker
 	status=$(sed -n 's/^COB-GUEST-EXIT=\([0-9]*\).*/\1/p' "$qlog" 2>/dev/null | tail -n1)
 fi
-info="$kname $release, $where, ${elapsed}s"
+info="$kname $release, $where ($accel_desc), ${elapsed}s"
 if [ -n "$status" ]; then
 	if [ "$status" = 0 ]; then
 		save_log 1

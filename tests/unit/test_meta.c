@@ -45,6 +45,7 @@ Test(meta, written_atomically_with_the_provenance)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	setenv("COB_GIT_REV", "abc1234", 1);
 	setenv("COB_WHERE", "guest-tcg", 1);
+	setenv("COB_GUEST_ACCEL", "tcg,thread=single", 1);
 	m = cob_meta_new(3, argv);
 	cr_assert_not_null(m);
 	cob_meta_set_config(m, "x.conf", "[experiment]\nname = x\n");
@@ -56,6 +57,7 @@ Test(meta, written_atomically_with_the_provenance)
 	cr_assert_not_null(back, "%s", e.text);
 	cr_assert_str_eq(json_string_value(json_object_get(back, "git_rev")), "abc1234");
 	cr_assert_str_eq(json_string_value(json_object_get(back, "where")), "guest-tcg");
+	cr_assert_str_eq(json_string_value(json_object_get(back, "guest_accel")), "tcg,thread=single");
 	cr_assert_str_eq(json_string_value(json_object_get(back, "command")), "cob-sweep --config x.conf");
 	cr_assert_eq(json_array_size(json_object_get(back, "argv")), 3);
 	cr_assert_not_null(json_string_value(json_object_get(back, "kernel")));
