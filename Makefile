@@ -8,12 +8,19 @@ BUILD      ?= build
 CC         ?= cc
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
+LLVM_STRIP ?= llvm-strip
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
-ARCH       := x86
+# The kernel's name for this machine's architecture (bpf_tracing.h's
+# __TARGET_ARCH_*): x86_64 -> x86, aarch64 -> arm64, ...
+ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' -e 's/aarch64/arm64/' \
+		-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/' -e 's/loongarch64/loongarch/')
+
+# A recipe that fails leaves no half-written target behind.
+.DELETE_ON_ERROR:
 
 CFLAGS     ?= -O2 -g
-CFLAGS     += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(BUILD)/skel -Ibpf -Iworkloads -Ibench -Iloaders
-BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Wno-unused-function
+CFLAGS     += -MMD -MP -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(BUILD)/skel -Ibpf -Iworkloads -Ibench -Iloaders
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Wno-unused-function -MMD -MP
 # Static so the same binaries run inside a busybox guest.
 STATIC_LIBS := -static -lbpf -lelf -lz -linih -ljansson -lm
 TEST_LIBS  := -lcriterion -lbpf -lelf -lz -linih -ljansson -lm
@@ -38,18 +45,22 @@ bpf: $(BPF_OBJS)
 tests: $(TESTS)
 
 $(BUILD)/vmlinux.h: | $(BUILD)
-	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
+# Header dependencies come from the compilers (-MMD: build/**/*.d).
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o && llvm-strip -g $@.tmp.o && mv $@.tmp.o $@
+	$(CLANG) $(BPF_CFLAGS) -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp.o
+	$(LLVM_STRIP) -g $@.tmp.o -o $@; rm -f $@.tmp.o; test -s $@
 
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	@mkdir -p $(@D)
-	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
-# User-space objects may include any skeleton, so they wait for all of them.
-$(BUILD)/obj/%.o: %.c $(wildcard */*.h) $(SKELS)
+# The skeletons are generated headers: a first build cannot know from .d files
+# which object includes which, so every object waits for all of them (order
+# only; afterwards the .d files carry the real dependencies).
+$(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -65,7 +76,7 @@ $(BUILD)/bin/$(subst _,-,$(basename $(notdir $(1)))): $(BUILD)/obj/$(basename $(
 endef
 $(foreach m,$(MAIN_C),$(eval $(call bin_rule,$(m))))
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcob.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcob.a | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcob.a $(TEST_LIBS)
 
@@ -74,3 +85,5 @@ $(BUILD):
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
