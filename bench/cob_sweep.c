@@ -16,6 +16,7 @@
  * sigtimedwait() wherever cob-sweep waits, so an interrupt is seen at once
  * and every exit path goes through cleanup(): children (each in its own
  * process group) are stopped, tmp files and the work directory removed. */
+#include "backend.h" /* hook_backend_choice */
 #include "config.h"
 #include "csv.h"
 #include "meta.h"
@@ -54,8 +55,7 @@ static const char usage_text[] =
 	"  --out DIR       results directory (created if missing; removed again if\n"
 	"                  cob-sweep created it and the sweep does not complete)\n"
 	"  --quick         use the config's [quick] overrides (a reduced grid)\n"
-	"  --hook B        run this one hook backend (auto, tp-read, fexit-read,\n"
-	"                  fmodret-permission, kprobe-copyout, fmodret-copyout, none)\n"
+	"  --hook B        run this one hook backend (%s)\n"
 	"                  instead of the config's hook axis; with report = overhead\n"
 	"                  the baseline none runs too\n"
 	"  --mode M        override [experiment] mode (observe, override)\n"
@@ -76,11 +76,25 @@ static const char usage_text[] =
 	"first with `cob-hook can`: a backend that cannot attach here is skipped with\n"
 	"one line 'NAME: skipping BACKEND: reason'; if none is left, exit 3.\n"
 	"With report = overhead, DIR/overhead.csv gets each backend's extra ns per read\n"
-	"against none (difference of means with Welch's 95 % CI, difference of\n"
+	"against none (difference of means with Welch's 95 %% CI, difference of\n"
 	"medians, per-read latencies pooled over the repetitions), also printed as a table.\n"
 	"Monitors are found in $COB_ROOT/bench/monitors, else BIN/../../bench/monitors.\n"
 	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend not available,\n"
 	"130 interrupted (SIGINT), 143 terminated (SIGTERM).\n";
+
+/* The backend list comes from the registry (loaders/backends.c). */
+static void print_usage(FILE *f)
+{
+	char list[256] = "";
+	const char *c;
+
+	for (size_t i = 0; (c = hook_backend_choice(i)); i++) {
+		size_t used = strlen(list);
+
+		snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", c);
+	}
+	fprintf(f, usage_text, list);
+}
 
 static struct {
 	const char *config, *out, *hook, *mode, *where, *bin, *workdir, *command;
@@ -979,7 +993,7 @@ static void parse_args(int argc, char **argv)
 		case O_CHECK: opt.check = 1; break;
 		case O_CHECK_HOOK: opt.check_hook = 1; break;
 		case O_HELP:
-			fputs(usage_text, stdout);
+			print_usage(stdout);
 			exit(0);
 		case ':':
 			usage_error("%s needs a value", argv[optind - 1]);

@@ -2,6 +2,7 @@
  * every section, key and value and builds the sweep grid. See config.h. */
 #include "config.h"
 #include "filegen.h" /* parse_size */
+#include "backend.h" /* hook_backend_choice: the backend registry */
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,26 +20,39 @@ static const char *const repositions[] = { "seek", "reopen", "sequential", NULL 
 
 const char *const cob_functions[] = { "filter-reduce", "null", NULL };
 const char *const cob_modes[] = { "observe", "override", NULL };
-const char *const cob_hooks[] = { "auto", "tp-read", "fexit-read", "fmodret-permission",
-				  "kprobe-copyout", "fmodret-copyout", "none", NULL };
 const char *const cob_wheres[] = { "host", "guest-tcg", "guest-kvm", NULL };
 const char *const cob_reports[] = { "none", "overhead", NULL };
+
+/* The NULL-terminated lists above as choice functions. */
+#define CHOICES_OF(list) \
+	static const char *choices_##list(size_t i) { return list[i]; }
+CHOICES_OF(kinds)
+CHOICES_OF(storages)
+CHOICES_OF(caches)
+CHOICES_OF(accesses)
+CHOICES_OF(repositions)
+CHOICES_OF(cob_functions)
+CHOICES_OF(cob_modes)
+CHOICES_OF(cob_reports)
+/* report = overhead: the axes that may take several values */
+static const char *const overhead_may_vary[] = { "hook", "function", "buf_size", NULL };
+CHOICES_OF(overhead_may_vary)
 
 /* key, show, type, min, max, choices, default, mkfile, read, hook, label, from_experiment.
  * hook is last so that it varies fastest: the backends of one point run
  * back to back in every repetition. */
 const struct cob_param cob_sweep_params[] = {
-	{ "storage", "storage", COB_PT_ENUM, 0, 0, storages, "disk", NULL, NULL, NULL, 1, 0 },
-	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, kinds, "known", "--kind", NULL, NULL, 1, 0 },
+	{ "storage", "storage", COB_PT_ENUM, 0, 0, choices_storages, "disk", NULL, NULL, NULL, 1, 0 },
+	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, choices_kinds, "known", "--kind", NULL, NULL, 1, 0 },
 	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1, 0 },
-	{ "cache", "cache", COB_PT_ENUM, 0, 0, caches, "drop", NULL, "--cache", NULL, 1, 0 },
-	{ "reposition", "repos", COB_PT_ENUM, 0, 0, repositions, "seek", NULL, "--reposition", NULL, 1, 0 },
-	{ "access", "access", COB_PT_ENUM, 0, 0, accesses, "read", NULL, "--access", NULL, 1, 0 },
+	{ "cache", "cache", COB_PT_ENUM, 0, 0, choices_caches, "drop", NULL, "--cache", NULL, 1, 0 },
+	{ "reposition", "repos", COB_PT_ENUM, 0, 0, choices_repositions, "seek", NULL, "--reposition", NULL, 1, 0 },
+	{ "access", "access", COB_PT_ENUM, 0, 0, choices_accesses, "read", NULL, "--access", NULL, 1, 0 },
 	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0, 0 },
 	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0, 0 },
 	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0, 0 },
-	{ "function", "fn", COB_PT_ENUM, 0, 0, cob_functions, NULL, NULL, NULL, NULL, 0, 1 },
-	{ "hook", "hook", COB_PT_ENUM, 0, 0, cob_hooks, NULL, NULL, NULL, NULL, 0, 1 },
+	{ "function", "fn", COB_PT_ENUM, 0, 0, choices_cob_functions, NULL, NULL, NULL, NULL, 0, 1 },
+	{ "hook", "hook", COB_PT_ENUM, 0, 0, hook_backend_choice, NULL, NULL, NULL, NULL, 0, 1 },
 };
 const size_t cob_sweep_nparams = sizeof(cob_sweep_params) / sizeof(cob_sweep_params[0]);
 
@@ -173,21 +187,22 @@ static int parse_count(const char *s, uint64_t *out, const char **why)
 	return 0;
 }
 
-static int in_choices(const char *const *choices, const char *s)
+static int in_choices(cob_choice_fn choices, const char *s)
 {
-	for (; *choices; choices++)
-		if (!strcmp(*choices, s))
+	for (size_t i = 0; choices(i); i++)
+		if (!strcmp(choices(i), s))
 			return 1;
 	return 0;
 }
 
-static void join_choices(const char *const *choices, char *buf, size_t len)
+static void join_choices(cob_choice_fn choices, char *buf, size_t len)
 {
 	size_t off = 0;
+	const char *c;
 
 	buf[0] = '\0';
-	for (const char *const *c = choices; *c && off < len; c++) {
-		int n = snprintf(buf + off, len - off, "%s%s", c == choices ? "" : ", ", *c);
+	for (size_t i = 0; (c = choices(i)) && off < len; i++) {
+		int n = snprintf(buf + off, len - off, "%s%s", i ? ", " : "", c);
 
 		if (n < 0)
 			break;
@@ -338,7 +353,7 @@ static int parse_names(struct pstate *st, const char *key, const char *value, st
 }
 
 static int parse_enum_key(struct pstate *st, const char *key, const char *value,
-			  const char *const *choices, char *out, size_t outlen)
+			  cob_choice_fn choices, char *out, size_t outlen)
 {
 	char list[256];
 
@@ -383,13 +398,13 @@ static int experiment_key(struct pstate *st, const char *key, const char *value)
 		snprintf(c->description, sizeof(c->description), "%s", value);
 		return 1;
 	case EK_FUNCTION:
-		return parse_enum_key(st, key, value, cob_functions, c->function, sizeof(c->function));
+		return parse_enum_key(st, key, value, choices_cob_functions, c->function, sizeof(c->function));
 	case EK_MODE:
-		return parse_enum_key(st, key, value, cob_modes, c->mode, sizeof(c->mode));
+		return parse_enum_key(st, key, value, choices_cob_modes, c->mode, sizeof(c->mode));
 	case EK_HOOK:
-		return parse_enum_key(st, key, value, cob_hooks, c->hook, sizeof(c->hook));
+		return parse_enum_key(st, key, value, hook_backend_choice, c->hook, sizeof(c->hook));
 	case EK_REPORT:
-		return parse_enum_key(st, key, value, cob_reports, c->report, sizeof(c->report));
+		return parse_enum_key(st, key, value, choices_cob_reports, c->report, sizeof(c->report));
 	case EK_PLOTS:
 		if (!parse_names(st, key, value, &plots))
 			return 0;
@@ -578,7 +593,6 @@ static const struct cob_axis *find_axis(const struct cob_config *c, const char *
  * the axes overhead.csv has columns for may vary. 0, or -1 with why. */
 static int check_report(const struct cob_config *c, char *why, size_t len)
 {
-	static const char *const may_vary[] = { "hook", "function", "buf_size", NULL };
 	const struct cob_axis *hook = find_axis(c, "hook");
 	size_t has_none = 0;
 
@@ -593,7 +607,7 @@ static int check_report(const struct cob_config *c, char *why, size_t len)
 		return -1;
 	}
 	for (size_t k = 0; k < c->naxes; k++)
-		if (c->axes[k].n > 1 && !in_choices(may_vary, c->axes[k].param->key)) {
+		if (c->axes[k].n > 1 && !in_choices(choices_overhead_may_vary, c->axes[k].param->key)) {
 			snprintf(why, len, "report = overhead: only hook, function and buf_size may take "
 				 "several values (%s has %zu)", c->axes[k].param->key, c->axes[k].n);
 			return -1;
@@ -763,18 +777,18 @@ int cob_config_load(struct cob_config *c, const char *path, int quick, char *err
 int cob_config_override(struct cob_config *c, const char *key, const char *value, char *err,
 			size_t errlen)
 {
-	const char *const *choices;
+	cob_choice_fn choices;
 	char *dst;
 	char list[256];
 
 	if (!strcmp(key, "hook")) {
-		choices = cob_hooks;
+		choices = hook_backend_choice;
 		dst = c->hook;
 	} else if (!strcmp(key, "mode")) {
-		choices = cob_modes;
+		choices = choices_cob_modes;
 		dst = c->mode;
 	} else if (!strcmp(key, "function")) {
-		choices = cob_functions;
+		choices = choices_cob_functions;
 		dst = c->function;
 	} else {
 		snprintf(err, errlen, "cannot override '%s'", key);

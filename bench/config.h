@@ -36,12 +36,17 @@ enum cob_ptype {
 	COB_PT_ENUM,     /* one of choices */
 };
 
+/* The i-th name of a list of choices; NULL ends the list. The module that
+ * implements a kind of thing owns its list (hook backends: the registry in
+ * loaders/backends.c), so the parser never repeats it. */
+typedef const char *(*cob_choice_fn)(size_t i);
+
 struct cob_param {
 	const char *key;   /* [sweep] key, CSV column and label name */
 	const char *show;  /* short name in progress lines */
 	enum cob_ptype type;
 	uint64_t min, max;
-	const char *const *choices; /* COB_PT_ENUM, NULL-terminated */
+	cob_choice_fn choices; /* COB_PT_ENUM */
 	const char *dflt;  /* NULL: the key is required */
 	/* Where a value goes when a run is launched (NULL: not there). */
 	const char *mkfile_opt; /* cob-mkfile option; the data file is made once per distinct set */
@@ -62,7 +67,6 @@ extern const size_t cob_sweep_nparams;
 /* Choices of the [experiment] enums (NULL-terminated). */
 extern const char *const cob_functions[];
 extern const char *const cob_modes[];
-extern const char *const cob_hooks[];
 extern const char *const cob_wheres[];
 /* [experiment] report: none, or overhead (per-read cost of each hook backend
  * against the baseline 'none'; needs 'none' and at least one other backend

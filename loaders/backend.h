@@ -18,12 +18,22 @@ struct hook_cfg {
 	int function;        /* COB_FN_* */
 };
 
+/* Everything about a backend is declared in its own file
+ * (loaders/backend_NAME.c); the registry (backends.c) only orders them.
+ * cob-hook, cob-doctor, --backend auto, the config parser and every usage
+ * text take their lists from here. */
 struct hook_backend {
 	const char *name;
 	const char *help;
 	const char *source;  /* where the function's bytes come from (CSV column) */
-	bool can_override;
+	bool can_override;   /* the modes it supports */
 	bool can_observe;
+	bool auto_pick;      /* --backend auto may choose it (in registry order) */
+	/* Kernel features it needs (names of probe.h's feature checks, each a
+	 * trial load/attach that proves it), then further trials that run once
+	 * the needs hold (e.g. that an override really takes effect). */
+	const char *needs[4];
+	const char *checks[3];
 	/* Open, configure, load and attach. Returns a handle and the ring buffer
 	 * map fd through *events_fd, or NULL with a one-line reason. */
 	void *(*attach)(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len);
@@ -55,9 +65,14 @@ int skel_load_attach(struct bpf_object_skeleton *s, const struct hook_cfg *cfg, 
 /* For a failed X__open(): fills reason, returns NULL. */
 void *skel_open_failed(int err, char *reason, size_t len);
 
-/* Preference order, NULL-terminated. */
+/* Every backend, in preference order for auto, NULL-terminated. */
 extern const struct hook_backend *const hook_backends[];
 const struct hook_backend *hook_backend_find(const char *name);
+/* Can it run in this mode (COB_MODE_*)? */
+bool hook_backend_has_mode(const struct hook_backend *b, int mode);
+/* The i-th choice of a --backend / hook = value: "auto", then every backend;
+ * NULL past the end. */
+const char *hook_backend_choice(size_t i);
 
 /* Capture libbpf's messages while attaching, to turn them into reasons. */
 void bpf_log_capture(bool on);

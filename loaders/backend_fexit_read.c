@@ -38,6 +38,8 @@ const struct hook_backend backend_fexit_read = {
 	.source = "user buffer after the copy",
 	.help = "observe: fentry/fexit on vfs_read, bytes read back from the user buffer at fexit",
 	.can_observe = true,
+	.auto_pick = true,
+	.needs = { "fexit" },
 	.attach = fr_attach,
 	.detach = fr_detach,
 };

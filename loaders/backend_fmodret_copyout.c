@@ -55,6 +55,8 @@ const struct hook_backend backend_fmodret_copyout = {
 		"with EFAULT, result (over that first copy) in the buffer header and the event",
 	.can_override = true,
 	.can_observe = true,
+	.auto_pick = true,
+	.needs = { "fmod_ret_copyout", "probe_write_user" },
 	.attach = fc_attach,
 	.detach = fc_detach,
 	.override_ret = fc_override_ret,

@@ -49,6 +49,8 @@ const struct hook_backend backend_fmodret_permission = {
 		"uncached reads let through",
 	.can_override = true,
 	.can_observe = true,
+	.auto_pick = true,
+	.needs = { "fmod_ret_permission", "probe_write_user", "fentry" },
 	.attach = fp_attach,
 	.detach = fp_detach,
 	.override_ret = fp_override_ret,

@@ -1,6 +1,6 @@
 /* none: attaches nothing. The same workload and pipeline without any hook,
  * the baseline of the overhead experiment (every read is then no_hook). Only
- * chosen by name, never by auto. */
+ * chosen by name, never by auto; it needs only a ring buffer map. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +42,7 @@ const struct hook_backend backend_none = {
 	.source = "none",
 	.help = "no hook at all: the baseline for overhead measurements",
 	.can_observe = true,
+	.needs = { "ringbuf" },
 	.attach = none_attach,
 	.detach = none_detach,
 };

@@ -31,6 +31,8 @@ const struct hook_backend backend_tp_read = {
 	.source = "user buffer after the copy",
 	.help = "observe: read tracepoints, bytes read back from the user buffer after the copy",
 	.can_observe = true,
+	.auto_pick = true,
+	.needs = { "tracepoint", "bpf_loop", "ringbuf" },
 	.attach = tp_attach,
 	.detach = tp_detach,
 };

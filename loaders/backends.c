@@ -1,24 +1,25 @@
+/* The backend registry: one line per backend, in preference order for
+ * --backend auto (the first usable one that can do the mode wins). Each
+ * backend declares everything else about itself in loaders/backend_NAME.c.
+ *
+ * fexit-read comes before fmodret-permission: it cannot override, so override
+ * still picks fmodret-permission on stock kernels, while observe there picks
+ * fexit-read, which sees the bytes read() delivered rather than the page
+ * cache before the read. */
 #include <string.h>
 #include "backend.h"
+#include "copyout_hook.h"
 
-extern const struct hook_backend backend_kprobe_copyout;
-extern const struct hook_backend backend_fmodret_copyout;
-extern const struct hook_backend backend_fmodret_permission;
-extern const struct hook_backend backend_fexit_read;
-extern const struct hook_backend backend_tp_read;
-extern const struct hook_backend backend_none;
+extern const struct hook_backend backend_kprobe_copyout, backend_fmodret_copyout, backend_fexit_read,
+	backend_fmodret_permission, backend_tp_read, backend_none;
 
-/* Preference order for --backend auto: the first that attaches (and can do
- * the mode) wins. fexit-read comes before fmodret-permission: it cannot
- * override, so override still picks fmodret-permission on stock kernels, while
- * observe there picks fexit-read, which sees the bytes read() delivered rather
- * than the page cache before the read. */
 const struct hook_backend *const hook_backends[] = {
 	&backend_kprobe_copyout,
 	&backend_fmodret_copyout,
 	&backend_fexit_read,
 	&backend_fmodret_permission,
 	&backend_tp_read,
+	&backend_none,
 	NULL,
 };
 
@@ -27,6 +28,20 @@ const struct hook_backend *hook_backend_find(const char *name)
 	for (int i = 0; hook_backends[i]; i++)
 		if (!strcmp(hook_backends[i]->name, name))
 			return hook_backends[i];
-	/* not in the auto order: only by name */
-	return strcmp(name, backend_none.name) ? NULL : &backend_none;
+	return NULL;
+}
+
+bool hook_backend_has_mode(const struct hook_backend *b, int mode)
+{
+	return mode == COB_MODE_OVERRIDE ? b->can_override : b->can_observe;
+}
+
+const char *hook_backend_choice(size_t i)
+{
+	if (i == 0)
+		return "auto";
+	for (size_t k = 0; hook_backends[k]; k++)
+		if (k == i - 1)
+			return hook_backends[k]->name;
+	return NULL;
 }

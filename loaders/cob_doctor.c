@@ -15,6 +15,8 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
+#include "backend.h"
+#include "copyout_hook.h"
 #include "probe.h"
 
 #ifndef CAP_BPF
@@ -29,7 +31,8 @@ static void usage(FILE *f)
 		"Probes which kernel features and copyout-hook backends are usable here by\n"
 		"loading and attaching a tiny BPF program for each (then removing it again).\n"
 		"\n"
-		"  --json          one JSON object: kernel, where, features, backends, auto\n"
+		"  --json          one JSON object: kernel, where, features, backends, auto (what --backend auto\n"
+		"                  picks in the default mode, observe) and auto_by_mode {observe, override}\n"
 		"  --where PLACE   where this runs (default: $COB_WHERE, else host)\n"
 		"  --help          this text\n"
 		"\n"
@@ -70,8 +73,9 @@ int main(int argc, char **argv)
 	bool json = false;
 	struct utsname uts;
 	int c, nf, nb;
-	char auto_reason[200];
-	const char *auto_be;
+	/* what --backend auto picks, per mode (index COB_MODE_*) */
+	static const char *const mode_names[] = { "observe", "override" };
+	const struct hook_backend *auto_be[2];
 
 	if (!where || !*where)
 		where = "host";
@@ -115,7 +119,7 @@ int main(int argc, char **argv)
 
 	for (nf = 0; cob_features[nf]; nf++)
 		;
-	for (nb = 0; cob_backends[nb]; nb++)
+	for (nb = 0; hook_backends[nb]; nb++)
 		;
 	struct cob_probe feat[nf], be[nb];
 
@@ -124,10 +128,11 @@ int main(int argc, char **argv)
 		feat[i].available = cob_probe_feature(cob_features[i], feat[i].reason, sizeof(feat[i].reason));
 	}
 	for (int i = 0; i < nb; i++) {
-		be[i].name = cob_backends[i];
-		be[i].available = cob_probe_backend(cob_backends[i], be[i].reason, sizeof(be[i].reason));
+		be[i].name = hook_backends[i]->name;
+		be[i].available = cob_probe_backend(hook_backends[i], be[i].reason, sizeof(be[i].reason));
 	}
-	auto_be = cob_probe_auto(auto_reason, sizeof(auto_reason));
+	auto_be[COB_MODE_OBSERVE] = cob_probe_auto(COB_MODE_OBSERVE, NULL, 0);
+	auto_be[COB_MODE_OVERRIDE] = cob_probe_auto(COB_MODE_OVERRIDE, NULL, 0);
 
 	if (json) {
 		json_t *root = json_object(), *jf = json_object(), *jb = json_object();
@@ -145,7 +150,12 @@ int main(int argc, char **argv)
 						      be[i].reason));
 		json_object_set_new(root, "features", jf);
 		json_object_set_new(root, "backends", jb);
-		json_object_set_new(root, "auto", json_string(auto_be ? auto_be : "none"));
+		/* "auto": what --backend auto picks in the default mode (observe) */
+		json_object_set_new(root, "auto", json_string(auto_be[0] ? auto_be[0]->name : "none"));
+		json_t *ja = json_object();
+		for (int m = 0; m < 2; m++)
+			json_object_set_new(ja, mode_names[m], json_string(auto_be[m] ? auto_be[m]->name : "none"));
+		json_object_set_new(root, "auto_by_mode", ja);
 		s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (!s) {
 			fprintf(stderr, "cob-doctor: cannot encode JSON\n");
@@ -165,6 +175,9 @@ int main(int argc, char **argv)
 	printf("\n%-21s %-4s %s\n", "BACKEND", "OK", "REASON");
 	for (int i = 0; i < nb; i++)
 		printf("%-21s %-4s %s\n", be[i].name, be[i].available ? "yes" : "no", be[i].reason);
-	printf("\nauto     %s\n", auto_be ? auto_be : "none (no backend is usable here)");
+	printf("\n");
+	for (int m = 0; m < 2; m++)
+		printf("auto (%s)%*s %s\n", mode_names[m], 9 - (int)strlen(mode_names[m]), "",
+		       auto_be[m] ? auto_be[m]->name : "none (no backend that can do this is usable here)");
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 #include "backend.h"
 #include "join.h"
+#include "probe.h"
 
 #define MAX_LABELS 32
 
@@ -73,7 +74,8 @@ static void usage(FILE *f)
 		"       cob-hook list\n"
 		"       cob-hook can [--backend NAME|auto] [--mode M]   (exit 0 and print the backend if it attaches here)\n"
 		"Attach a copyout hook to WORKLOAD (cob-read) and write one CSV row per read.\n"
-		"  --backend NAME|auto   hook backend (default auto: the first that attaches, see 'list')\n"
+		"  --backend NAME|auto   hook backend (default auto: the first usable one in 'list' order that can\n"
+		"                        do the mode, found by the same trials as cob-doctor)\n"
 		"  --mode observe|override\n"
 		"  --function filter-reduce|null\n"
 		"  --threshold N         filter: keep numbers >= N\n"
@@ -228,28 +230,33 @@ static int on_event(void *ctx, void *data, size_t size)
 static const struct hook_backend *attach_backend(const struct run_opts *o, const struct hook_cfg *cfg,
 						 void **handle, int *events_fd)
 {
-	char reason[320], all[2048] = "";
-	const struct hook_backend *b = NULL;
-	int is_auto = !strcmp(o->backend, "auto");
+	char reason[320];
+	const struct hook_backend *b;
 
-	for (int i = 0; (b = is_auto ? hook_backends[i] : hook_backend_find(o->backend)); i++) {
-		bpf_log_capture(true); /* each reason quotes only its own attempt */
-		if (o->mode == COB_MODE_OVERRIDE ? !b->can_override : !b->can_observe) {
-			snprintf(reason, sizeof(reason), "cannot %s", o->mode == COB_MODE_OVERRIDE ? "override" : "observe");
-		} else if ((*handle = b->attach(cfg, events_fd, reason, sizeof(reason)))) {
-			bpf_log_capture(false);
-			return b;
+	/* auto: exactly what cob-doctor reports for this mode (the same probes) */
+	if (!strcmp(o->backend, "auto")) {
+		b = cob_probe_auto(o->mode, reason, sizeof(reason));
+		if (!b) {
+			fprintf(stderr, "cob-hook: no usable backend: %s\n", reason);
+			return NULL;
 		}
-		size_t used = strlen(all);
-		snprintf(all + used, sizeof(all) - used, "%s%s: %s", used ? "; " : "", b->name, reason);
-		if (!is_auto)
-			break;
+	} else if (!(b = hook_backend_find(o->backend))) {
+		fprintf(stderr, "cob-hook: no usable backend: unknown backend %s (see cob-hook list)\n", o->backend);
+		return NULL;
 	}
+	if (!hook_backend_has_mode(b, o->mode)) {
+		fprintf(stderr, "cob-hook: no usable backend: %s: cannot %s\n", b->name,
+			o->mode == COB_MODE_OVERRIDE ? "override" : "observe");
+		return NULL;
+	}
+	bpf_log_capture(true);
+	*handle = b->attach(cfg, events_fd, reason, sizeof(reason));
 	bpf_log_capture(false);
-	if (!is_auto && !hook_backend_find(o->backend))
-		snprintf(all, sizeof(all), "unknown backend %s (see cob-hook list)", o->backend);
-	fprintf(stderr, "cob-hook: no usable backend: %s\n", all);
-	return NULL;
+	if (!*handle) {
+		fprintf(stderr, "cob-hook: no usable backend: %s: %s\n", b->name, reason);
+		return NULL;
+	}
+	return b;
 }
 
 static void print_u64_or_blank(FILE *f, int have, uint64_t v)
@@ -505,9 +512,16 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "can"))
 		return cmd_can(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list")) {
-		for (int i = 0; hook_backends[i]; i++)
-			printf("%-20s %s\n%-20s source: %s\n", hook_backends[i]->name, hook_backends[i]->help, "",
-			       hook_backends[i]->source);
+		for (int i = 0; hook_backends[i]; i++) {
+			const struct hook_backend *b = hook_backends[i];
+
+			printf("%-20s %s\n%-20s source: %s\n%-20s modes: %s%s%s; auto: %s; needs:", b->name, b->help, "",
+			       b->source, "", b->can_observe ? "observe" : "", b->can_observe && b->can_override ? "|" : "",
+			       b->can_override ? "override" : "", b->auto_pick ? "yes" : "no (by name only)");
+			for (size_t k = 0; k < sizeof(b->needs) / sizeof(b->needs[0]) && b->needs[k]; k++)
+				printf(" %s", b->needs[k]);
+			printf("\n");
+		}
 		return 0;
 	}
 	return fail(2, "unknown command %s (try --help)", argv[1]);

@@ -14,6 +14,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "backend.h"
+#include "copyout_hook.h"
 #include "probe.h"
 #include "probe.skel.h"
 
@@ -24,10 +26,6 @@ const char *const cob_features[] = {
 	NULL,
 };
 
-const char *const cob_backends[] = {
-	"kprobe-copyout", "fmodret-copyout", "fmodret-permission", "fexit-read",
-	"tp-read", NULL,
-};
 
 #define TRACEFS "/sys/kernel/tracing"
 #define KPROBE_PMU "/sys/bus/event_source/devices/kprobe"
@@ -935,85 +933,68 @@ bool cob_probe_feature(const char *feature, char *reason, size_t len)
 	return f->ok;
 }
 
-struct backend_def {
-	const char *name;
-	const char *needs[4];  /* reported as the backend's requirements */
-	const char *checks[3]; /* further trials, run once the needs are met */
-};
-
-static const struct backend_def backend_defs[] = {
-	{ "kprobe-copyout",
-	  { "kprobe_copyout", "override_return", "probe_write_user", NULL },
-	  { "override_copyout", "kprobe_copyout_write", NULL } },
-	{ "fmodret-copyout", { "fmod_ret_copyout", "probe_write_user", NULL }, { NULL } },
-	{ "fmodret-permission", { "fmod_ret_permission", "probe_write_user", "fentry", NULL }, { NULL } },
-	{ "fexit-read", { "fexit", NULL }, { NULL } },
-	{ "tp-read", { "tracepoint", "bpf_loop", "ringbuf", NULL }, { NULL } },
-};
-
-bool cob_probe_backend(const char *backend, char *reason, size_t len)
+static void append(char *dst, size_t len, const char *name)
 {
-	const struct backend_def *d = NULL;
-	char missing[120] = "", first[200] = "", have[120] = "";
+	size_t used = strlen(dst);
+
+	snprintf(dst + used, len - used, "%s%s", used ? ", " : "", name);
+}
+
+bool cob_probe_backend(const struct hook_backend *b, char *reason, size_t len)
+{
+	char missing[120] = "", first[200] = "", have[120] = "", checks[120] = "";
 	const char *first_name = NULL;
 	char tmp[200];
 
-	for (size_t i = 0; i < sizeof(backend_defs) / sizeof(backend_defs[0]); i++)
-		if (!strcmp(backend_defs[i].name, backend))
-			d = &backend_defs[i];
-	if (!d) {
-		snprintf(reason, len, "unknown backend %s", backend);
-		return false;
-	}
-	for (int i = 0; d->needs[i]; i++) {
-		char *dst = missing;
-
-		if (cob_probe_feature(d->needs[i], tmp, sizeof(tmp))) {
-			dst = have;
-		} else if (!first_name) {
-			first_name = d->needs[i];
+	for (int i = 0; i < (int)(sizeof(b->needs) / sizeof(b->needs[0])) && b->needs[i]; i++) {
+		if (cob_probe_feature(b->needs[i], tmp, sizeof(tmp))) {
+			append(have, sizeof(have), b->needs[i]);
+			continue;
+		}
+		append(missing, sizeof(missing), b->needs[i]);
+		if (!first_name) {
+			first_name = b->needs[i];
 			snprintf(first, sizeof(first), "%s", tmp);
 		}
-		if (dst[0])
-			strncat(dst, ", ", 119 - strlen(dst));
-		strncat(dst, d->needs[i], 119 - strlen(dst));
 	}
 	if (first_name) {
 		snprintf(reason, len, "missing %s; %s: %s", missing, first_name, first);
 		return false;
 	}
-	for (int i = 0; d->checks[i]; i++) {
-		if (!cob_probe_feature(d->checks[i], tmp, sizeof(tmp))) {
-			snprintf(reason, len, "%s available, but %s: %s", have, d->checks[i], tmp);
+	for (int i = 0; i < (int)(sizeof(b->checks) / sizeof(b->checks[0])) && b->checks[i]; i++) {
+		if (!cob_probe_feature(b->checks[i], tmp, sizeof(tmp))) {
+			snprintf(reason, len, "%s available, but %s: %s", have, b->checks[i], tmp);
 			return false;
 		}
+		append(checks, sizeof(checks), b->checks[i]);
 	}
-	if (d->checks[0]) {
-		char checks[120] = "";
-
-		for (int i = 0; d->checks[i]; i++) {
-			if (checks[0])
-				strncat(checks, ", ", sizeof(checks) - 1 - strlen(checks));
-			strncat(checks, d->checks[i], sizeof(checks) - 1 - strlen(checks));
-		}
+	if (!have[0])
+		snprintf(have, sizeof(have), "nothing needed");
+	if (checks[0])
 		snprintf(reason, len, "%s available; %s verified", have, checks);
-	} else
+	else
 		snprintf(reason, len, "%s available", have);
 	return true;
 }
 
-const char *cob_probe_auto(char *reason, size_t len)
+const struct hook_backend *cob_probe_auto(int mode, char *reason, size_t len)
 {
 	char tmp[200];
 
-	for (int i = 0; cob_backends[i]; i++)
-		if (cob_probe_backend(cob_backends[i], tmp, sizeof(tmp))) {
+	for (int i = 0; hook_backends[i]; i++) {
+		const struct hook_backend *b = hook_backends[i];
+
+		if (!b->auto_pick || !hook_backend_has_mode(b, mode))
+			continue;
+		if (cob_probe_backend(b, tmp, sizeof(tmp))) {
 			if (reason && len)
-				snprintf(reason, len, "%s: %s", cob_backends[i], tmp);
-			return cob_backends[i];
+				snprintf(reason, len, "%s: %s", b->name, tmp);
+			return b;
 		}
+	}
 	if (reason && len)
-		snprintf(reason, len, "no backend is usable on this kernel");
+		snprintf(reason, len, "no backend that can %s is usable on this kernel",
+			 mode == COB_MODE_OVERRIDE ? "override" : "observe");
 	return NULL;
 }
 

@@ -30,17 +30,19 @@ struct cob_probe {
  *                         (fails with -EPERM when the kprobe is int3-based) */
 bool cob_probe_feature(const char *feature, char *reason, size_t len);
 
-/* Backend availability derived from features; the reason names the missing
- * feature(s) and why each is missing. */
-bool cob_probe_backend(const char *backend, char *reason, size_t len);
+struct hook_backend;
+/* Backend availability derived from the features it declares (needs, then
+ * checks); the reason names the missing feature(s) and why each is missing. */
+bool cob_probe_backend(const struct hook_backend *b, char *reason, size_t len);
 
-/* First available backend of cob_backends[], or NULL (reason says why). */
-const char *cob_probe_auto(char *reason, size_t len);
+/* What --backend auto picks for a mode (COB_MODE_*): the first backend of
+ * the registry that auto may pick, can do the mode and is available; NULL
+ * with the reason when none is. cob-hook and cob-doctor both ask this. */
+const struct hook_backend *cob_probe_auto(int mode, char *reason, size_t len);
 
 /* Drop cached results. */
 void cob_probe_forget(void);
 
 extern const char *const cob_features[];  /* NULL-terminated */
-extern const char *const cob_backends[];  /* preference order, NULL-terminated */
 
 #endif

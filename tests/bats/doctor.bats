@@ -49,9 +49,9 @@ mounts() {
 	[ ! -s "${BATS_FILE_TMPDIR}/doctor.err" ]
 }
 
-@test "--json has exactly the keys kernel, where, features, backends, auto in that order" {
+@test "--json has exactly the keys kernel, where, features, backends, auto, auto_by_mode in that order" {
 	run jq -c 'keys_unsorted' "$DOCTOR_JSON"
-	[ "$output" = '["kernel","where","features","backends","auto"]' ]
+	[ "$output" = '["kernel","where","features","backends","auto","auto_by_mode"]' ]
 	[ "$(jq -r .kernel "$DOCTOR_JSON")" = "$(uname -r)" ]
 	[ "$(jq -r .where "$DOCTOR_JSON")" = host ]
 }
@@ -67,8 +67,8 @@ mounts() {
 
 @test "every backend is reported, in preference order, with a non-empty reason" {
 	run jq -c '.backends | keys_unsorted' "$DOCTOR_JSON"
-	[ "$output" = '["kprobe-copyout","fmodret-copyout","fmodret-permission","fexit-read","tp-read"]' ]
-	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
+	[ "$output" = '["kprobe-copyout","fmodret-copyout","fexit-read","fmodret-permission","tp-read","none"]' ]
+	for b in kprobe-copyout fmodret-copyout fexit-read fmodret-permission tp-read none; do
 		[ "$(jq -r --arg n "$b" '.backends[$n].available | type' "$DOCTOR_JSON")" = boolean ]
 		[ -n "$(backend "$b" reason)" ]
 	done
@@ -122,7 +122,8 @@ mounts() {
 	[[ "$output" =~ tracepoint\ +yes ]]
 	[[ "$output" =~ fentry\ +no\ +load\ failed ]]
 	[[ "$output" =~ tp-read\ +yes ]]
-	[[ "${lines[-1]}" == "auto     tp-read" ]]
+	[[ "${lines[-2]}" == "auto (observe)   tp-read" ]]
+	[[ "${lines[-1]}" == "auto (override)  none (no backend that can do this is usable here)" ]]
 }
 
 @test "--where and COB_WHERE set where; a bad place exits 2 with one line" {
@@ -215,7 +216,7 @@ guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	[ "$(jq -r .where "$DOCTOR_JSON")" = guest-tcg ]
 }
 
-@test "guest debian 6.1: trampolines, kprobes and probe_write_user; copyout inlined; auto = fmodret-permission" {
+@test "guest debian 6.1: trampolines, kprobes and probe_write_user; copyout inlined; auto = fexit-read / fmodret-permission" {
 	bats_require_minimum_version 1.5.0
 	guest_doctor debian
 	for f in btf tracepoint kprobe fentry fexit fmod_ret_permission probe_write_user bpf_loop ringbuf brd; do
@@ -230,7 +231,8 @@ guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	[ "$(backend fmodret-permission available)" = true ]
 	[ "$(backend fexit-read available)" = true ]
 	[ "$(backend kprobe-copyout available)" = false ]
-	[ "$(jq -r .auto "$DOCTOR_JSON")" = fmodret-permission ]
+	[ "$(jq -r .auto_by_mode.observe "$DOCTOR_JSON")" = fexit-read ]
+	[ "$(jq -r .auto_by_mode.override "$DOCTOR_JSON")" = fmodret-permission ]
 }
 
 @test "guest thesis kernel: every feature and backend works; auto = kprobe-copyout" {
