@@ -78,7 +78,7 @@ die() { echo "$PROG: $*" >&2; exit "$E_FAIL"; }
 usage_err() { echo "$PROG: $*  (try --help)" >&2; exit "$E_USAGE"; }
 log() { echo "[$PROG] $*" >&2; }
 
-RUN="" QPID="" FPID="" SAVED_LOG=""
+RUN="" QPID="" FPID="" MPID="" WPID="" SAVED_LOG=""
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
 	if [ -n "$QPID" ] && [ -z "$SAVED_LOG" ] && [ -s "$RUN/console.raw" ]; then
@@ -88,7 +88,7 @@ cleanup() {
 	local qpid="" i
 	[ -z "$RUN" ] || qpid=$(cat "$RUN/qemu.pid" 2>/dev/null || true)
 	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
-		# TERM to `timeout`, which passes it on to qemu; then make sure.
+		# TERM to qemu; then make sure.
 		kill -TERM "$QPID" 2>/dev/null || true
 		for i in 1 2 3 4 5 6 7 8 9 10; do
 			kill -0 "$QPID" 2>/dev/null || break
@@ -101,9 +101,10 @@ cleanup() {
 		grep -q qemu "/proc/$qpid/cmdline" 2>/dev/null; then
 		kill -KILL "$qpid" 2>/dev/null || true
 	fi
-	if [ -n "$FPID" ] && kill -0 "$FPID" 2>/dev/null; then
-		kill "$FPID" 2>/dev/null || true
-	fi
+	local p
+	for p in "$FPID" "$MPID" "$WPID"; do
+		[ -z "$p" ] || kill "$p" 2>/dev/null || true
+	done
 	[ -z "$RUN" ] || rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -375,9 +376,10 @@ qemu_args=(
 	-kernel "$boot" -initrd "$RUN/initrd.img" -append "$cmdline"
 	-chardev "stdio,id=con,signal=off,logfile=$qlog"
 	-serial chardev:con
+	-chardev "pipe,id=mon,path=$RUN/mon" -mon "chardev=mon,mode=readline"
 	"${share_args[@]}" ${disk_args[@]+"${disk_args[@]}"}
 )
-mkfifo "$RUN/console.fifo"
+mkfifo "$RUN/console.fifo" "$RUN/mon.in" "$RUN/mon.out"
 # Live display: the command's output (between the markers), or everything.
 (
 	shown=$verbose
@@ -392,14 +394,63 @@ mkfifo "$RUN/console.fifo"
 	exit 0
 ) <"$RUN/console.fifo" &
 FPID=$!
+# qemu's monitor (a pipe chardev: no extra tools) answers only when asked;
+# its output is drained into mon.log so it can never block qemu.
+cat "$RUN/mon.out" >"$RUN/mon.log" 2>/dev/null &
+MPID=$!
+mon() { # mon COMMAND: one monitor command; its answer lands in mon.log
+	printf '%s\n' "$1" >"$RUN/mon.in"
+	sleep 0.3
+}
+# hang_report: before a hung guest is killed, ask qemu what each vCPU is
+# doing (registers, the bytes at its instruction pointer, and which
+# exceptions it takes in one second) and append that to the console log.
+# A vCPU that takes thousands of the same exception at one address while
+# memory there holds another instruction is looping in qemu, not the guest.
+hang_report() {
+	local rip n=0
+	mon "info registers -a"
+	for rip in $(tr -d '\r' <"$RUN/mon.log" | sed -n 's/^RIP=\([0-9a-f]*\) .*/\1/p'); do
+		mon "cpu $n"
+		mon "x /8xb 0x$rip"
+		n=$((n + 1))
+	done
+	mon "logfile $RUN/exceptions.log"
+	mon "log int"
+	sleep 1
+	mon "log none"
+	{
+		echo "cob-vm: guest still running after ${timeout}s; what qemu's vCPUs are doing:"
+		tr -d '\r' <"$RUN/mon.log" | grep -aE '^(CPU#|RIP=|[0-9a-f]{16}: 0x)' || true
+		echo "cob-vm: exceptions and interrupts in 1 s (count, vector, pc):"
+		sed -n 's/^ *[0-9]*: v=\([0-9a-f]*\) .* pc=\([0-9a-f]*\) .*/v=\1 pc=\2/p' "$RUN/exceptions.log" 2>/dev/null |
+			sort | uniq -c | sort -rn | head -n 5
+	} >>"$qlog"
+}
 start=$SECONDS
-timeout -k 5 "$timeout" "$QEMU" "${qemu_args[@]}" </dev/null >"$RUN/console.fifo" 2>"$RUN/qemu.err" &
+"$QEMU" "${qemu_args[@]}" </dev/null >"$RUN/console.fifo" 2>"$RUN/qemu.err" &
 QPID=$!
+# The watchdog: at the timeout, report and kill (TERM, then KILL 5 s later).
+(
+	end=$((SECONDS + timeout))
+	while [ "$SECONDS" -lt "$end" ]; do
+		kill -0 "$QPID" 2>/dev/null || exit 0
+		sleep 1
+	done
+	: >"$RUN/timed-out"
+	hang_report 2>/dev/null
+	kill -TERM "$QPID" 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$QPID" 2>/dev/null || exit 0; sleep 0.5; done
+	kill -KILL "$QPID" 2>/dev/null
+) &
+WPID=$!
 set +e
 wait "$QPID" 2>/dev/null # no "Aborted" job notice: reported below
 qrc=$?
 set -e
 QPID=""
+wait "$WPID" 2>/dev/null || true
+kill "$MPID" 2>/dev/null || true
 wait "$FPID" 2>/dev/null || true
 FPID=""
 elapsed=$((SECONDS - start))
@@ -423,7 +474,7 @@ if [ -n "$status" ]; then
 	exit "$status"
 fi
 save_log 0
-if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+if [ -e "$RUN/timed-out" ]; then
 	echo "$PROG: guest timed out after ${timeout}s and was killed (hung?) ($info); console log: $SAVED_LOG" >&2
 	exit "$E_TIMEOUT"
 fi
