@@ -72,6 +72,9 @@ static const char usage_text[] =
 	"                  none; 3: no)\n"
 	"  --help          this text\n"
 	"\n"
+	"Axes with named values ([sweep] KEY = one of them, or a comma list):\n"
+	"%s"
+	"\n"
 	"The hook axis ([sweep] hook = none,tp-read,... or [experiment] hook) is probed\n"
 	"first with `cob-hook can`: a backend that cannot attach here is skipped with\n"
 	"one line 'NAME: skipping BACKEND: reason'; if none is left, exit 3.\n"
@@ -82,18 +85,13 @@ static const char usage_text[] =
 	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend not available,\n"
 	"130 interrupted (SIGINT), 143 terminated (SIGTERM).\n";
 
-/* The backend list comes from the registry (loaders/backends.c). */
+/* The names come from the registries (loaders/backends.c, bench/config.c's axes). */
 static void print_usage(FILE *f)
 {
-	char list[256] = "";
-	const char *c;
+	char list[256], axes[1024];
 
-	for (size_t i = 0; (c = hook_backend_choice(i)); i++) {
-		size_t used = strlen(list);
-
-		snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", c);
-	}
-	fprintf(f, usage_text, list);
+	fprintf(f, usage_text, cob_choice_join(hook_backend_choice, ", ", list, sizeof(list)),
+		cob_sweep_choices_text(axes, sizeof(axes)));
 }
 
 static struct {

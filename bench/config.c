@@ -1,8 +1,12 @@
 /* Experiment config parser: libinih does the INI syntax, this file checks
  * every section, key and value and builds the sweep grid. See config.h. */
 #include "config.h"
-#include "filegen.h" /* parse_size */
-#include "backend.h" /* hook_backend_choice: the backend registry */
+#include "access.h"     /* the registries: access_choice */
+#include "backend.h"    /* hook_backend_choice */
+#include "cache.h"      /* cache_choice */
+#include "filegen.h"    /* filegen_kind_choice, parse_size */
+#include "reposition.h" /* reposition_choice */
+#include "storage.h"    /* storage_choice */
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,12 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kinds[] = { "known", "random", NULL };
-static const char *const storages[] = { "disk", NULL };
-static const char *const caches[] = { "drop", "none", "drop-each", "dontneed", NULL };
-static const char *const accesses[] = { "read", "pread", "readv", NULL };
-static const char *const repositions[] = { "seek", "reopen", "sequential", NULL };
-
 const char *const cob_functions[] = { "filter-reduce", "null", NULL };
 const char *const cob_modes[] = { "observe", "override", NULL };
 const char *const cob_wheres[] = { "host", "guest-tcg", "guest-kvm", NULL };
@@ -26,11 +24,6 @@ const char *const cob_reports[] = { "none", "overhead", NULL };
 /* The NULL-terminated lists above as choice functions. */
 #define CHOICES_OF(list) \
 	static const char *choices_##list(size_t i) { return list[i]; }
-CHOICES_OF(kinds)
-CHOICES_OF(storages)
-CHOICES_OF(caches)
-CHOICES_OF(accesses)
-CHOICES_OF(repositions)
 CHOICES_OF(cob_functions)
 CHOICES_OF(cob_modes)
 CHOICES_OF(cob_reports)
@@ -42,12 +35,12 @@ CHOICES_OF(overhead_may_vary)
  * hook is last so that it varies fastest: the backends of one point run
  * back to back in every repetition. */
 const struct cob_param cob_sweep_params[] = {
-	{ "storage", "storage", COB_PT_ENUM, 0, 0, choices_storages, "disk", NULL, NULL, NULL, 1, 0 },
-	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, choices_kinds, "known", "--kind", NULL, NULL, 1, 0 },
+	{ "storage", "storage", COB_PT_ENUM, 0, 0, storage_choice, "disk", NULL, NULL, NULL, 1, 0 },
+	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, filegen_kind_choice, "known", "--kind", NULL, NULL, 1, 0 },
 	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1, 0 },
-	{ "cache", "cache", COB_PT_ENUM, 0, 0, choices_caches, "drop", NULL, "--cache", NULL, 1, 0 },
-	{ "reposition", "repos", COB_PT_ENUM, 0, 0, choices_repositions, "seek", NULL, "--reposition", NULL, 1, 0 },
-	{ "access", "access", COB_PT_ENUM, 0, 0, choices_accesses, "read", NULL, "--access", NULL, 1, 0 },
+	{ "cache", "cache", COB_PT_ENUM, 0, 0, cache_choice, "drop", NULL, "--cache", NULL, 1, 0 },
+	{ "reposition", "repos", COB_PT_ENUM, 0, 0, reposition_choice, "seek", NULL, "--reposition", NULL, 1, 0 },
+	{ "access", "access", COB_PT_ENUM, 0, 0, access_choice, "read", NULL, "--access", NULL, 1, 0 },
 	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0, 0 },
 	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0, 0 },
 	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0, 0 },
@@ -55,6 +48,27 @@ const struct cob_param cob_sweep_params[] = {
 	{ "hook", "hook", COB_PT_ENUM, 0, 0, hook_backend_choice, NULL, NULL, NULL, NULL, 0, 1 },
 };
 const size_t cob_sweep_nparams = sizeof(cob_sweep_params) / sizeof(cob_sweep_params[0]);
+
+const char *cob_sweep_choices_text(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < cob_sweep_nparams && off < len; k++) {
+		const struct cob_param *p = &cob_sweep_params[k];
+		char list[256];
+		int n;
+
+		if (p->type != COB_PT_ENUM || p->from_experiment)
+			continue;
+		n = snprintf(buf + off, len - off, "  %-12s %s\n", p->key,
+			     cob_choice_join(p->choices, ", ", list, sizeof(list)));
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}
 
 enum { SEC_NONE, SEC_EXPERIMENT, SEC_SWEEP, SEC_QUICK };
 static const char *const section_names[] = { "", "experiment", "sweep", "quick" };
@@ -187,29 +201,6 @@ static int parse_count(const char *s, uint64_t *out, const char **why)
 	return 0;
 }
 
-static int in_choices(cob_choice_fn choices, const char *s)
-{
-	for (size_t i = 0; choices(i); i++)
-		if (!strcmp(choices(i), s))
-			return 1;
-	return 0;
-}
-
-static void join_choices(cob_choice_fn choices, char *buf, size_t len)
-{
-	size_t off = 0;
-	const char *c;
-
-	buf[0] = '\0';
-	for (size_t i = 0; (c = choices(i)) && off < len; i++) {
-		int n = snprintf(buf + off, len - off, "%s%s", i ? ", " : "", c);
-
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-}
-
 /* One list element of param P -> V. Returns 0, or -1 with a message in why. */
 static int parse_value(const struct cob_param *p, const char *s, struct cob_value *v, char *why,
 		       size_t whylen)
@@ -219,17 +210,13 @@ static int parse_value(const struct cob_param *p, const char *s, struct cob_valu
 
 	memset(v, 0, sizeof(*v));
 	switch (p->type) {
-	case COB_PT_ENUM: {
-		char list[256];
-
-		if (!in_choices(p->choices, s)) {
-			join_choices(p->choices, list, sizeof(list));
-			snprintf(why, whylen, "%s: '%s' is not one of %s", p->key, s, list);
+	case COB_PT_ENUM:
+		if (!cob_choice_has(p->choices, s)) {
+			cob_choice_error(p->choices, p->key, s, why, whylen);
 			return -1;
 		}
 		snprintf(v->text, sizeof(v->text), "%s", s);
 		return 0;
-	}
 	case COB_PT_FILESIZE:
 		if (!strcmp(s, "buf")) {
 			snprintf(v->text, sizeof(v->text), "buf");
@@ -355,13 +342,13 @@ static int parse_names(struct pstate *st, const char *key, const char *value, st
 static int parse_enum_key(struct pstate *st, const char *key, const char *value,
 			  cob_choice_fn choices, char *out, size_t outlen)
 {
-	char list[256];
+	char why[512];
 
-	if (!in_choices(choices, value)) {
-		join_choices(choices, list, sizeof(list));
+	if (!cob_choice_has(choices, value)) {
 		if (!*value)
-			return failf(st, "%s: empty value (one of %s)", key, list);
-		return failf(st, "%s: '%s' is not one of %s", key, value, list);
+			return failf(st, "%s: empty value (one of %s)", key,
+				     cob_choice_join(choices, ", ", why, sizeof(why)));
+		return failf(st, "%s", cob_choice_error(choices, key, value, why, sizeof(why)));
 	}
 	snprintf(out, outlen, "%s", value);
 	return 1;
@@ -607,7 +594,7 @@ static int check_report(const struct cob_config *c, char *why, size_t len)
 		return -1;
 	}
 	for (size_t k = 0; k < c->naxes; k++)
-		if (c->axes[k].n > 1 && !in_choices(choices_overhead_may_vary, c->axes[k].param->key)) {
+		if (c->axes[k].n > 1 && !cob_choice_has(choices_overhead_may_vary, c->axes[k].param->key)) {
 			snprintf(why, len, "report = overhead: only hook, function and buf_size may take "
 				 "several values (%s has %zu)", c->axes[k].param->key, c->axes[k].n);
 			return -1;
@@ -779,7 +766,7 @@ int cob_config_override(struct cob_config *c, const char *key, const char *value
 {
 	cob_choice_fn choices;
 	char *dst;
-	char list[256];
+	char opt[COB_VALUE_LEN + 2];
 
 	if (!strcmp(key, "hook")) {
 		choices = hook_backend_choice;
@@ -794,9 +781,9 @@ int cob_config_override(struct cob_config *c, const char *key, const char *value
 		snprintf(err, errlen, "cannot override '%s'", key);
 		return -1;
 	}
-	if (!in_choices(choices, value)) {
-		join_choices(choices, list, sizeof(list));
-		snprintf(err, errlen, "--%s: '%s' is not one of %s", key, value, list);
+	if (!cob_choice_has(choices, value)) {
+		snprintf(opt, sizeof(opt), "--%s", key);
+		cob_choice_error(choices, opt, value, err, errlen);
 		return -1;
 	}
 	if (c->axes && cob_config_axis(c, key) >= 0) {

@@ -16,6 +16,7 @@
 #define COB_CONFIG_H
 #include <stddef.h>
 #include <stdint.h>
+#include "registry.h" /* cob_choice_fn */
 
 #define COB_MAX_VALUES   64  /* values per axis or list */
 #define COB_MAX_NAMES    16  /* plots, monitors */
@@ -36,17 +37,12 @@ enum cob_ptype {
 	COB_PT_ENUM,     /* one of choices */
 };
 
-/* The i-th name of a list of choices; NULL ends the list. The module that
- * implements a kind of thing owns its list (hook backends: the registry in
- * loaders/backends.c), so the parser never repeats it. */
-typedef const char *(*cob_choice_fn)(size_t i);
-
 struct cob_param {
 	const char *key;   /* [sweep] key, CSV column and label name */
 	const char *show;  /* short name in progress lines */
 	enum cob_ptype type;
 	uint64_t min, max;
-	cob_choice_fn choices; /* COB_PT_ENUM */
+	cob_choice_fn choices; /* COB_PT_ENUM: the registry of the module that implements them */
 	const char *dflt;  /* NULL: the key is required */
 	/* Where a value goes when a run is launched (NULL: not there). */
 	const char *mkfile_opt; /* cob-mkfile option; the data file is made once per distinct set */
@@ -63,6 +59,9 @@ struct cob_param {
 /* In loop order: the last axis varies fastest. */
 extern const struct cob_param cob_sweep_params[];
 extern const size_t cob_sweep_nparams;
+/* For usage texts: one line "  KEY  a, b, c" per [sweep] axis with named values
+ * (those of [experiment] keys, function and hook, left out). Returns buf. */
+const char *cob_sweep_choices_text(char *buf, size_t len);
 
 /* Choices of the [experiment] enums (NULL-terminated). */
 extern const char *const cob_functions[];

@@ -1,9 +1,10 @@
-/* Access methods of the read workload, one small ops table each (as fio's
+/* Access methods of the read workload, one small ops entry each (as fio's
  * engines): how a read of the target file is issued. */
 #ifndef ACCESS_H
 #define ACCESS_H
 #include <stddef.h>
 #include <sys/types.h>
+#include "registry.h"
 
 struct access_ops {
 	const char *name;
@@ -13,8 +14,7 @@ struct access_ops {
 	ssize_t (*read)(int fd, void *buf, size_t n, off_t off);
 };
 
-const struct access_ops *access_find(const char *name);
-/* NULL-terminated list for --help. */
-extern const struct access_ops *const access_methods[];
+/* access_find, access_choice, access_help */
+COB_REGISTRY_DECLARE(access, struct access_ops);
 
 #endif

@@ -2,6 +2,7 @@
  * before each read, always outside the timed interval. */
 #ifndef CACHE_H
 #define CACHE_H
+#include "registry.h"
 
 struct cache_ops {
 	const char *name;
@@ -10,8 +11,8 @@ struct cache_ops {
 	int (*before_read)(int fd); /* 0 or -errno */
 };
 
-const struct cache_ops *cache_find(const char *name);
-extern const struct cache_ops *const cache_methods[];
+/* cache_find, cache_choice, cache_help */
+COB_REGISTRY_DECLARE(cache, struct cache_ops);
 /* sync + echo 3 > /proc/sys/vm/drop_caches */
 int cache_drop_all(void);
 

@@ -12,10 +12,15 @@
 
 static void usage(FILE *f)
 {
+	char kinds[128];
+
 	fprintf(f,
-		"usage: cob-mkfile --kind known|random --size SIZE --out PATH [--width W] [--seed S]\n"
+		"usage: cob-mkfile --kind %s --size SIZE --out PATH [--width W] [--seed S]\n"
 		"       cob-mkfile --threshold FF [--width W]\n"
-		"  --kind      known: fixed-width zero-padded integers, one per line; random: PRNG bytes\n"
+		"  --kind      what the file holds:\n",
+		cob_choice_join(filegen_kind_choice, "|", kinds, sizeof(kinds)));
+	cob_choice_usage(f, filegen_kind_choice, filegen_kind_help, NULL);
+	fprintf(f,
 		"  --size      exact file size in bytes (suffixes K, M, G are binary)\n"
 		"  --width     bytes per record of a known file incl. newline (%d..%d, default %d)\n"
 		"  --seed      PRNG seed (default 1)\n"
@@ -80,8 +85,15 @@ int main(int argc, char **argv)
 		printf("%llu\n", (unsigned long long)filegen_threshold((unsigned)width, (unsigned)ff));
 		return 0;
 	}
-	if (!kind_s || filegen_kind_parse(kind_s, &kind))
-		return die("--kind must be known or random", kind_s);
+	if (!kind_s || filegen_kind_parse(kind_s, &kind)) {
+		char why[512], kinds[256];
+
+		if (kind_s)
+			return die(cob_choice_error(filegen_kind_choice, "--kind", kind_s, why, sizeof(why)), NULL);
+		snprintf(why, sizeof(why), "--kind is required (one of %s)",
+			 cob_choice_join(filegen_kind_choice, ", ", kinds, sizeof(kinds)));
+		return die(why, NULL);
+	}
 	if (!have_size || !out)
 		return die("--size and --out are required", NULL);
 

@@ -23,13 +23,17 @@
 #include "filter_reduce.h"
 #include "read_check.h"
 #include "read_record.h"
+#include "reposition.h"
 
-enum reposition { REPO_SEEK, REPO_REOPEN, REPO_SEQUENTIAL };
+/* Defaults of --reposition, --access, --cache. */
+#define DEFAULT_REPOSITION "seek"
+#define DEFAULT_ACCESS "read"
+#define DEFAULT_CACHE "none"
 
 struct opts {
 	const char *file, *records;
 	uint64_t buf, iterations, threshold;
-	enum reposition repo;
+	const struct reposition_ops *repo;
 	const struct access_ops *access;
 	const struct cache_ops *cache;
 	int sync_r, sync_w;
@@ -38,17 +42,14 @@ struct opts {
 
 static void usage(FILE *f)
 {
+	fprintf(f, "usage: cob-read --file PATH --buf SIZE --iterations N [options]\n"
+		   "  --reposition M    where each read starts, set before it (untimed):\n");
+	cob_choice_usage(f, reposition_choice, reposition_help, DEFAULT_REPOSITION);
+	fprintf(f, "  --access M        how to read:\n");
+	cob_choice_usage(f, access_choice, access_help, DEFAULT_ACCESS);
+	fprintf(f, "  --cache M         page cache handling (untimed):\n");
+	cob_choice_usage(f, cache_choice, cache_help, DEFAULT_CACHE);
 	fprintf(f,
-		"usage: cob-read --file PATH --buf SIZE --iterations N [options]\n"
-		"  --reposition seek|reopen|sequential  per iteration: lseek to 0 (default), close+open, or continue (wrap at EOF)\n"
-		"  --access M        how to read:");
-	for (int i = 0; access_methods[i]; i++)
-		fprintf(f, " %s", access_methods[i]->name);
-	fprintf(f, " (default read)\n  --cache M         page cache handling:");
-	for (int i = 0; cache_methods[i]; i++)
-		fprintf(f, " %s", cache_methods[i]->name);
-	fprintf(f,
-		" (default none)\n"
 		"  --threshold N     filter: keep numbers >= N (default 0)\n"
 		"  --mode observe|override  accepted for cob-hook; the checks are the same\n"
 		"  --records PATH    write binary per-read records (for cob-hook)\n"
@@ -60,6 +61,14 @@ static int fail(const char *what, const char *arg)
 {
 	fprintf(stderr, "cob-read: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
 	return 2;
+}
+
+/* An unknown name for OPT: the list comes from the registry. */
+static int bad_choice(cob_choice_fn names, const char *opt, const char *arg)
+{
+	char why[512];
+
+	return fail(cob_choice_error(names, opt, arg, why, sizeof(why)), NULL);
 }
 
 static uint64_t now_ns(void)
@@ -83,8 +92,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->access = access_find("read");
-	o->cache = cache_find("none");
+	o->repo = reposition_find(DEFAULT_REPOSITION);
+	o->access = access_find(DEFAULT_ACCESS);
+	o->cache = cache_find(DEFAULT_CACHE);
 	o->sync_r = o->sync_w = -1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -98,22 +108,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return fail("--iterations must be a positive number", optarg);
 			break;
 		case 'r':
-			if (!strcmp(optarg, "seek"))
-				o->repo = REPO_SEEK;
-			else if (!strcmp(optarg, "reopen"))
-				o->repo = REPO_REOPEN;
-			else if (!strcmp(optarg, "sequential"))
-				o->repo = REPO_SEQUENTIAL;
-			else
-				return fail("--reposition must be seek, reopen or sequential", optarg);
+			if (!(o->repo = reposition_find(optarg)))
+				return bad_choice(reposition_choice, "--reposition", optarg);
 			break;
 		case 'a':
 			if (!(o->access = access_find(optarg)))
-				return fail("unknown --access", optarg);
+				return bad_choice(access_choice, "--access", optarg);
 			break;
 		case 'c':
 			if (!(o->cache = cache_find(optarg)))
-				return fail("unknown --cache", optarg);
+				return bad_choice(cache_choice, "--cache", optarg);
 			break;
 		case 't':
 			if (parse_size(optarg, &o->threshold))
@@ -216,9 +220,8 @@ int main(int argc, char **argv)
 		return fail("not a regular file", o.file);
 
 	uint64_t fsize = (uint64_t)st.st_size;
-	/* Bytes any read may touch: one buffer from 0, or the whole walk. */
-	uint64_t span = o.repo == REPO_SEQUENTIAL ? (o.buf * o.iterations < fsize ? o.buf * o.iterations : fsize)
-						  : (o.buf < fsize ? o.buf : fsize);
+	/* Bytes any read may touch (the reposition mode knows). */
+	uint64_t span = o.repo->span(o.buf, o.iterations, fsize);
 	unsigned char *ref = load_reference(o.file, span);
 	unsigned char *buf = aligned_alloc(4096, (o.buf + 4095) / 4096 * 4096);
 	struct read_record *recs = calloc(o.iterations, sizeof(*recs));
@@ -230,20 +233,12 @@ int main(int argc, char **argv)
 	if (handshake(&o))
 		return fail("lost the handshake with the loader", NULL);
 
-	uint64_t off = 0;
+	uint64_t end = 0, off; /* where the last read ended, where the next starts */
 	for (uint64_t i = 0; i < o.iterations; i++) {
 		struct read_record *r = &recs[i];
 
-		if (o.repo == REPO_REOPEN) {
-			close(fd);
-			fd = open(o.file, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return fail(strerror(errno), o.file);
-		}
-		if (o.repo != REPO_SEQUENTIAL)
-			off = 0;
-		else if (off >= fsize)
-			off = 0;
+		if ((rc = o.repo->next(&fd, o.file, end, fsize, &off)))
+			return fail(strerror(-rc), o.file);
 		if (lseek(fd, (off_t)off, SEEK_SET) < 0)
 			return fail(strerror(errno), "lseek");
 		r->iter = i;
@@ -262,7 +257,7 @@ int main(int argc, char **argv)
 		r->ret = got;
 		r->err = got < 0 ? errno : 0;
 		read_check(r, buf, ref + off);
-		off += r->expect_len ? r->expect_len : 1;
+		end = off + (r->expect_len ? r->expect_len : 1);
 	}
 	close(fd);
 	if (o.records) {

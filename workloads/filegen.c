@@ -114,14 +114,20 @@ uint64_t filegen_threshold(unsigned width, unsigned ff)
 	return (uint64_t)ff * bucket_scale(width);
 }
 
+static const struct filegen_kind_info file_kinds[] = {
+	{ "known", "fixed-width zero-padded integers, one per line", FILEGEN_KNOWN },
+	{ "random", "bytes from a seeded PRNG", FILEGEN_RANDOM },
+};
+
+COB_REGISTRY_DEFINE(filegen_kind, struct filegen_kind_info, file_kinds)
+
 int filegen_kind_parse(const char *s, enum filegen_kind *k)
 {
-	if (!strcmp(s, "known"))
-		*k = FILEGEN_KNOWN;
-	else if (!strcmp(s, "random"))
-		*k = FILEGEN_RANDOM;
-	else
+	const struct filegen_kind_info *info = filegen_kind_find(s);
+
+	if (!info)
 		return -1;
+	*k = info->kind;
 	return 0;
 }
 

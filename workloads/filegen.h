@@ -9,8 +9,19 @@
 #define FILEGEN_H
 #include <stddef.h>
 #include <stdint.h>
+#include "registry.h"
 
 enum filegen_kind { FILEGEN_KNOWN, FILEGEN_RANDOM };
+
+/* The file kinds by name (cob-mkfile --kind, the file_kind axis). */
+struct filegen_kind_info {
+	const char *name;
+	const char *help;
+	enum filegen_kind kind;
+};
+
+/* filegen_kind_find, filegen_kind_choice, filegen_kind_help */
+COB_REGISTRY_DECLARE(filegen_kind, struct filegen_kind_info);
 
 struct filegen {
 	enum filegen_kind kind;
@@ -34,6 +45,7 @@ int filegen_init(struct filegen *g, enum filegen_kind kind, unsigned width, uint
 void filegen_fill(struct filegen *g, void *out, size_t len, uint64_t total);
 /* Threshold that drops exactly ff percent (0..100) of a known file's numbers. */
 uint64_t filegen_threshold(unsigned width, unsigned ff);
+/* The kind of that name: 0, or -1 when there is none. */
 int filegen_kind_parse(const char *s, enum filegen_kind *k);
 /* Parse "123", "4K", "64k", "1M", "2G" (binary units). Returns 0 or -1. */
 int parse_size(const char *s, uint64_t *out);

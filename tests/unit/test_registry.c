@@ -1,0 +1,82 @@
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "access.h"
+#include "cache.h"
+#include "filegen.h"
+#include "registry.h"
+#include "reposition.h"
+#include "storage.h"
+
+/* Every table: names unique, each with help, NULL past the end. */
+static void check_table(cob_choice_fn names, cob_choice_fn helps)
+{
+	size_t n = 0;
+
+	for (; names(n); n++) {
+		cr_assert(helps(n) && *helps(n), "%s has no help", names(n));
+		for (size_t j = 0; j < n; j++)
+			cr_assert_str_neq(names(j), names(n));
+	}
+	cr_assert_gt(n, 0);
+	cr_assert_null(helps(n));
+}
+
+/* ... and find returns the entry of each name, NULL for others. */
+#define CHECK(prefix)                                                                    \
+	do {                                                                             \
+		check_table(prefix##_choice, prefix##_help);                             \
+		for (size_t i = 0; prefix##_choice(i); i++)                              \
+			cr_assert_str_eq(prefix##_find(prefix##_choice(i))->name, prefix##_choice(i)); \
+		cr_assert_null(prefix##_find("nosuch"));                                 \
+	} while (0)
+
+Test(registry, every_table_is_consistent)
+{
+	CHECK(access);
+	CHECK(cache);
+	CHECK(reposition);
+	CHECK(filegen_kind);
+	CHECK(storage);
+}
+
+Test(registry, lists_and_errors)
+{
+	char buf[128];
+
+	cr_assert_str_eq(cob_choice_join(reposition_choice, ", ", buf, sizeof(buf)), "seek, reopen, sequential");
+	cr_assert_str_eq(cob_choice_join(filegen_kind_choice, "|", buf, sizeof(buf)), "known|random");
+	cr_assert_str_eq(cob_choice_error(access_choice, "--access", "mmap", buf, sizeof(buf)),
+			 "--access: 'mmap' is not one of read, pread, readv");
+	cr_assert(cob_choice_has(cache_choice, "drop-each"));
+	cr_assert_not(cob_choice_has(cache_choice, "drop_each"));
+	cr_assert_str_eq(cob_choice_join(storage_choice, ", ", buf, 3), "di");
+}
+
+Test(registry, reposition_modes)
+{
+	const struct reposition_ops *seek = reposition_find("seek"), *seq = reposition_find("sequential"),
+				    *reopen = reposition_find("reopen");
+	int fd = open("/dev/null", O_RDONLY), old = fd;
+	uint64_t off = 99;
+
+	cr_assert_eq(seek->next(&fd, "/dev/null", 4096, 10000, &off), 0);
+	cr_assert_eq(off, 0);
+	cr_assert_eq(seq->next(&fd, "/dev/null", 4096, 10000, &off), 0);
+	cr_assert_eq(off, 4096);
+	cr_assert_eq(seq->next(&fd, "/dev/null", 10000, 10000, &off), 0);
+	cr_assert_eq(off, 0, "sequential wraps at EOF");
+	cr_assert_eq(fd, old);
+	off = 99;
+	cr_assert_eq(reopen->next(&fd, "/dev/null", 4096, 10000, &off), 0);
+	cr_assert_eq(off, 0);
+	cr_assert_geq(fd, 0, "reopen gives a new descriptor of the file");
+	cr_assert_eq(reopen->next(&fd, "/nonexistent/x", 0, 1, &off), -ENOENT);
+	cr_assert_eq(fd, -1);
+	cr_assert_eq(seek->span(4096, 100, 10000), 4096);
+	cr_assert_eq(seek->span(4096, 100, 100), 100);
+	cr_assert_eq(seq->span(4096, 2, 10000), 8192);
+	cr_assert_eq(seq->span(4096, 100, 10000), 10000);
+}

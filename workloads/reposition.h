@@ -1,0 +1,23 @@
+/* Reposition modes of the read workload, one small ops entry each: where
+ * every read starts, set before it, outside the timed interval. */
+#ifndef REPOSITION_H
+#define REPOSITION_H
+#include <stdint.h>
+#include "registry.h"
+
+struct reposition_ops {
+	const char *name;
+	const char *help;
+	/* Before each read: the offset it starts at (*off), given where the
+	 * previous read ended (end; 0 before the first) and the file size. May
+	 * replace *fd with a new descriptor of PATH. The caller then seeks *fd
+	 * to *off. Returns 0 or -errno. */
+	int (*next)(int *fd, const char *path, uint64_t end, uint64_t fsize, uint64_t *off);
+	/* The bytes [0, span) that n reads of buf bytes may touch. */
+	uint64_t (*span)(uint64_t buf, uint64_t n, uint64_t fsize);
+};
+
+/* reposition_find, reposition_choice, reposition_help */
+COB_REGISTRY_DECLARE(reposition, struct reposition_ops);
+
+#endif
