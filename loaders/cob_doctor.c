@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 	if (uname(&uts))
 		strcpy(uts.release, "unknown");
 
-	libbpf_set_print(NULL); /* probe.c captures what it needs */
+	libbpf_set_print(NULL); /* the probes capture what they need (bpf_log.c) */
 	private_mounts();
 
 	for (nf = 0; cob_features[nf]; nf++)

@@ -1,7 +1,6 @@
 /* Capability probing by trial load + attach. See probe.h and bpf/probe.bpf.c. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "bpf_log.h"
 #include "copyout_hook.h"
 #include "probe.h"
 #include "probe.skel.h"
@@ -29,132 +29,6 @@ const char *const cob_features[] = {
 
 #define TRACEFS "/sys/kernel/tracing"
 #define KPROBE_PMU "/sys/bus/event_source/devices/kprobe"
-
-/* ------------------------------------------------------------------ */
-/* libbpf message capture                                              */
-
-static char logbuf[16384];
-static size_t loglen;
-static libbpf_print_fn_t saved_print;
-static int capturing;
-
-static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (getenv("COB_PROBE_DEBUG")) {
-		va_list aq;
-
-		va_copy(aq, ap);
-		vfprintf(stderr, fmt, aq);
-		va_end(aq);
-	}
-	if (level == LIBBPF_DEBUG || loglen >= sizeof(logbuf) - 1)
-		return 0;
-	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen, fmt, ap);
-	if (n > 0)
-		loglen += (size_t)n < sizeof(logbuf) - 1 - loglen ? (size_t)n : sizeof(logbuf) - 1 - loglen;
-	return 0;
-}
-
-static void capture_reset(void)
-{
-	loglen = 0;
-	logbuf[0] = '\0';
-}
-
-static void capture_begin(void)
-{
-	if (!capturing++)
-		saved_print = libbpf_set_print(capture_print);
-	capture_reset();
-}
-
-static void capture_end(void)
-{
-	if (capturing && !--capturing)
-		libbpf_set_print(saved_print);
-}
-
-static void trim(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-}
-
-/* Copy line [b, e) into out, dropping "libbpf: " and "prog 'x': " prefixes. */
-static void copy_line(char *out, size_t len, const char *b, const char *e)
-{
-	size_t n;
-
-	if (!strncmp(b, "libbpf: ", 8))
-		b += 8;
-	if (!strncmp(b, "prog '", 6)) {
-		const char *q = strstr(b, "': ");
-
-		if (q && q < e)
-			b = q + 3;
-	}
-	n = (size_t)(e - b);
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, b, n);
-	out[n] = '\0';
-	trim(out);
-}
-
-static bool boring_verifier_line(const char *b, const char *e)
-{
-	static const char *const skip[] = { "processed ", "verification time", "stack depth",
-					    "-- END", "-- BEGIN", "; ", NULL };
-	if (b == e)
-		return true;
-	for (int i = 0; skip[i]; i++)
-		if (!strncmp(b, skip[i], strlen(skip[i])))
-			return true;
-	return false;
-}
-
-/* The most telling line of what libbpf said: the verifier's complaint (last
- * non-statistics line of the load log), else the first line saying what
- * failed. */
-static void log_summary(char *out, size_t len)
-{
-	const char *b = strstr(logbuf, "-- BEGIN PROG LOAD LOG --");
-	const char *p, *nl;
-
-	out[0] = '\0';
-	if (b) {
-		const char *end = strstr(b, "-- END PROG LOAD LOG --");
-
-		if (!end)
-			end = logbuf + loglen;
-		p = strchr(b, '\n');
-		for (p = p ? p + 1 : end; p < end; p = nl + 1) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			if (!nl)
-				nl = end;
-			if (!boring_verifier_line(p, nl))
-				copy_line(out, len, p, nl);
-		}
-		if (out[0])
-			return;
-	}
-	for (p = logbuf; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p);
-		if (memmem(p, (size_t)(nl - p), "fail", 4) || memmem(p, (size_t)(nl - p), "rror", 4) ||
-		    memmem(p, (size_t)(nl - p), "not ", 4) || memmem(p, (size_t)(nl - p), "unknown", 7)) {
-			copy_line(out, len, p, nl);
-			return;
-		}
-		if (!*nl)
-			break;
-	}
-}
 
 static const char *errname(int err)
 {
@@ -202,7 +76,7 @@ static void fail_reason(char *r, size_t len, const char *stage, enum kind kind, 
 	char line[200];
 	const char *hint;
 
-	log_summary(line, sizeof(line));
+	bpf_log_summary(line, sizeof(line));
 	hint = hint_for(stage, kind, err, line);
 	/* "BPF program load failed: Operation not permitted" adds nothing */
 	if (line[0] && strstr(line, strerror(err)) && strstr(line, "load failed"))
@@ -320,7 +194,7 @@ static int trial_begin(struct trial *t, const char *prog_name, enum kind kind, c
 
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
-	capture_begin();
+	bpf_log_begin();
 	tracefs_acquire();
 	t->skel = probe__open();
 	if (!t->skel) {
@@ -342,7 +216,7 @@ static int trial_begin(struct trial *t, const char *prog_name, enum kind kind, c
 		bpf_map__set_autocreate(t->skel->maps.cob_pr_rb, false);
 	t->skel->bss->target_tid = (__u32)gettid();
 	if (btf_target) {
-		capture_reset();
+		bpf_log_reset();
 		err = bpf_program__set_attach_target(t->prog, 0, btf_target);
 		if (err) {
 			if (!get_btf())
@@ -355,7 +229,7 @@ static int trial_begin(struct trial *t, const char *prog_name, enum kind kind, c
 			return -1;
 		}
 	}
-	capture_reset();
+	bpf_log_reset();
 	err = probe__load(t->skel);
 	if (err) {
 		fail_reason(r, len, "load", kind, -err);
@@ -371,7 +245,7 @@ static int trial_attach(struct trial *t, const char *func, char *r, size_t len)
 	t->skel->bss->hits = 0;
 	t->skel->bss->helper_ret = 0;
 	t->skel->bss->last_arg = 0;
-	capture_reset();
+	bpf_log_reset();
 	if (t->kind == K_KPROBE)
 		t->link = bpf_program__attach_kprobe(t->prog, false, func);
 	else
@@ -397,7 +271,7 @@ static void trial_end(struct trial *t)
 	probe__destroy(t->skel);
 	t->skel = NULL;
 	tracefs_release();
-	capture_end();
+	bpf_log_end();
 }
 
 /* ------------------------------------------------------------------ */
