@@ -7,7 +7,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -18,6 +17,7 @@
 #include "copyout_hook.h"
 #include "probe.h"
 #include "probe.skel.h"
+#include "subproc.h"
 
 const char *const cob_features[] = {
 	"btf", "tracepoint", "raw_tracepoint", "kprobe", "kprobe_copyout",
@@ -634,49 +634,9 @@ static bool p_ringbuf(char *r, size_t len)
  * or -1 if it could not run. */
 static int run_cmd(char *const argv[], char *out, size_t len)
 {
-	int p[2], status;
-	pid_t pid;
-	ssize_t n;
-	size_t got = 0;
+	static const struct subproc_run o = { .merge_stderr = true, .first_line = true, .timeout_ms = -1 };
 
-	out[0] = '\0';
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	while ((n = read(p[0], out + got, len - 1 - got)) > 0 && got + (size_t)n < len - 1)
-		got += (size_t)n;
-	if (n > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	/* drain */
-	{
-		char sink[256];
-
-		while (read(p[0], sink, sizeof(sink)) > 0)
-			;
-	}
-	close(p[0]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	{
-		char *nl = strchr(out, '\n');
-
-		if (nl)
-			*nl = '\0';
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return subproc_run(argv, &o, out, len);
 }
 
 static const char *find_modprobe(void)
