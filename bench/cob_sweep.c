@@ -21,6 +21,7 @@
 #include "csv.h"
 #include "meta.h"
 #include "stats.h"
+#include "subproc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +29,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -229,33 +229,10 @@ static void child_del(pid_t pid)
  * group with stdin from /dev/null; out_fd/err_fd < 0 keep ours. */
 static pid_t spawn(char *const argv[], int out_fd, int err_fd, int search, const char *what)
 {
-	pid_t pid = fork();
+	pid_t pid = subproc_spawn(argv, out_fd, err_fd, search, PROG);
 
 	if (pid < 0)
 		fail(1, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		sigset_t none;
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-		int in = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		sigaction(SIGPIPE, &dfl, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (in >= 0)
-			dup2(in, 0);
-		if (out_fd >= 0)
-			dup2(out_fd, 1);
-		if (err_fd >= 0)
-			dup2(err_fd, 2);
-		if (search)
-			execvp(argv[0], argv);
-		else
-			execv(argv[0], argv);
-		fprintf(stderr, PROG ": cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
 	child_add(pid, what);
 	return pid;
 }
@@ -383,54 +360,22 @@ static const char *last_line(const char *path, char *buf, size_t len)
 }
 
 /* Run argv and capture its output (with its stderr when merge), up to len
- * - 1 bytes. Returns its exit code, or -1 when it could not run or took
- * longer than CAPTURE_MS. */
-static int capture_all(char *const argv[], int search, int merge, char *buf, size_t len)
+ * - 1 bytes (only the first line when first_line). Returns its exit code, or
+ * -1 when it could not run or took longer than CAPTURE_MS. Interrupts end the
+ * sweep (and stop it) while it runs. */
+static int capture_all(char *const argv[], int search, int merge, int first_line, char *buf, size_t len)
 {
-	int fds[2], st = 0, rc;
-	char chunk[512];
-	size_t got = 0;
-	pid_t pid;
-	long long deadline = now_ns() + CAPTURE_MS * 1000000LL;
+	const struct subproc_run o = { .search = search, .merge_stderr = merge, .first_line = first_line,
+				       .timeout_ms = CAPTURE_MS, .prog = PROG, .started = child_add,
+				       .reaped = child_del, .idle = check_interrupt };
 
-	buf[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = spawn(argv, fds[1], merge ? fds[1] : -1, search, argv[0]);
-	close(fds[1]);
-	for (;;) {
-		struct pollfd p = { fds[0], POLLIN, 0 };
-		ssize_t n;
-
-		check_interrupt();
-		if (now_ns() > deadline) {
-			kill(-pid, SIGKILL);
-			break;
-		}
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		n = read(fds[0], chunk, sizeof(chunk));
-		if (n <= 0)
-			break;
-		if ((size_t)n > len - 1 - got)
-			n = (ssize_t)(len - 1 - got); /* keep the start, drain the rest */
-		memcpy(buf + got, chunk, (size_t)n);
-		got += (size_t)n;
-	}
-	close(fds[0]);
-	buf[got] = '\0';
-	wait_child(pid, &st, -1, 0);
-	rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return now_ns() > deadline ? -1 : rc;
+	return subproc_run(argv, &o, buf, len);
 }
 
 /* The same, keeping the first line of the output. */
 static int capture(char *const argv[], int search, char *buf, size_t len)
 {
-	int rc = capture_all(argv, search, 0, buf, len);
-
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return rc;
+	return capture_all(argv, search, 0, 1, buf, len);
 }
 
 /* ---- files and directories ---- */
@@ -1084,7 +1029,7 @@ static int hook_can(const struct cob_config *c, const char *backend, char *line,
 	char *hook = path_join(opt.bin, "cob-hook"), out[4096];
 	char *argv[] = { hook, "can", "--backend", (char *)backend, "--mode", (char *)c->mode,
 			 "--function", (char *)c->axes[cob_config_axis(c, "function")].v[0].text, NULL };
-	int rc = capture_all(argv, 0, 1, out, sizeof(out));
+	int rc = capture_all(argv, 0, 1, 0, out, sizeof(out));
 	const char *l = "", *p;
 	size_t n;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Capability probes for cob-doctor and `--backend auto` (loaders/probe.c).
+/* Capability probes for cob-doctor and `--backend auto` (loaders/trial.c runs
+ * them for the checks in loaders/feature_checks.c).
  *
  * One tiny program per feature. The loader disables autoload on all of them
  * except the one under test, so a program the running kernel refuses only

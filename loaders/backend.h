@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "bpf_log.h" /* bpf_log_capture, bpf_log_reason */
 #include "read_record.h"
 
 struct hook_cfg {
@@ -74,10 +75,6 @@ bool hook_backend_has_mode(const struct hook_backend *b, int mode);
  * NULL past the end. */
 const char *hook_backend_choice(size_t i);
 
-/* Capture libbpf's messages while attaching, to turn them into reasons. */
-void bpf_log_capture(bool on);
-/* The most telling captured line (or "" if none). */
-const char *bpf_log_reason(void);
 /* Kernel encoding of a user-space dev_t. */
 uint32_t kernel_dev(dev_t d);
 

@@ -7,6 +7,7 @@
  * fexit-read, which sees the bytes read() delivered rather than the page
  * cache before the read. */
 #include <string.h>
+#include <sys/sysmacros.h>
 #include "backend.h"
 #include "copyout_hook.h"
 
@@ -44,4 +45,9 @@ const char *hook_backend_choice(size_t i)
 		if (k == i - 1)
 			return hook_backends[k]->name;
 	return NULL;
+}
+
+uint32_t kernel_dev(dev_t d)
+{
+	return (uint32_t)(major(d) << 20 | minor(d));
 }

@@ -54,7 +54,7 @@ static bool has_cap(int cap)
 }
 
 /* Any tracefs the probes mount must vanish with us, even on SIGKILL: probe in
- * a private mount namespace. Harmless if it fails (probe.c unmounts itself). */
+ * a private mount namespace. Harmless if it fails (trial.c unmounts itself). */
 static void private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS) == 0)
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 	if (uname(&uts))
 		strcpy(uts.release, "unknown");
 
-	libbpf_set_print(NULL); /* probe.c captures what it needs */
+	libbpf_set_print(NULL); /* the trials capture what they need (bpf_log.c) */
 	private_mounts();
 
 	for (nf = 0; cob_features[nf]; nf++)

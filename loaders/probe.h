@@ -8,7 +8,8 @@
  * cob_probe_forget() to probe again.
  *
  * libbpf's messages are captured while a probe runs (they feed the reason
- * strings) and the caller's libbpf print function is restored afterwards.
+ * strings; COB_BPF_VERBOSE=1 copies them to stderr) and the caller's libbpf
+ * print function is restored afterwards (bpf_log.h).
  */
 #ifndef COB_PROBE_H
 #define COB_PROBE_H

@@ -1,0 +1,24 @@
+/* Kernel symbols for the feature checks: vmlinux BTF (loaded once and kept
+ * until ksyms_forget()) and /proc/kallsyms. */
+#ifndef KSYMS_H
+#define KSYMS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct btf;
+/* vmlinux BTF, or NULL: ksyms_btf_err() says why (an errno). */
+struct btf *ksyms_btf(void);
+int ksyms_btf_err(void);
+
+/* 1: text symbol `name` in /proc/kallsyms; 0: absent (clone, if any, gets
+ * the first "name.suffix" compiler clone); -1: kallsyms unreadable. */
+int ksym_lookup(const char *name, char *clone, size_t clen);
+
+/* Is `name` a function here (kallsyms or BTF)? Fills r with the reason when
+ * it is not; true when neither source can tell (the trial decides). */
+bool ksym_present(const char *name, char *r, size_t len);
+
+/* Drop the cached BTF. */
+void ksyms_forget(void);
+
+#endif
