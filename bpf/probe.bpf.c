@@ -92,7 +92,8 @@ int cob_pr_override(struct pt_regs *ctx)
 }
 
 /* bpf_probe_write_user from inside a kprobe (on copyout): works only when
- * the kprobe runs in process context (ftrace-based), see KERNEL-FACTS §3. */
+ * the kprobe runs in process context (ftrace-based): an int3-based kprobe runs
+ * in an NMI-like context where the write is refused with -EPERM. */
 SEC("kprobe")
 int cob_pr_kp_write(struct pt_regs *ctx)
 {

@@ -305,7 +305,7 @@ build_thesis_usage() {
 	cat <<EOF
 usage: run.sh kernel build thesis [--force]
 
-Builds the thesis kernel (KERNEL-FACTS.md section 3) from $KSRC_TARBALL:
+Builds the thesis kernel (README: Guest kernels) from $KSRC_TARBALL:
   1. unpack, apply configs/kernel/copyout-error-injection.patch
      (copyout noinline + ALLOW_ERROR_INJECTION(copyout, ERRNO); ftrace flags
      back on lib/iov_iter.o)
