@@ -199,7 +199,7 @@ cmd_sweep() {
 	CLEANUP+=("rm -rf '$tmp'")
 
 	if [ "$target" = vm ]; then
-		bash "$ROOT/bench/vm/vm.sh" --kernel "$kernel" --results "$tmp" -- \
+		bash "$ROOT/vm/vm.sh" --kernel "$kernel" --results "$tmp" -- \
 			sweep "$cfg_arg" --target host --out "$tmp/guest" "${quick[@]}" "${pass[@]}"
 		# the guest wrote into a subdirectory of the shared one
 		find "$tmp/guest" -mindepth 1 -maxdepth 1 -exec mv -t "$tmp" {} +
@@ -240,7 +240,7 @@ EOF
 	case $target in
 	host) setup doctor; "$BIN/cob-doctor" ${args[@]+"${args[@]}"} ;;
 	vm) need_root doctor; ensure_packages; ensure_build
-		bash "$ROOT/bench/vm/vm.sh" --kernel "$kernel" -- doctor ${args[@]+"${args[@]}"} ;;
+		bash "$ROOT/vm/vm.sh" --kernel "$kernel" -- doctor ${args[@]+"${args[@]}"} ;;
 	*) die 2 "--target must be host or vm: $target" ;;
 	esac
 }
@@ -266,12 +266,12 @@ EOF
 }
 
 # ---------------------------------------------------------------- vm
-# Runs bench/vm/vm.sh; a sweep run in the guest gets its graphs drawn here,
+# Runs vm/vm.sh; a sweep run in the guest gets its graphs drawn here,
 # where gnuplot is (the guest has none).
 cmd_vm() {
 	local a seen=0 sweep=0 out="" prev=""
 	for a in "$@"; do
-		case $a in -h | --help) [ "$seen" = 0 ] && { bash "$ROOT/bench/vm/vm.sh" --help; return 0; } ;; esac
+		case $a in -h | --help) [ "$seen" = 0 ] && { bash "$ROOT/vm/vm.sh" --help; return 0; } ;; esac
 		if [ "$seen" = 1 ]; then
 			[ "$sweep" = 0 ] && [ "$a" = sweep ] && sweep=1
 			[ "$prev" = --out ] && out=$a
@@ -282,7 +282,7 @@ cmd_vm() {
 	need_root vm
 	ensure_packages
 	ensure_build
-	bash "$ROOT/bench/vm/vm.sh" "$@" || return $?
+	bash "$ROOT/vm/vm.sh" "$@" || return $?
 	if [ "$sweep" = 1 ]; then
 		local dir=${out:-$RESULTS/latest}
 		if [ -f "$dir/plots.txt" ] && ! compgen -G "$dir/*.png" >/dev/null; then
@@ -300,7 +300,7 @@ main() {
 	doctor) cmd_doctor "$@" ;;
 	test) cmd_test "$@" ;;
 	vm) cmd_vm "$@" ;;
-	kernel) need_root kernel; ensure_packages; bash "$ROOT/bench/vm/kernel.sh" "$@" ;;
+	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;
 	esac

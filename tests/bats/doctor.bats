@@ -200,14 +200,14 @@ leftover() {
 	[ "${lines[2]}" = 0 ]
 }
 
-# --- inside guest kernels (bench/vm, qemu TCG; about 5-15 s each once the
+# --- inside guest kernels (vm/, qemu TCG; about 5-15 s each once the
 # kernels are cached). Expectations: KERNEL-FACTS.md sections 2 and 3.
 # COB_SKIP_GUEST=1 skips them.
 
 guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	[ "${COB_SKIP_GUEST:-0}" = 1 ] && skip "COB_SKIP_GUEST=1"
 	command -v qemu-system-x86_64 >/dev/null || { echo "needs qemu-system-x86_64"; return 1; }
-	run --separate-stderr bash "$BATS_TEST_DIRNAME/../../bench/vm/vm.sh" --timeout 300 \
+	run --separate-stderr bash "$BATS_TEST_DIRNAME/../../vm/vm.sh" --timeout 300 \
 		--kernel "$1" -- doctor --json
 	[ "$status" -eq 0 ] || { echo "vm.sh exit $status: $stderr"; false; }
 	DOCTOR_JSON="$BATS_TEST_TMPDIR/guest.json"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Guest kernels under qemu (bench/vm): both kernels boot and run a command, exit
+# Guest kernels under qemu (vm/): both kernels boot and run a command, exit
 # codes come back, a panic and a hang are reported within the timeout with a
 # console log, and nothing is left behind (qemu processes, temp dirs).
 #
@@ -16,7 +16,7 @@ setup_file() {
 	cd "$BATS_TEST_DIRNAME/../.."
 	export SHARED_CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 	# Build (or find) the thesis kernel once, before the tests (progress on fd 3).
-	COB_CACHE="$SHARED_CACHE" bash bench/vm/kernel.sh path thesis 2>&3 >/dev/null
+	COB_CACHE="$SHARED_CACHE" bash vm/kernel.sh path thesis 2>&3 >/dev/null
 }
 
 setup() {
@@ -33,38 +33,38 @@ nothing_left() {
 	[ -z "$(find "$TMPDIR" -maxdepth 1 -name 'cob-vm.*' -print -quit)" ]
 }
 
-vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
+vm() { bash vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 
 @test "vm, kernel, initramfs: --help works, bad usage is one line and exit 2" {
 	for s in vm kernel initramfs; do
-		run bash "bench/vm/$s.sh" --help
+		run bash "vm/$s.sh" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == *usage:* ]]
 	done
 	for s in "fetch --help" "build --help" "path --help" "info --help"; do
 		# shellcheck disable=SC2086
-		run bash bench/vm/kernel.sh $s
+		run bash vm/kernel.sh $s
 		[ "$status" -eq 0 ]
 		[[ "$output" == *usage:* ]]
 	done
-	run --separate-stderr bash bench/vm/vm.sh --mem lots -- true
+	run --separate-stderr bash vm/vm.sh --mem lots -- true
 	[ "$status" -eq 2 ]
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-	run --separate-stderr bash bench/vm/vm.sh --kernel thesis
+	run --separate-stderr bash vm/vm.sh --kernel thesis
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no command"* ]]
-	run --separate-stderr bash bench/vm/vm.sh --accel warp -- true
+	run --separate-stderr bash vm/vm.sh --accel warp -- true
 	[ "$status" -eq 2 ]
-	run --separate-stderr bash bench/vm/kernel.sh frobnicate
+	run --separate-stderr bash vm/kernel.sh frobnicate
 	[ "$status" -eq 2 ]
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-	run --separate-stderr bash bench/vm/kernel.sh path /nonexistent/bzImage
+	run --separate-stderr bash vm/kernel.sh path /nonexistent/bzImage
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"no such kernel image"* ]]
 }
 
 @test "thesis kernel: the fragment survived and copyout is patched" {
-	run bash bench/vm/kernel.sh info thesis
+	run bash vm/kernel.sh info thesis
 	[ "$status" -eq 0 ]
 	cfg=$(sed -n 's/^config=//p' <<<"$output")
 	for o in KPROBES BPF_KPROBE_OVERRIDE FUNCTION_ERROR_INJECTION DEBUG_INFO_BTF BLK_DEV_RAM 9P_FS FTRACE_SYSCALLS ACPI HPET_TIMER; do
@@ -122,7 +122,7 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 
 @test "a guest kernel panic is reported within the timeout with its console log" {
 	start=$SECONDS
-	run --separate-stderr bash bench/vm/vm.sh --kernel thesis --timeout 60 -- --raw sh -c 'echo c >/proc/sysrq-trigger; sleep 100'
+	run --separate-stderr bash vm/vm.sh --kernel thesis --timeout 60 -- --raw sh -c 'echo c >/proc/sysrq-trigger; sleep 100'
 	echo "$stderr"
 	[ "$status" -eq 125 ]
 	[ $((SECONDS - start)) -lt 60 ]
@@ -138,7 +138,7 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 
 @test "a hung guest is killed at the timeout and reported (exit 124)" {
 	start=$SECONDS
-	run --separate-stderr bash bench/vm/vm.sh --kernel thesis --timeout 10 -- --raw sleep 1000
+	run --separate-stderr bash vm/vm.sh --kernel thesis --timeout 10 -- --raw sleep 1000
 	echo "$stderr"
 	[ "$status" -eq 124 ]
 	[ $((SECONDS - start)) -lt 30 ]
@@ -181,11 +181,11 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 }
 
 @test "the fragment check lists options missing from a .config" {
-	cfg=$(bash bench/vm/kernel.sh info thesis | sed -n 's/^config=//p')
-	run --separate-stderr bash bench/vm/kernel.sh check-config "$cfg"
+	cfg=$(bash vm/kernel.sh info thesis | sed -n 's/^config=//p')
+	run --separate-stderr bash vm/kernel.sh check-config "$cfg"
 	[ "$status" -eq 0 ]
 	{ cat configs/kernel/thesis.config; echo CONFIG_COB_NO_SUCH_OPTION=y; echo '# CONFIG_KPROBES is not set'; } >"$BATS_TEST_TMPDIR/bad.config"
-	run --separate-stderr bash bench/vm/kernel.sh check-config "$BATS_TEST_TMPDIR/bad.config" "$cfg"
+	run --separate-stderr bash vm/kernel.sh check-config "$BATS_TEST_TMPDIR/bad.config" "$cfg"
 	echo "$stderr"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"CONFIG_COB_NO_SUCH_OPTION=y (got: nothing"* ]]
@@ -198,7 +198,7 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 	export COB_KERNEL_FRAGMENT="$BATS_TEST_TMPDIR/bad.config"
 	# an unknown option, and one whose dependency (KUNIT) is off
 	{ cat configs/kernel/thesis.config; echo CONFIG_COB_NO_SUCH_OPTION=y; echo CONFIG_KPROBES_SANITY_TEST=y; } >"$COB_KERNEL_FRAGMENT"
-	run --separate-stderr bash bench/vm/kernel.sh build thesis
+	run --separate-stderr bash vm/kernel.sh build thesis
 	echo "$stderr"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"dropped by Kconfig"* ]]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # copyout-bench: hook backend tests inside a guest kernel.
 #
-# On the host (launches the guest(s) through bench/vm/vm.sh, sharing this
+# On the host (launches the guest(s) through vm/vm.sh, sharing this
 # directory and the output directory):
 #   bash tests/guest/backends.sh [--kernel thesis|debian|both] [--quick] [--out DIR]
 # Inside a guest (what the host side runs; needs the suite's build/ binaries):
@@ -59,7 +59,7 @@ if [ "$in_guest" = 0 ]; then
 		args=(--in-guest --out "$out/$k")
 		[ "$quick" = 1 ] && args+=(--quick)
 		echo "# guest: $k"
-		bash "$ROOT/bench/vm/vm.sh" --kernel "$k" --share "$HERE:/cob/tests/guest" --share "$out" \
+		bash "$ROOT/vm/vm.sh" --kernel "$k" --share "$HERE:/cob/tests/guest" --share "$out" \
 			-- --raw bash /cob/tests/guest/backends.sh "${args[@]}" || rc=1
 	done
 	exit $rc

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # copyout-bench: run one run.sh subcommand (or any command) inside a guest
-# kernel under qemu. Run as `./run.sh vm ...` or `bash bench/vm/vm.sh ...`.
+# kernel under qemu. Run as `./run.sh vm ...` or `bash vm/vm.sh ...`.
 set -euo pipefail
 
 PROG="vm"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/../.." && pwd)}}
+ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/.." && pwd)}}
 export ROOT
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 QEMU=${COB_QEMU:-qemu-system-x86_64}

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # copyout-bench: guest kernels (Debian's stock kernel, the patched "thesis" kernel).
-# Run as `./run.sh kernel ...` or `bash bench/vm/kernel.sh ...`; see usage() below.
+# Run as `./run.sh kernel ...` or `bash vm/kernel.sh ...`; see usage() below.
 set -euo pipefail
 
 PROG="kernel"
-ROOT=${ROOT:-${COB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}}
+ROOT=${ROOT:-${COB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}}
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 KCACHE="$CACHE/kernels"
 FRAGMENT=${COB_KERNEL_FRAGMENT:-$ROOT/configs/kernel/thesis.config}

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # copyout-bench: build (or reuse) the guest initramfs for one guest kernel.
-# Run as `bash bench/vm/initramfs.sh --help`; bench/vm/vm.sh calls it.
+# Run as `bash vm/initramfs.sh --help`; vm/vm.sh calls it.
 set -euo pipefail
 
 PROG="initramfs"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/../.." && pwd)}}
+ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/.." && pwd)}}
 BUILD=${BUILD:-${COB_BUILD:-$ROOT/build}}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
@@ -23,7 +23,7 @@ KEEP_IMAGES=8
 
 usage() {
 	cat <<EOF
-usage: bash bench/vm/initramfs.sh [--kernel debian|thesis|PATH]
+usage: bash vm/initramfs.sh [--kernel debian|thesis|PATH]
                                   [--release REL --moddir DIR [--config FILE]]
                                   [--modules "m1 m2"] [--force] [--list]
 
@@ -34,9 +34,9 @@ archive is not compressed: under TCG the guest's gunzip of it costs ~1 s a
 boot, more than reading the larger file costs the host.
 
 Contents:
-  /bin/busybox + applet links, /bin/bash (bash-static), /init (bench/vm/init),
+  /bin/busybox + applet links, /bin/bash (bash-static), /init (vm/init),
   /usr/bin/iostat with its shared libraries (found with ldd),
-  /cob/run.sh, /cob/{bench,configs,plots}/ (no C sources; not bench/vm/, host-only),
+  /cob/run.sh, /cob/{bench,configs,plots}/ (no C sources; vm/ is host-only and not copied),
   /cob/build/bin/*, /cob/build/bpf/*  (BUILD=$BUILD),
   /lib/modules/REL/: $BOOT_MODULES $EXTRA_MODULES and \$COB_VM_MODULES
       plus their dependencies (modprobe --show-depends from the kernel's own
@@ -149,7 +149,7 @@ for d in bench configs plots; do
 	[ -d "$ROOT/$d" ] || continue
 	while IFS= read -r -d '' f; do
 		add f "/cob/${f#"$ROOT"/}" "$f"
-	done < <(find "$ROOT/$d" -path "$ROOT/bench/vm" -prune -o -type f ! -name '*.c' ! -name '*.h' ! -name '*.o' \
+	done < <(find "$ROOT/$d" -type f ! -name '*.c' ! -name '*.h' ! -name '*.o' \
 		! -name '*.pyc' ! -name '*~' -print0 | sort -z)
 done
 # Only the Makefile's products (cob-NAME, NAME.bpf.o): no *.tmp of a make running now.
