@@ -6,6 +6,8 @@ set -euo pipefail
 PROG="initramfs"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/.." && pwd)}}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 BUILD=${BUILD:-${COB_BUILD:-$ROOT/build}}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
@@ -57,13 +59,10 @@ Exit status: 0 ok, 1 failure, 2 bad usage.
 EOF
 }
 
-die() { echo "$PROG: $*" >&2; exit 1; }
-usage_err() { echo "$PROG: $*  (try --help)" >&2; exit 2; }
-log() { echo "[$PROG] $*" >&2; }
 
 TMPD=""
 cleanup() { [ -z "$TMPD" ] || rm -rf "$TMPD"; }
-trap cleanup EXIT
+on_exit cleanup
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -85,18 +84,18 @@ done
 extra_mods=${extra_mods//,/ }
 
 if [ "$have_release" = 0 ]; then
-	info=$(bash "$HERE/kernel.sh" info "${kernel:-thesis}") || die "cannot resolve kernel '${kernel:-thesis}'"
+	info=$(bash "$HERE/kernel.sh" info "${kernel:-thesis}") || die 1 "cannot resolve kernel '${kernel:-thesis}'"
 	release=$(sed -n 's/^release=//p' <<<"$info")
 	moddir=$(sed -n 's/^modules=//p' <<<"$info")
 	config=$(sed -n 's/^config=//p' <<<"$info")
 elif [ -n "$kernel" ]; then
 	usage_err "--kernel and --release are exclusive"
 fi
-[ -n "$release" ] || die "unknown kernel release"
-[ -x "$BUSYBOX" ] || die "no static busybox at $BUSYBOX (apt-get install busybox-static)"
-[ -x "$BASH_STATIC" ] || die "no static bash at $BASH_STATIC (apt-get install bash-static)"
+[ -n "$release" ] || die 1 "unknown kernel release"
+[ -x "$BUSYBOX" ] || die 1 "no static busybox at $BUSYBOX (apt-get install busybox-static)"
+[ -x "$BASH_STATIC" ] || die 1 "no static bash at $BASH_STATIC (apt-get install bash-static)"
 for t in cpio sha256sum; do
-	command -v "$t" >/dev/null || die "missing tool '$t'"
+	command -v "$t" >/dev/null || die 1 "missing tool '$t'"
 done
 
 # ---------------------------------------------------------------- manifest --
@@ -175,9 +174,9 @@ add t /etc/group 'root:x:0:\n'
 # Kernel modules and their dependencies, from the kernel's own tree.
 boot_mods=()
 if [ -n "$moddir" ] && [ -d "$moddir/lib/modules/$release" ]; then
-	command -v modprobe >/dev/null || die "missing modprobe (apt-get install kmod)"
+	command -v modprobe >/dev/null || die 1 "missing modprobe (apt-get install kmod)"
 	mtree="$moddir/lib/modules/$release"
-	[ -f "$mtree/modules.dep" ] || die "$mtree has no modules.dep (run depmod -b $moddir $release)"
+	[ -f "$mtree/modules.dep" ] || die 1 "$mtree has no modules.dep (run depmod -b $moddir $release)"
 	declare -A seen=()
 	for m in $BOOT_MODULES $EXTRA_MODULES $extra_mods; do
 		if ! deps=$(modprobe --show-depends -d "$moddir" -S "$release" "$m" 2>/dev/null); then
@@ -254,7 +253,7 @@ for e in "${MANIFEST[@]}"; do
 done
 chmod 755 "$st/init"
 if [ -d "$st/lib/modules/$release" ] && [ -n "$(find "$st/lib/modules/$release" -name '*.ko' -print -quit)" ]; then
-	depmod -b "$st" "$release" || die "depmod failed in the initramfs tree"
+	depmod -b "$st" "$release" || die 1 "depmod failed in the initramfs tree"
 fi
 (cd "$st" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$TMPD/img.cpio"
 mv "$TMPD/img.cpio" "$out"

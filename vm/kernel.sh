@@ -5,6 +5,8 @@ set -euo pipefail
 
 PROG="kernel"
 ROOT=${ROOT:-${COB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 KCACHE="$CACHE/kernels"
 FRAGMENT=${COB_KERNEL_FRAGMENT:-$ROOT/configs/kernel/thesis.config}
@@ -49,9 +51,6 @@ environment: COB_CACHE (cache root), COB_KERNEL_SRC (source tarball),
 EOF
 }
 
-die() { echo "$PROG: $*" >&2; exit 1; }
-usage_err() { echo "$PROG: $*  (try --help)" >&2; exit 2; }
-log() { echo "[$PROG] $*" >&2; }
 
 TMPDIRS=()
 cleanup() {
@@ -61,9 +60,10 @@ cleanup() {
 	done
 	return 0
 }
+on_exit cleanup
 # Traps are reset in $(...) subshells, so functions that make temp dirs re-arm them.
 arm_traps() {
-	trap cleanup EXIT
+	trap cob_run_on_exit EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 }
@@ -72,7 +72,7 @@ arm_traps
 need() {
 	local c
 	for c in "$@"; do
-		command -v "$c" >/dev/null 2>&1 || die "missing tool '$c' (run.sh installs the packages it needs)"
+		command -v "$c" >/dev/null 2>&1 || die 1 "missing tool '$c' (run.sh installs the packages it needs)"
 	done
 }
 
@@ -179,7 +179,7 @@ EOF
 fetch_debian() {
 	need apt-get apt-cache dpkg-deb depmod flock
 	local r pkg ver dir tmp deb rel
-	r=$(debian_resolve) || die "cannot resolve the package linux-image-amd64 depends on (apt-get update? network?)"
+	r=$(debian_resolve) || die 1 "cannot resolve the package linux-image-amd64 depends on (apt-get update? network?)"
 	pkg=${r% *}; ver=${r#* }
 	dir=$(debian_dir_for "$pkg" "$ver")
 	mkdir -p "$KCACHE"
@@ -198,18 +198,18 @@ fetch_debian() {
 	(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >&2) || {
 		log "apt-get download failed; running apt-get update and retrying"
 		apt-get update -qq >&2 || true
-		(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
+		(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >&2) || die 1 "apt-get download $pkg=$ver failed"
 	}
 	deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)
-	[ -n "$deb" ] || die "apt-get download produced no .deb"
+	[ -n "$deb" ] || die 1 "apt-get download produced no .deb"
 	mkdir -p "$tmp/root"
 	dpkg-deb -x "$deb" "$tmp/root"
 	rm -f "$deb"
 	rel=$(find "$tmp/root/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n1)
-	[ -n "$rel" ] || die "$pkg has no /boot/vmlinuz-*"
+	[ -n "$rel" ] || die 1 "$pkg has no /boot/vmlinuz-*"
 	rel=${rel##*/vmlinuz-}
-	[ -d "$tmp/root/lib/modules/$rel" ] || die "$pkg has no lib/modules/$rel"
-	depmod -b "$tmp/root" "$rel" || die "depmod failed for $rel"
+	[ -d "$tmp/root/lib/modules/$rel" ] || die 1 "$pkg has no lib/modules/$rel"
+	depmod -b "$tmp/root" "$rel" || die 1 "depmod failed for $rel"
 	ln -s "root/boot/vmlinuz-$rel" "$tmp/bzImage"
 	ln -s "root/boot/config-$rel" "$tmp/config"
 	echo "$rel" >"$tmp/release"
@@ -228,9 +228,9 @@ fetch_debian() {
 
 thesis_key() {
 	local srcver
-	[ -f "$KSRC_TARBALL" ] || die "kernel source $KSRC_TARBALL missing (apt-get install $KSRC_PKG)"
-	[ -f "$FRAGMENT" ] || die "config fragment $FRAGMENT missing"
-	[ -f "$PATCH" ] || die "patch $PATCH missing"
+	[ -f "$KSRC_TARBALL" ] || die 1 "kernel source $KSRC_TARBALL missing (apt-get install $KSRC_PKG)"
+	[ -f "$FRAGMENT" ] || die 1 "config fragment $FRAGMENT missing"
+	[ -f "$PATCH" ] || die 1 "patch $PATCH missing"
 	if [ "$KSRC_TARBALL" = /usr/src/linux-source-6.1.tar.xz ] &&
 		srcver=$(dpkg-query -W -f '${Version}' "$KSRC_PKG" 2>/dev/null) && [ -n "$srcver" ]; then
 		srcver="$KSRC_PKG $srcver"
@@ -342,12 +342,12 @@ build_thesis() {
 	log "unpacking $KSRC_TARBALL"
 	tar -xJf "$KSRC_TARBALL" -C "$src" --strip-components=1
 	log "applying $(basename "$PATCH")"
-	patch -d "$src" -p1 --forward --quiet <"$PATCH" || die "patch $PATCH does not apply to $KSRC_TARBALL"
+	patch -d "$src" -p1 --forward --quiet <"$PATCH" || die 1 "patch $PATCH does not apply to $KSRC_TARBALL"
 	log "configuring: tinyconfig + $(basename "$FRAGMENT")"
-	make -C "$src" -s tinyconfig >"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die "make tinyconfig failed"; }
+	make -C "$src" -s tinyconfig >"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die 1 "make tinyconfig failed"; }
 	(cd "$src" && scripts/kconfig/merge_config.sh -m .config "$FRAGMENT") >>"$tmp/out/config.log" 2>&1 ||
-		{ tail -n 20 "$tmp/out/config.log" >&2; die "merge_config.sh failed"; }
-	make -C "$src" -s olddefconfig >>"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die "make olddefconfig failed"; }
+		{ tail -n 20 "$tmp/out/config.log" >&2; die 1 "merge_config.sh failed"; }
+	make -C "$src" -s olddefconfig >>"$tmp/out/config.log" 2>&1 || { tail -n 20 "$tmp/out/config.log" >&2; die 1 "make olddefconfig failed"; }
 	if ! dropped=$(check_fragment "$FRAGMENT" "$src/.config"); then
 		echo "$PROG: options of $FRAGMENT dropped by Kconfig (missing dependencies?):" >&2
 		echo "$dropped" >&2
@@ -356,7 +356,7 @@ build_thesis() {
 	fi
 	log "config ok: all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$FRAGMENT") fragment options present"
 	log "make -j$(nproc) bzImage (5-10 min on 2 cores; log: $dir/build.log once done)"
-	make_with_progress "$tmp/out/build.log" -C "$src" -j"$(nproc)" bzImage || die "kernel build failed (log above)"
+	make_with_progress "$tmp/out/build.log" -C "$src" -j"$(nproc)" bzImage || die 1 "kernel build failed (log above)"
 	rel=$(make -C "$src" -s kernelrelease)
 	cp "$src/arch/x86/boot/bzImage" "$tmp/out/bzImage"
 	cp "$src/.config" "$tmp/out/config"
@@ -423,11 +423,11 @@ kernel_info() {
 		[ "$k" = debian ] && mods="$d/root"
 		;;
 	*)
-		[ -f "$k" ] || die "no such kernel image: $k (expected debian, thesis or a bzImage path)"
+		[ -f "$k" ] || die 1 "no such kernel image: $k (expected debian, thesis or a bzImage path)"
 		name=custom
 		img=$(cd "$(dirname "$k")" && pwd)/$(basename "$k")
 		d=$(dirname "$img")
-		rel=$(bzimage_release "$img") || die "$k does not look like a bzImage (no version in its header)"
+		rel=$(bzimage_release "$img") || die 1 "$k does not look like a bzImage (no version in its header)"
 		cfg=""
 		[ -f "$d/config-$rel" ] && cfg="$d/config-$rel"
 		[ -f "$d/config" ] && cfg="$d/config"
@@ -508,8 +508,8 @@ main() {
 		*) usage_err "check-config [FRAGMENT] CONFIG" ;;
 		esac
 		case "$1" in -h | --help) usage; exit 0 ;; esac
-		[ -f "$1" ] || die "no such fragment: $1"
-		[ -f "$2" ] || die "no such config: $2"
+		[ -f "$1" ] || die 1 "no such fragment: $1"
+		[ -f "$2" ] || die 1 "no such config: $2"
 		if ! dropped=$(check_fragment "$1" "$2"); then
 			echo "$PROG: options of $1 missing from $2:" >&2
 			echo "$dropped" >&2

@@ -1,0 +1,32 @@
+# Shell helpers shared by run.sh and the guest runner (vm/*.sh); sourced by
+# bash. The caller sets PROG, the name its messages start with.
+#   die CODE MESSAGE   one line on stderr ("PROG: MESSAGE"), exit CODE
+#   usage_err MESSAGE  the same for bad usage: exit 2, pointing at --help
+#   say MESSAGE        a note for the user ("PROG: MESSAGE" on stderr)
+#   log MESSAGE        progress ("[PROG] MESSAGE" on stderr)
+#   on_exit COMMAND    run COMMAND (a string, eval'd) when the shell exits,
+#                      however it exits; the last registered runs first
+
+die() {
+	local code=$1
+	shift
+	echo "$PROG: $*" >&2
+	exit "$code"
+}
+
+usage_err() { die 2 "$*  (try --help)"; }
+
+say() { echo "$PROG: $*" >&2; }
+
+log() { echo "[$PROG] $*" >&2; }
+
+COB_ON_EXIT=()
+on_exit() { COB_ON_EXIT+=("$1"); }
+
+# The EXIT trap of every script that sources this file.
+cob_run_on_exit() {
+	local i
+	for ((i = ${#COB_ON_EXIT[@]} - 1; i >= 0; i--)); do eval "${COB_ON_EXIT[$i]}" || true; done
+	COB_ON_EXIT=()
+}
+trap cob_run_on_exit EXIT
