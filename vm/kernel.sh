@@ -226,6 +226,11 @@ fetch_debian() {
 
 # ---------------------------------------------------------------- thesis ---
 
+# The options a fragment sets, in order: CONFIG_X=... and "# CONFIG_X is not set".
+fragment_options() {
+	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$1" | sed 's/[[:space:]]*$//'
+}
+
 thesis_key() {
 	local srcver
 	[ -f "$KSRC_TARBALL" ] || die 1 "kernel source $KSRC_TARBALL missing (apt-get install $KSRC_PKG)"
@@ -240,7 +245,8 @@ thesis_key() {
 	{
 		echo "recipe $THESIS_RECIPE"
 		echo "source $srcver"
-		echo "fragment $(sha256sum <"$FRAGMENT" | cut -d' ' -f1)"
+		# only what Kconfig reads: comments and blank lines do not rebuild the kernel
+		echo "fragment $(fragment_options "$FRAGMENT" | sha256sum | cut -d' ' -f1)"
 		echo "patch $(sha256sum <"$PATCH" | cut -d' ' -f1)"
 	} | sha256sum | cut -c1-16
 }
