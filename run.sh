@@ -252,14 +252,29 @@ cmd_test() {
 		cat <<EOF
 usage: ./run.sh test [SUITE...]
 Builds and runs every suite: Criterion unit tests (build/tests/test_*), bats tests
-(tests/bats/*.bats: run.sh, engine, doctor, integration sweeps on this host, guest kernels)
-and the hook backends inside the thesis and Debian guests (tests/guest/backends.sh).
-SUITE narrows to unit, guest, or bats files by name (e.g. ./run.sh test unit doctor).
-Guest kernels come from /var/cache/copyout-bench (built or fetched on first use).
-Ends with one line 'N passed, N failed'; exits non-zero on any failure or when no test ran.
+(tests/bats/*.bats: run.sh, engine, doctor, integration sweeps on this host, guest kernels,
+runner: the self-test of this runner) and the hook backends inside the thesis and Debian
+guests (tests/guest/backends.sh). SUITE narrows to unit, guest, or bats files by name
+(e.g. ./run.sh test unit doctor). Runs from any directory; suites run in the repository root.
+Output is streamed as it comes. Guest kernels come from /var/cache/copyout-bench (\$COB_CACHE);
+one that must first be fetched or built is announced (building the thesis kernel: 5-10 min).
+Besides failed tests, a suite that crashes (fewer results than its TAP plan, no Criterion
+synthesis, a guest without its summary line), ran no test, exits non-zero with no failing
+test or times out counts as a failure, with one line: '!!! NAME: what happened'.
+Skipped tests are listed with their reasons at the end. The last line is
+'N passed, N failed' (', N skipped' when any); exits non-zero on any failure or when no test ran.
+Timeouts (seconds, kill 30 s after TERM): COB_TEST_TIMEOUT_UNIT (each binary, 300),
+COB_TEST_TIMEOUT_BATS (each file, 900), COB_TEST_TIMEOUT_<FILE> (e.g. _RUN_SH),
+COB_TEST_TIMEOUT_GUEST (2400), COB_TEST_TIMEOUT_KERNEL (fetching or building one, 3600).
+More in tests/run_all.sh --help.
 EOF
 		return 0 ;;
 	esac
+	local s suites
+	suites=$(bash "$ROOT/tests/run_all.sh" --list)
+	for s in "$@"; do
+		grep -qxF -- "$s" <<<"$suites" || die 2 "test: no suite named '$s' (suites: ${suites//$'\n'/ })"
+	done
 	setup test
 	ensure_build tests
 	bash "$ROOT/tests/run_all.sh" "$@"

@@ -1,12 +1,82 @@
 #!/usr/bin/env bash
-# Runs every test suite and ends with one line "N passed, N failed" that
-# totals them all (Criterion unit tests, bats suites). Exit status: 0 only
-# when something ran and nothing failed. Called by ./run.sh test after setup.
+# Runs every test suite and ends with one line "N passed, N failed" (plus
+# ", N skipped" when any test skipped) that totals them all. Called by
+# ./run.sh test after setup; runs from any directory.
+#
+#   tests/run_all.sh [SUITE...]    SUITE: unit, guest, or a bats file by name
+#   tests/run_all.sh --list        the suite names, one a line
+#
+# Suites run with the repository root as cwd, one at a time, each under
+# `timeout`, their output streamed line by line as it comes. Besides its failed
+# tests, a suite counts as one failure, with one line "!!! NAME: what happened",
+# when it ran no test, crashed (a TAP plan "1..N" with fewer results, no
+# Criterion synthesis, a guest kernel without its "# N passed, N failed" line),
+# exited non-zero with no failing test, or timed out. A selection that runs no
+# test at all is a failure. Skipped tests are listed with their reasons at the
+# end. Exit status: 0 when something ran and nothing failed, 1 otherwise, 2 on
+# bad usage.
+#
+# Environment:
+#   COB_TEST_TIMEOUT_<NAME>   seconds for one suite, NAME upper-cased with
+#                             non-alphanumerics as _ (COB_TEST_TIMEOUT_RUN_SH);
+#                             defaults: each unit binary COB_TEST_TIMEOUT_UNIT=300,
+#                             each bats file COB_TEST_TIMEOUT_BATS=900,
+#                             COB_TEST_TIMEOUT_GUEST=2400, fetching or building
+#                             one guest kernel COB_TEST_TIMEOUT_KERNEL=3600
+#                             (0: no timeout)
+#   COB_TEST_KILL_AFTER       seconds between TERM and KILL on a timeout (30)
+#   COB_TEST_BATS_DIR         the bats files (tests/bats)
+#   COB_TEST_UNIT_DIR         the Criterion binaries test_* ($COB_BUILD/tests)
+#   COB_TEST_GUEST_SCRIPT     the guest suite (tests/guest/backends.sh)
+#   COB_TEST_GUEST_KERNEL     its --kernel: both, thesis or debian (both)
+#   COB_TEST_PREPARE_KERNELS  0: do not fetch or build guest kernels before the
+#                             suites that boot them (the runner self-test)
 set -uo pipefail
+shopt -s lastpipe
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${COB_BUILD:-$ROOT/build}
+abs() { # abs PATH: PATH made absolute against the caller's cwd (suites run in ROOT)
+	case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac
+}
+BATS_DIR=$(abs "${COB_TEST_BATS_DIR:-$ROOT/tests/bats}")
+UNIT_DIR=$(abs "${COB_TEST_UNIT_DIR:-$BUILD/tests}")
+GUEST_SCRIPT=$(abs "${COB_TEST_GUEST_SCRIPT:-$ROOT/tests/guest/backends.sh}")
+GUEST_KERNEL=${COB_TEST_GUEST_KERNEL:-both}
+KILL_AFTER=${COB_TEST_KILL_AFTER:-30}
+KCACHE=${COB_CACHE:-/var/cache/copyout-bench}/kernels
+# what each suite boots (bats files by name); fetched or built before it runs
+declare -A NEEDS=([doctor]="debian thesis" [vm]=thesis)
+case $GUEST_KERNEL in
+both) NEEDS[guest]="thesis debian" ;;
+thesis | debian) NEEDS[guest]=$GUEST_KERNEL ;;
+*) echo "run_all.sh: COB_TEST_GUEST_KERNEL must be both, thesis or debian: $GUEST_KERNEL" >&2; exit 2 ;;
+esac
+
 passed=0 failed=0 skipped=0
+PROBLEMS=() FAILS=() SKIPS=()
+declare -A KERNEL_STATE=()
+
+die2() { echo "run_all.sh: $*" >&2; exit 2; }
+
+bats_names() {
+	local f
+	for f in "$BATS_DIR"/*.bats; do [ -e "$f" ] && basename "$f" .bats; done
+}
+suite_names() { echo unit; bats_names; echo guest; }
+
+case ${1:-} in
+--list) suite_names; exit 0 ;;
+-h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
 want=("$@")
+ALL_SUITES=$(suite_names)
+for w in "${want[@]}"; do
+	grep -qxF -- "$w" <<<"$ALL_SUITES" || die2 "no suite named '$w' (suites: ${ALL_SUITES//$'\n'/ })"
+done
+[[ $KILL_AFTER =~ ^[0-9]+$ ]] || die2 "COB_TEST_KILL_AFTER must be whole seconds: $KILL_AFTER"
+for v in $(compgen -v COB_TEST_TIMEOUT_ || true); do
+	[[ ${!v} =~ ^[0-9]+$ ]] || die2 "$v must be whole seconds: ${!v}"
+done
 
 selected() { # selected NAME: no filter given, or NAME is in it
 	[ ${#want[@]} -eq 0 ] && return 0
@@ -15,71 +85,311 @@ selected() { # selected NAME: no filter given, or NAME is in it
 	return 1
 }
 
-run_criterion() {
-	local t out line
-	for t in "$BUILD"/tests/test_*; do
-		[ -x "$t" ] || continue
-		echo "=== unit: $(basename "$t")"
-		out=$("$t" --jobs 1 2>&1)
-		printf '%s\n' "$out" | grep -E '^\[(----|FAIL|====)\]' || true
-		line=$(printf '%s\n' "$out" | grep -E 'Synthesis: Tested:' | tail -1)
-		if [ -z "$line" ]; then
-			echo "!!! $(basename "$t") printed no synthesis (crashed?)"
-			failed=$((failed + 1))
+# timeout_for NAME [GROUP] DEFAULT: COB_TEST_TIMEOUT_<NAME>, else _<GROUP>, else DEFAULT
+timeout_for() {
+	local v n s
+	for n in "${@:1:$#-1}"; do
+		v=COB_TEST_TIMEOUT_$(tr '[:lower:]' '[:upper:]' <<<"$n" | tr -c 'A-Z0-9\n' _)
+		s=${!v:-}
+		if [ -n "$s" ]; then
+			echo "$s"
+			return
+		fi
+	done
+	echo "${*: -1}"
+}
+
+problem() { # problem TEXT: one failure that is not a failed test, one line
+	echo "!!! $*"
+	PROBLEMS+=("$*")
+	failed=$((failed + 1))
+}
+
+RUNDIR=$(mktemp -d /tmp/cob-run-all.XXXXXX)
+PIDFILE=$RUNDIR/pid
+trap 'rm -rf "$RUNDIR"' EXIT
+stop_suite() { # on INT/TERM: stop the running suite too (timeout puts it in its own process group)
+	local p
+	p=$(cat "$PIDFILE" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+	exit "$1"
+}
+trap 'stop_suite 130' INT
+trap 'stop_suite 143' TERM
+
+SENTINEL="__cob_run_all_exit_status__"
+# stream SECONDS HANDLER CMD...: run CMD in ROOT (stdin /dev/null, stderr into
+# stdout) under `timeout`, calling HANDLER on each output line as it arrives.
+# Sets st (CMD's exit status; 255 if unknown), timed_out (0/1) and took (s).
+# The reader stops at the status line the wrapper prints, not at EOF, so a
+# process that escaped the process group and keeps the pipe open cannot hang it.
+stream() {
+	local secs=$1 handler=$2 line start=$SECONDS
+	shift 2
+	st=255 timed_out=0
+	(
+		cd "$ROOT" || exit 1
+		timeout --verbose -k "$KILL_AFTER" "$secs" "$@" </dev/null 2>&1 &
+		echo $! >"$PIDFILE"
+		wait $! 2>/dev/null # no "Killed" notice: the status says it
+		printf '%s %d\n' "$SENTINEL" $?
+	) | while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line == *"$SENTINEL "* ]]; then
+			[ -n "${line%%"$SENTINEL"*}" ] && "$handler" "${line%%"$SENTINEL"*}"
+			st=${line##*"$SENTINEL "}
+			break
+		fi
+		if [[ $line =~ ^timeout:\ sending\ signal\ [A-Z]+\ to\ command ]]; then
+			timed_out=1
 			continue
 		fi
-		local p f c
-		p=$(sed -E 's/.*Passing: ([0-9]+).*/\1/' <<<"$line")
-		f=$(sed -E 's/.*Failing: ([0-9]+).*/\1/' <<<"$line")
-		c=$(sed -E 's/.*Crashing: ([0-9]+).*/\1/' <<<"$line")
-		passed=$((passed + p))
-		failed=$((failed + f + c))
+		"$handler" "$line"
 	done
+	: >"$PIDFILE"
+	took=$((SECONDS - start))
 }
 
-run_bats() {
-	local f out
-	for f in "$ROOT"/tests/bats/*.bats; do
-		selected "$(basename "$f" .bats)" || continue
-		echo "=== bats: $(basename "$f")"
-		out=$(cd "$ROOT" && bats --tap "$f" 2>&1)
-		printf '%s\n' "$out" | grep -vE '^ok ' || true
-		count_tap "$(basename "$f")" "$out"
-	done
+# ------------------------------------------------------------ TAP (bats, guest)
+# per-suite counters, reset by tap_reset
+tap_reset() { t_plan="" t_ok=0 t_bad=0 t_skip=0 t_name=$1; }
+tap_line() {
+	printf '%s\n' "$1"
+	case $1 in
+	"not ok "*)
+		t_bad=$((t_bad + 1))
+		FAILS+=("$t_name: $(tap_desc "${1#not ok }")") ;;
+	"ok "*" # skip"*)
+		t_skip=$((t_skip + 1))
+		local d=${1#ok } r=${1##*" # skip"}
+		r=${r# }
+		SKIPS+=("$t_name: $(tap_desc "${d%" # skip"*}"): ${r:-no reason given}") ;;
+	"ok "*) t_ok=$((t_ok + 1)) ;;
+	1..*) [ -z "$t_plan" ] && [[ $1 =~ ^1\.\.([0-9]+)$ ]] && t_plan=${BASH_REMATCH[1]} ;;
+	esac
+}
+tap_desc() { # "12 - name" or "12 name" -> name
+	local d=${1#*[0-9] }
+	echo "${d#- }"
+}
+results() { # results N: "1 result" / "3 results"
+	if [ "$1" -eq 1 ]; then echo "1 result"; else echo "$1 results"; fi
+}
+tap_add() {
+	passed=$((passed + t_ok))
+	failed=$((failed + t_bad))
+	skipped=$((skipped + t_skip))
 }
 
-# count_tap NAME OUTPUT: add a TAP stream's results to the totals
-count_tap() {
-	local ok skip bad
-	ok=$(grep -E '^ok ' <<<"$2" | grep -vc '# skip' || true)
-	skip=$(grep -E '^ok ' <<<"$2" | grep -c '# skip' || true)
-	bad=$(grep -cE '^not ok ' <<<"$2" || true)
-	echo "    $1: $ok passed, $bad failed, $skip skipped"
-	passed=$((passed + ok))
-	failed=$((failed + bad))
-	skipped=$((skipped + skip))
-}
-
-# The hook backends inside both guest kernels (tests/guest/backends.sh): what
-# this host cannot load runs there.
-run_guest() {
-	local out dir st=0
-	echo "=== guest: backends in the thesis and Debian kernels"
-	dir=$(mktemp -d /tmp/cob-guest-tests.XXXXXX)
-	out=$(bash "$ROOT/tests/guest/backends.sh" --kernel both --quick --out "$dir" 2>&1) || st=$?
-	printf '%s\n' "$out" | grep -vE '^ok ' || true
-	count_tap guest "$out"
-	if [ "$st" -ne 0 ] && ! grep -qE '^not ok ' <<<"$out"; then
-		echo "!!! guest suite exited $st without a failing test"
-		failed=$((failed + 1))
+run_bats_file() {
+	local f=$1 name secs n
+	name=$(basename "$f")
+	secs=$(timeout_for "$(basename "$f" .bats)" bats 900)
+	echo "=== bats: $name"
+	tap_reset "$name"
+	stream "$secs" tap_line bats --tap "$f"
+	n=$((t_ok + t_bad + t_skip))
+	echo "    $name: $t_ok passed, $t_bad failed, $t_skip skipped ($took s)"
+	tap_add
+	if [ "$timed_out" = 1 ]; then
+		problem "$name: timed out after $secs s"
+	elif [ -z "$t_plan" ]; then
+		problem "$name: no TAP plan, $(results "$n"), exit status $st"
+	elif [ "$n" -ne "$t_plan" ]; then
+		problem "$name: plan 1..$t_plan but $(results "$n") (crashed?)"
+	elif [ "$t_ok" -eq 0 ] && [ "$t_bad" -eq 0 ]; then
+		problem "$name: ran no test"
+	elif [ "$st" -ne 0 ] && [ "$t_bad" -eq 0 ]; then
+		problem "$name: exit status $st with no failing test"
 	fi
-	rm -rf "$dir"
 }
 
+# -------------------------------------------------------------- guest kernels
+# kernel_cached debian|thesis: in the cache already. Uses kernel.sh's own
+# lookup (its functions, sourced in a subshell), so it fetches and builds
+# nothing and follows the cache key wherever kernel.sh takes it.
+kernel_cached() {
+	(
+		# shellcheck source=/dev/null
+		. "$ROOT/bench/vm/kernel.sh" --help >/dev/null 2>&1
+		case $1 in
+		thesis) [ -f "$(thesis_dir 2>/dev/null)/.complete" ] ;;
+		debian) debian_cached_dir >/dev/null 2>&1 ;;
+		esac
+	)
+}
+
+indent_line() { printf '    %s\n' "$1"; }
+
+# need_kernels NAME: fetch or build what suite NAME boots, announcing the wait;
+# fails (one line) when a kernel cannot be had
+need_kernels() {
+	local k secs ok=0
+	for k in ${NEEDS[$1]:-}; do
+		[ "${COB_TEST_PREPARE_KERNELS:-1}" = 0 ] && continue
+		if [ -z "${KERNEL_STATE[$k]:-}" ]; then
+			if kernel_cached "$k"; then
+				KERNEL_STATE[$k]=ok
+			else
+				if [ "$k" = debian ]; then
+					echo "=== fetching Debian's kernel (first run, about a minute)..."
+				elif [ -e "$KCACHE/.lock-thesis" ] && ! flock -n "$KCACHE/.lock-thesis" true 2>/dev/null; then
+					echo "=== waiting for the thesis kernel another run is building (5-10 min)..."
+				else
+					echo "=== building the thesis kernel (first run, 5-10 min)..."
+				fi
+				secs=$(timeout_for kernel 3600)
+				stream "$secs" indent_line bash "$ROOT/bench/vm/kernel.sh" path "$k"
+				if [ "$timed_out" = 1 ]; then
+					problem "$k kernel: timed out after $secs s"
+					KERNEL_STATE[$k]=failed
+				elif [ "$st" -ne 0 ]; then
+					problem "$k kernel: could not be had (kernel.sh path $k: exit status $st)"
+					KERNEL_STATE[$k]=failed
+				else
+					echo "    $k kernel ready ($took s)"
+					KERNEL_STATE[$k]=ok
+				fi
+			fi
+		fi
+		if [ "${KERNEL_STATE[$k]}" != ok ]; then
+			problem "$2: not run: no $k kernel"
+			ok=1
+		fi
+	done
+	return $ok
+}
+
+# ------------------------------------------------------------------ Criterion
+crit_line() {
+	case $1 in
+	"[RUN ] "*) return ;; # one line a test is enough: [PASS], [FAIL] or [SKIP]
+	"[PASS] "*) c_ok=$((c_ok + 1)) ;;
+	"[FAIL] "*)
+		c_bad=$((c_bad + 1))
+		FAILS+=("$c_name: ${1#"[FAIL] "}") ;;
+	"[SKIP] "*)
+		c_skip=$((c_skip + 1))
+		local d=${1#"[SKIP] "}
+		SKIPS+=("$c_name: ${d%%: *}: ${d#*: }") ;;
+	"[====] Running "*)
+		[[ $1 =~ Running\ ([0-9]+)\ tests? ]] && c_plan=$((c_plan + BASH_REMATCH[1])) ;;
+	*"Synthesis: Tested: "*)
+		[[ $1 =~ Tested:\ ([0-9]+)\ \|\ Passing:\ ([0-9]+)\ \|\ Failing:\ ([0-9]+)\ \|\ Crashing:\ ([0-9]+) ]] &&
+			c_synth="${BASH_REMATCH[1]} ${BASH_REMATCH[2]} ${BASH_REMATCH[3]} ${BASH_REMATCH[4]}" ;;
+	esac
+	printf '%s\n' "$1"
+}
+
+run_criterion() {
+	local t secs n found=0 T P F
+	for t in "$UNIT_DIR"/test_*; do
+		if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
+		found=1
+		c_name=$(basename "$t") c_ok=0 c_bad=0 c_skip=0 c_plan=0 c_synth=""
+		secs=$(timeout_for "$c_name" unit 300)
+		echo "=== unit: $c_name"
+		stream "$secs" crit_line "$t" --jobs 1 --verbose --color=never -S
+		n=$((c_ok + c_bad + c_skip))
+		echo "    $c_name: $c_ok passed, $c_bad failed, $c_skip skipped ($took s)"
+		passed=$((passed + c_ok))
+		failed=$((failed + c_bad))
+		skipped=$((skipped + c_skip))
+		read -r T P F _ <<<"${c_synth:-x x x x}"
+		if [ "$timed_out" = 1 ]; then
+			problem "$c_name: timed out after $secs s"
+		elif [ -z "$c_synth" ]; then
+			problem "$c_name: no Criterion synthesis, $(results "$n"), exit status $st (crashed?)"
+		elif [ "$n" -ne "$c_plan" ] || [ "$T" -ne $((c_ok + c_bad)) ] || [ "$P" -ne "$c_ok" ] || [ "$F" -ne "$c_bad" ]; then
+			problem "$c_name: $c_plan tests announced, synthesis $T tested ($P passing, $F failing), but $(results "$n") seen"
+		elif [ "$T" -eq 0 ]; then
+			problem "$c_name: ran no test"
+		elif [ "$st" -ne 0 ] && [ "$F" -eq 0 ]; then
+			problem "$c_name: exit status $st with no failing test"
+		fi
+	done
+	[ "$found" = 1 ] || problem "unit: no test_* binaries in $UNIT_DIR (make tests)"
+}
+
+# ---------------------------------------------------------------------- guest
+# tests/guest/backends.sh: per kernel "# guest: K", TAP results numbered from 1,
+# then "# N passed, N failed (release)". Every kernel must end with that line
+# and its numbers must be the results seen.
+g_close() { # the kernel section g_k ends (a new one starts, or the stream ended)
+	[ -n "$g_k" ] || return 0
+	if [ "$g_trailer" = 0 ]; then
+		problem "guest: $g_k: no '# N passed, N failed' line after $(results $((g_ok + g_bad))) (guest crashed or hung?)"
+	elif [ $((g_ok + g_bad)) -eq 0 ]; then
+		problem "guest: $g_k: ran no test"
+	fi
+	g_k=""
+}
+guest_line() {
+	local k
+	tap_line "$1"
+	case $1 in
+	"# guest: "*)
+		g_close
+		k=${1#"# guest: "}
+		g_k=$k g_ok=0 g_bad=0 g_trailer=0 g_seen=$((g_seen + 1))
+		t_name="guest $k" ;;
+	"# "*" passed, "*" failed"*)
+		if [[ $1 =~ ^#\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && [ -n "$g_k" ]; then
+			g_trailer=1
+			if [ "${BASH_REMATCH[1]}" -ne "$g_ok" ] || [ "${BASH_REMATCH[2]}" -ne "$g_bad" ]; then
+				problem "guest: $g_k: says ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed, but $g_ok ok and $g_bad not ok lines"
+			fi
+		fi ;;
+	"not ok "*) g_bad=$((g_bad + 1)) ;;
+	"ok "*" # skip"*) ;;
+	"ok "*) g_ok=$((g_ok + 1)) ;;
+	esac
+}
+
+run_guest() {
+	local dir secs expect=1 p0
+	[ "$GUEST_KERNEL" = both ] && expect=2
+	echo "=== guest: hook backends in the guest kernels ($GUEST_KERNEL)"
+	need_kernels guest guest || return 0
+	secs=$(timeout_for guest 2400)
+	dir=$(mktemp -d "$RUNDIR/guest.XXXXXX")
+	tap_reset guest
+	g_k="" g_seen=0 g_ok=0 g_bad=0 g_trailer=0
+	p0=${#PROBLEMS[@]}
+	stream "$secs" guest_line bash "$GUEST_SCRIPT" --kernel "$GUEST_KERNEL" --quick --out "$dir"
+	[ "$timed_out" = 1 ] || g_close
+	echo "    guest: $t_ok passed, $t_bad failed, $t_skip skipped ($took s)"
+	tap_add
+	if [ "$timed_out" = 1 ]; then
+		problem "guest: timed out after $secs s${g_k:+ (in the $g_k kernel)}"
+	elif [ "$g_seen" -ne "$expect" ]; then
+		problem "guest: $g_seen of $expect guest kernels ran, exit status $st"
+	elif [ "${#PROBLEMS[@]}" -eq "$p0" ] && [ "$st" -ne 0 ] && [ "$t_bad" -eq 0 ]; then
+		problem "guest: exit status $st with no failing test"
+	fi
+}
+
+# ----------------------------------------------------------------------- main
 if selected unit; then run_criterion; fi
-run_bats
+for f in "$BATS_DIR"/*.bats; do
+	[ -e "$f" ] || continue
+	name=$(basename "$f" .bats)
+	selected "$name" || continue
+	if [ -n "${NEEDS[$name]:-}" ]; then need_kernels "$name" "$name.bats" || continue; fi
+	run_bats_file "$f"
+done
 if selected guest; then run_guest; fi
 
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+	problem "no test ran${want[*]:+ (suites: ${want[*]})}"
+fi
+if [ ${#FAILS[@]} -gt 0 ] || [ ${#PROBLEMS[@]} -gt 0 ]; then
+	echo "--- failed:"
+	for l in ${FAILS[@]+"${FAILS[@]}"}; do echo "    $l"; done
+	for l in ${PROBLEMS[@]+"${PROBLEMS[@]}"}; do echo "    !!! $l"; done
+fi
+if [ ${#SKIPS[@]} -gt 0 ]; then
+	echo "--- skipped:"
+	for l in "${SKIPS[@]}"; do echo "    $l"; done
+fi
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else
