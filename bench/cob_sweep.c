@@ -45,6 +45,9 @@
 #define MONITOR_READY_MS 5000
 #define STOP_GRACE_MS 10000
 #define CAPTURE_MS 10000
+/* cob-hook can runs the feature trials behind --backend auto: several kprobe
+ * and trampoline attaches, each seconds long in a TCG guest on a busy host. */
+#define PROBE_MS 120000
 
 static const char usage_text[] =
 	"usage: cob-sweep --config FILE --out DIR [options]\n"
@@ -363,10 +366,11 @@ static const char *last_line(const char *path, char *buf, size_t len)
  * - 1 bytes (only the first line when first_line). Returns its exit code, or
  * -1 when it could not run or took longer than CAPTURE_MS. Interrupts end the
  * sweep (and stop it) while it runs. */
-static int capture_all(char *const argv[], int search, int merge, int first_line, char *buf, size_t len)
+static int capture_all(char *const argv[], int search, int merge, int first_line, long timeout_ms, char *buf,
+		       size_t len)
 {
 	const struct subproc_run o = { .search = search, .merge_stderr = merge, .first_line = first_line,
-				       .timeout_ms = CAPTURE_MS, .prog = PROG, .started = child_add,
+				       .timeout_ms = timeout_ms, .prog = PROG, .started = child_add,
 				       .reaped = child_del, .idle = check_interrupt };
 
 	return subproc_run(argv, &o, buf, len);
@@ -375,7 +379,7 @@ static int capture_all(char *const argv[], int search, int merge, int first_line
 /* The same, keeping the first line of the output. */
 static int capture(char *const argv[], int search, char *buf, size_t len)
 {
-	return capture_all(argv, search, 0, 1, buf, len);
+	return capture_all(argv, search, 0, 1, CAPTURE_MS, buf, len);
 }
 
 /* ---- files and directories ---- */
@@ -1029,7 +1033,7 @@ static int hook_can(const struct cob_config *c, const char *backend, char *line,
 	char *hook = path_join(opt.bin, "cob-hook"), out[4096];
 	char *argv[] = { hook, "can", "--backend", (char *)backend, "--mode", (char *)c->mode,
 			 "--function", (char *)c->axes[cob_config_axis(c, "function")].v[0].text, NULL };
-	int rc = capture_all(argv, 0, 1, 0, out, sizeof(out));
+	int rc = capture_all(argv, 0, 1, 0, PROBE_MS, out, sizeof(out));
 	const char *l = "", *p;
 	size_t n;
 
@@ -1063,6 +1067,10 @@ static int hook_can(const struct cob_config *c, const char *backend, char *line,
 	return rc;
 }
 
+/* What the hook axis value auto resolved to when the sweep started: every run
+ * then attaches that backend by name instead of probing again. */
+static char g_auto_backend[COB_VALUE_LEN];
+
 /* Probe every value of the hook axis and drop those that cannot attach here,
  * each with one line on stderr. When nothing worth running is left (no
  * value; with report = overhead, no baseline or nothing but the baseline)
@@ -1088,6 +1096,8 @@ static void select_hooks(struct cob_config *c)
 			fail(1, "cob-hook can --backend %s failed (exit %d): %s", b, rc, why[i]);
 		ok[i] = rc == 0;
 		snprintf(picked[i], sizeof(picked[i]), "%s", ok[i] ? why[i] : "");
+		if (ok[i] && !strcmp(b, "auto"))
+			snprintf(g_auto_backend, sizeof(g_auto_backend), "%s", picked[i]);
 	}
 	/* auto picks one of the others: it would measure that one twice */
 	for (size_t i = 0; i < n; i++)
@@ -1181,8 +1191,10 @@ static void hook_command(struct argv_buf *a, const struct cob_config *c, const s
 {
 	arg(a, "%s/cob-hook", opt.bin);
 	arg(a, "run");
+	const char *hook = cob_config_value(c, sel, "hook")->text;
+
 	arg(a, "--backend");
-	arg(a, "%s", cob_config_value(c, sel, "hook")->text);
+	arg(a, "%s", !strcmp(hook, "auto") && g_auto_backend[0] ? g_auto_backend : hook);
 	arg(a, "--mode");
 	arg(a, "%s", c->mode);
 	arg(a, "--function");

@@ -209,7 +209,7 @@ run_bats_file() {
 kernel_cached() {
 	(
 		# shellcheck source=/dev/null
-		. "$ROOT/bench/vm/kernel.sh" --help >/dev/null 2>&1
+		. "$ROOT/vm/kernel.sh" --help >/dev/null 2>&1
 		case $1 in
 		thesis) [ -f "$(thesis_dir 2>/dev/null)/.complete" ] ;;
 		debian) debian_cached_dir >/dev/null 2>&1 ;;
@@ -237,7 +237,7 @@ need_kernels() {
 					echo "=== building the thesis kernel (first run, 5-10 min)..."
 				fi
 				secs=$(timeout_for kernel 3600)
-				stream "$secs" indent_line bash "$ROOT/bench/vm/kernel.sh" path "$k"
+				stream "$secs" indent_line bash "$ROOT/vm/kernel.sh" path "$k"
 				if [ "$timed_out" = 1 ]; then
 					problem "$k kernel: timed out after $secs s"
 					KERNEL_STATE[$k]=failed
