@@ -28,12 +28,42 @@ setup() {
 }
 
 # No qemu left running with our files, no cob-vm.* temp dir left in TMPDIR.
+# Every check returns explicitly: a `! cmd` that is not a function's or test's
+# last command never fails a bats test (and `run` turns errexit off).
 nothing_left() {
-	! pgrep -f "qemu-system.*$BATS_TEST_TMPDIR" >/dev/null
-	[ -z "$(find "$TMPDIR" -maxdepth 1 -name 'cob-vm.*' -print -quit)" ]
+	local st=0 left
+	pgrep -af "qemu-system.*$BATS_TEST_TMPDIR" || st=$?
+	# pgrep: 1 = no such process; 0 = found (printed above); 2, 3 = pgrep failed
+	[ "$st" -eq 1 ] || { echo "nothing_left: qemu still running, or pgrep failed (status $st)"; return 1; }
+	[ -d "$TMPDIR" ] || { echo "nothing_left: no TMPDIR $TMPDIR"; return 1; }
+	left=$(find "$TMPDIR" -maxdepth 1 -name 'cob-vm.*' -print)
+	[ -z "$left" ] || { echo "nothing_left: left behind: $left"; return 1; }
 }
 
 vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
+
+# The helper every guest test ends with must be able to fail (no guest needed).
+@test "nothing_left fails on a leftover qemu process and on a leftover temp dir" {
+	run nothing_left
+	[ "$status" -eq 0 ]
+	# a process whose command line looks like one of our qemus
+	bash -c 'exec -a "qemu-system-x86_64 -pidfile $1/cob-vm.x/qemu.pid" sleep 60' sh "$TMPDIR" 3>&- &
+	fake=$!
+	for _ in $(seq 50); do pgrep -f "qemu-system.*$BATS_TEST_TMPDIR" >/dev/null && break; sleep 0.1; done
+	run nothing_left
+	kill "$fake"
+	wait "$fake" || true
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"qemu still running"* ]]
+	run nothing_left
+	[ "$status" -eq 0 ]
+	mkdir "$TMPDIR/cob-vm.left"
+	run nothing_left
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"left behind: $TMPDIR/cob-vm.left"* ]]
+}
 
 @test "vm, kernel, initramfs: --help works, bad usage is one line and exit 2" {
 	for s in vm kernel initramfs; do
