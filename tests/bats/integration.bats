@@ -132,6 +132,30 @@ mounts_restored() {
 	! pgrep -f "cob-read --file $f" >/dev/null
 }
 
+# The sweep engine's tests run on the test double tests/fixtures/fakebin/cob-hook:
+# it must write what the real cob-hook writes.
+@test "the cob-hook test double writes the real cob-hook's columns and row shape" {
+	f="$BATS_TEST_TMPDIR/k"
+	$BIN/cob-mkfile --kind known --size 8K --out "$f"
+	args=(run --backend tp-read --mode observe --function filter-reduce --threshold 7 --where host
+		--label experiment=t --label file_kind=known)
+	work=($BIN/cob-read --file "$f" --buf 4096 --iterations 3 --threshold 7)
+	$BIN/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/real.csv" -- "${work[@]}"
+	tests/fixtures/fakebin/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/fake.csv" -- "${work[@]}"
+	head -1 "$BATS_TEST_TMPDIR/real.csv"
+	diff <(head -1 "$BATS_TEST_TMPDIR/real.csv") <(head -1 "$BATS_TEST_TMPDIR/fake.csv")
+	for c in real fake; do
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/$c.csv")" -eq 4 ]
+		[ -z "$(awk -F, 'NR == 1 { n = NF } NF != n' "$BATS_TEST_TMPDIR/$c.csv")" ]
+	done
+	# the same values wherever they do not depend on timing or data
+	for col in experiment file_kind backend mode function kernel where buf_size iterations threshold \
+		iter offset ret calls flags bytes_seen status match; do
+		diff <(column "$col" "$BATS_TEST_TMPDIR/real.csv") <(column "$col" "$BATS_TEST_TMPDIR/fake.csv") ||
+			{ echo "column $col differs"; return 1; }
+	done
+}
+
 @test "cob-hook: bad usage is exit 2, an unusable backend exit 3" {
 	run $BIN/cob-hook run --mode sideways -- true
 	[ "$status" -eq 2 ]
