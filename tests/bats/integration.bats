@@ -9,16 +9,20 @@ setup_file() {
 }
 
 load common
+load leaks
 
 setup() {
 	cd "$BATS_TEST_DIRNAME/../.."
 	BIN=build/bin
 	export COB_RESULTS="$BATS_TEST_TMPDIR/results"
 	mounts_before=$(our_mounts)
+	base=$(max_prog_id)
+	SESSION=
 }
 
-our_programs() {
-	bpftool prog show 2>/dev/null | grep -c ' name cob_' || true
+# a test that fails before its sweep ends leaves no sweep running
+teardown() {
+	if [ -n "$SESSION" ]; then kill -KILL -- -"$SESSION" 2>/dev/null || true; fi
 }
 
 
@@ -36,7 +40,7 @@ mounts_restored() {
 
 @test "quick iterations sweep: every read matches, all result files, graphs" {
 	out="$BATS_TEST_TMPDIR/r"
-	run ./run.sh sweep iterations --quick --out "$out"
+	run in_session "$BATS_TEST_TMPDIR/sid" ./run.sh sweep iterations --quick --out "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"[ 1/"* ]]
@@ -54,7 +58,8 @@ mounts_restored() {
 	[ "$(column bpf_sum "$out/reads.csv" | sort -u | wc -l)" -gt 1 ]
 	jq -e '.kernel and .where == "host"' "$out/meta.json" >/dev/null
 	[ "$(find "$out" -name '*.png' | wc -l)" -ge 2 ]
-	[ "$(our_programs)" -eq 0 ]
+	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
+	no_orphan_progs "$base"
 	mounts_restored
 }
 
@@ -67,22 +72,44 @@ mounts_restored() {
 	[ "$(find "$COB_RESULTS" -maxdepth 1 -name '.partial*' | wc -l)" -eq 0 ]
 }
 
+# hooked_progs SID: the BPF programs a cob-hook of session SID holds, waiting
+# (up to 10 s) for one that has attached; prints them, one id per line
+hooked_progs() {
+	local h ids
+	for _ in $(seq 200); do
+		for h in $(pgrep -s "$1" -x cob-hook); do
+			ids=$(attached_progs "$h")
+			[ -n "$ids" ] && { echo "$ids"; return 0; }
+		done
+		sleep 0.05
+	done
+	echo "no cob-hook of session $1 ever held a BPF program"
+	return 1
+}
+
 @test "Ctrl-C in the middle of a sweep: exit 130, nothing left behind" {
 	log="$BATS_TEST_TMPDIR/log"
-	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/int" >"$log" 2>&1 &
+	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/int" >"$log" 2>&1 3>&- &
 	pid=$!
+	SESSION=$pid
 	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
 	grep -q '\[ *3/' "$log"
+	# interrupted while a hook is attached (its programs are known)
+	progs=$(hooked_progs "$pid")
+	[ "$(wc -l <<<"$progs")" -ge 2 ]
 	kill -INT -- -"$pid"
 	wait "$pid" || st=$?
 	cat "$log"
+	echo "programs of the interrupted hook: $(paste -sd' ' <<<"$progs")"
 	[ "${st:-0}" -eq 130 ]
 	[ ! -e "$BATS_TEST_TMPDIR/int" ]
 	[ "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name '.partial*' | wc -l)" -eq 0 ]
-	sleep 0.5
-	[ "$(our_programs)" -eq 0 ]
+	# setsid made run.sh a session leader: whatever it started is in its session
+	session_empty "$pid"
+	# shellcheck disable=SC2086 # one id per word
+	progs_gone $progs
+	no_orphan_progs "$base"
 	mounts_restored
-	! pgrep -f "cob-read --file /var/tmp/copyout-bench" >/dev/null
 }
 
 @test "filter-reduce equals the reference for 1 B, 7 B, 4 KiB, 4 KiB+1, 1 MiB reads and straddling numbers" {
@@ -147,15 +174,25 @@ mounts_restored() {
 	f="$BATS_TEST_TMPDIR/k"
 	$BIN/cob-mkfile --kind known --size 64K --out "$f"
 	$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-		$BIN/cob-read --file "$f" --buf 64K --iterations 1000000 2>/dev/null &
+		$BIN/cob-read --file "$f" --buf 64K --iterations 1000000 2>/dev/null 3>&- &
 	pid=$!
-	for _ in $(seq 50); do [ "$(our_programs)" -gt 0 ] && break; sleep 0.1; done
-	[ "$(our_programs)" -gt 0 ]
+	# the loader holds its programs and links; the workload runs under it
+	progs=
+	for _ in $(seq 100); do progs=$(attached_progs "$pid") && [ -n "$progs" ] && break; sleep 0.1; done
+	echo "programs: $(paste -sd' ' <<<"$progs")"
+	[ "$(wc -l <<<"$progs")" -ge 2 ]
+	for id in $progs; do
+		[ "$(bpftool prog show id "$id" --json | jq -r .name)" = cob_tp_enter_read ] ||
+			[ "$(bpftool prog show id "$id" --json | jq -r .name)" = cob_tp_exit_read ]
+	done
+	workload=$(pgrep -P "$pid" -x cob-read)
+	[ -n "$workload" ]
 	kill -KILL "$pid"
 	wait "$pid" || true
-	for _ in $(seq 50); do [ "$(our_programs)" -eq 0 ] && break; sleep 0.1; done
-	[ "$(our_programs)" -eq 0 ]
-	! pgrep -f "cob-read --file $f" >/dev/null
+	# shellcheck disable=SC2086 # one id per word
+	progs_gone $progs
+	gone "$workload"
+	no_orphan_progs "$base"
 }
 
 # The sweep engine's tests run on the test double tests/fixtures/fakebin/cob-hook:

@@ -1,8 +1,46 @@
-# Leak checks for the suites that load real BPF programs (load leaks). They
-# are scoped to what the test itself started, so runs of other users on the
-# same host neither fail them nor satisfy them, and they fail when bpftool or
-# jq does (a check that cannot run is not a pass). Each returns explicitly:
-# `! cmd` would not fail a test unless it were its last command.
+# Leak checks (load leaks): processes and BPF programs a test started must be
+# gone. They are scoped to what the test itself started, so runs of other
+# users on the same host neither fail them nor satisfy them, and they fail when
+# bpftool or jq does (a check that cannot run is not a pass). Each returns
+# explicitly: a `! cmd` that is not the test's last command never fails it,
+# and `run` turns errexit off.
+
+# alive PID: the process exists and is not a zombie
+alive() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# gone PID...: none of them is alive (each gets up to 5 s to go)
+gone() {
+	local p left
+	for _ in $(seq 50); do
+		left=
+		for p in "$@"; do alive "$p" && left="$left $p"; done
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	for p in $left; do echo "still running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
+	return 1
+}
+
+# descendants PID: the live processes below PID, one pid per line
+descendants() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# named NAME PIDS...: the pids whose command name is NAME
+named() {
+	local n=$1 p
+	shift
+	for p in "$@"; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$n" ] && echo "$p"; done
+	return 0
+}
 
 # cob_prog_ids: ids of the loaded BPF programs named cob_*, one per line
 cob_prog_ids() {
@@ -23,6 +61,16 @@ max_prog_id() {
 prog_ids_of() {
 	local p
 	for p in "$@"; do cat "/proc/$p/fdinfo/"* 2>/dev/null; done | awk '$1 == "prog_id:" { print $2 }' | sort -un
+}
+
+# attached_progs PID: the programs PID holds once it holds at least two BPF
+# links (attached: every backend has an enter and an exit program), else
+# nothing; one id per line
+attached_progs() {
+	local links
+	links=$(cat "/proc/$1/fdinfo/"* 2>/dev/null | grep -c '^link_id:')
+	[ "$links" -ge 2 ] && prog_ids_of "$1"
+	return 0
 }
 
 # no_orphan_progs BASE: every cob_* program loaded after id BASE is still held

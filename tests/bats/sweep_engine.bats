@@ -4,6 +4,7 @@
 # of cob-hook / cob-mkfile / cob-read (tests/fixtures/fakebin) so no BPF runs.
 
 load common
+load leaks
 
 setup() {
 	engine_setup
@@ -18,43 +19,6 @@ conf() {
 	} >"$CONF"
 }
 
-
-# `! cmd` does not fail a bats test unless it is the last line, and `run`
-# turns errexit off: these helpers return explicitly.
-
-# alive PID: the process exists and is not a zombie
-alive() {
-	local st
-	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-	[ -n "$st" ] && [ "$st" != Z ]
-}
-# gone PID...: none of them is alive (each gets up to 5 s to go)
-gone() {
-	local p left
-	for _ in $(seq 50); do
-		left=
-		for p in "$@"; do alive "$p" && left="$left $p"; done
-		[ -z "$left" ] && return 0
-		sleep 0.1
-	done
-	for p in $left; do echo "still running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
-	return 1
-}
-# descendants PID: the live processes below PID, one pid per line
-descendants() {
-	local c
-	for c in $(pgrep -P "$1"); do
-		echo "$c"
-		descendants "$c"
-	done
-}
-# named NAME PIDS...: the pids whose command name is NAME
-named() {
-	local n=$1 p
-	shift
-	for p in "$@"; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$n" ] && echo "$p"; done
-	return 0
-}
 
 # start_sweep: cob-sweep in the background, its fake cob-hook sleeping
 # 30 s; waits until that cob-hook runs (monitors start before it), and sets
