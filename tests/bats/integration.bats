@@ -112,6 +112,36 @@ hooked_progs() {
 	mounts_restored
 }
 
+# SIGTERM to run.sh alone (as kill(1), timeout(1) or a service manager sends
+# it), not to its process group: the outcome only, however run.sh passes it on.
+@test "SIGTERM to run.sh in the middle of a sweep: exits promptly, non-zero, nothing left behind" {
+	log="$BATS_TEST_TMPDIR/log"
+	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/term" >"$log" 2>&1 3>&- &
+	pid=$!
+	SESSION=$pid
+	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
+	grep -q '\[ *3/' "$log"
+	progs=$(hooked_progs "$pid")
+	[ "$(wc -l <<<"$progs")" -ge 2 ]
+	t0=$(date +%s%N)
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	cat "$log"
+	echo "exit status $st after $ms ms; programs of the hook: $(paste -sd' ' <<<"$progs")"
+	# 143 (SIGTERM) or 130 (reported as an interruption)
+	[ "$st" -eq 143 ] || [ "$st" -eq 130 ]
+	[ "$ms" -lt 10000 ]
+	[ ! -e "$BATS_TEST_TMPDIR/term" ]
+	[ "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name '.partial*' | wc -l)" -eq 0 ]
+	session_empty "$pid"
+	# shellcheck disable=SC2086 # one id per word
+	progs_gone $progs
+	no_orphan_progs "$base"
+	mounts_restored
+}
+
 @test "filter-reduce equals the reference for 1 B, 7 B, 4 KiB, 4 KiB+1, 1 MiB reads and straddling numbers" {
 	f="$BATS_TEST_TMPDIR/known7"
 	r="$BATS_TEST_TMPDIR/random"
