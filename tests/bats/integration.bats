@@ -225,6 +225,72 @@ hooked_progs() {
 	no_orphan_progs "$base"
 }
 
+# median_kernel_ns CSV COLUMN VALUE: median time the kernel took to do the
+# read (sys_enter_read to the hook at sys_exit_read, before the hook's own
+# work) over the rows whose COLUMN is VALUE
+median_kernel_ns() {
+	awk -F, -v name="$2" -v val="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i
+		if (!h[name] || !h["enter_ts_ns"] || !h["hook_ts_ns"]) exit 3; next }
+		$h[name] == val { print $h["hook_ts_ns"] - $h["enter_ts_ns"] }' "$1" | sort -n |
+		awk '{ v[NR] = $1 } END { if (!NR) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# sweep_conf FILE SWEEP-LINES...: a small experiment through the real pipeline
+sweep_conf() {
+	local f=$1
+	shift
+	{
+		printf '[experiment]\nname = t\nhook = tp-read\nmode = observe\n[sweep]\n'
+		printf 'buf_size = 64K\nfile_kind = known\niterations = 40\nrepetitions = 1\n'
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+@test "cache = dontneed: every read comes from the disk, not the page cache" {
+	sweep_conf "$BATS_TEST_TMPDIR/c.conf" "cache = none,dontneed"
+	run ./run.sh sweep "$BATS_TEST_TMPDIR/c.conf" --out "$BATS_TEST_TMPDIR/c"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	csv=$BATS_TEST_TMPDIR/c/reads.csv
+	[ "$(column cache "$csv" | sort | uniq -c | awk '{ print $2 "=" $1 }' | paste -sd' ')" = "dontneed=40 none=40" ]
+	[ "$(column status "$csv" | sort -u)" = ok ]
+	[ "$(column match "$csv" | sort -u)" = 1 ]
+	# a 64 KiB read from the page cache takes microseconds, from the disk far
+	# longer: fadvise(DONTNEED) before each read must show
+	none=$(median_kernel_ns "$csv" cache none)
+	dontneed=$(median_kernel_ns "$csv" cache dontneed)
+	echo "median read in the kernel: cached $none ns, after DONTNEED $dontneed ns"
+	awk -v a="$none" -v b="$dontneed" 'BEGIN { exit !(a > 0 && b >= 4 * a) }'
+}
+
+# observe mode: a read that does not return what the file holds is bad_ret,
+# end to end (/proc/version: a regular file that stat says is empty, while
+# read() returns the kernel's banner); a copy of it, read the same way, is ok
+@test "observe: a read that does not return the file's bytes is bad_ret, through tp-read" {
+	cp /proc/version "$BATS_TEST_TMPDIR/version"
+	len=$(wc -c <"$BATS_TEST_TMPDIR/version")
+	[ "$(stat -c %s /proc/version)" -eq 0 ]
+	for f in /proc/version "$BATS_TEST_TMPDIR/version"; do
+		$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+			$BIN/cob-read --file "$f" --buf 4K --iterations 5
+		cat "$BATS_TEST_TMPDIR/o.csv"
+		# every read hooked, over the bytes it returned
+		[ "$(column calls "$BATS_TEST_TMPDIR/o.csv" | paste -sd' ')" = "1 1 1 1 1" ]
+		[ "$(column bytes_seen "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = "$len" ]
+		[ "$(column ret "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = "$len" ]
+		if [ "$f" = /proc/version ]; then
+			# the reference is the 0 bytes stat promised: wrong length, and the
+			# hook's result (over the banner's numbers) is not the reference's
+			[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = bad_ret ]
+			[ "$(column match "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 0 ]
+			[ "$(column user_count "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 0 ]
+		else
+			[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = ok ]
+			[ "$(column match "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 1 ]
+		fi
+	done
+}
+
 # The sweep engine's tests run on the test double tests/fixtures/fakebin/cob-hook:
 # it must write what the real cob-hook writes.
 @test "the cob-hook test double writes the real cob-hook's columns and row shape" {
