@@ -93,7 +93,7 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 	[[ "$stderr" == *"no such kernel image"* ]]
 }
 
-@test "thesis kernel: the fragment survived and copyout is patched" {
+@test "thesis kernel: the fragment survived and copyout is a function in System.map" {
 	run bash bench/vm/kernel.sh info thesis
 	[ "$status" -eq 0 ]
 	cfg=$(sed -n 's/^config=//p' <<<"$output")
@@ -101,7 +101,54 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 		grep -qx "CONFIG_$o=y" "$cfg" || { echo "CONFIG_$o missing"; return 1; }
 	done
 	dir=$(sed -n 's/^dir=//p' <<<"$output")
-	grep -qw copyout "$dir/System.map"
+	# a text symbol named exactly copyout (not copyout_mc, not a data symbol)
+	[ "$(awk '$3 == "copyout" { print $2 }' "$dir/System.map")" = t ]
+}
+
+# What a guest kernel makes of copyout, one key=value per line: its kallsyms
+# type, its error-injection type, whether ftrace can trace it, and how often a
+# kprobe on it fired while files were read (or "refused").
+# shellcheck disable=SC2016 # expanded in the guest
+COPYOUT_PROBE='t=/sys/kernel/tracing
+echo "kallsyms=$(awk '"'"'$3 == "copyout" { printf "%s", $2 }'"'"' /proc/kallsyms)"
+echo "errinj=$(awk '"'"'$1 == "copyout" { print $2 }'"'"' /sys/kernel/debug/error_injection/list 2>/dev/null)"
+echo "ftrace=$(grep -cx copyout $t/available_filter_functions)"
+if echo "p:cobprobe/copyout copyout" >>$t/kprobe_events 2>/dev/null; then
+	echo 1 >$t/events/cobprobe/copyout/enable
+	cat /init /cob/run.sh >/dev/null
+	echo 0 >$t/events/cobprobe/copyout/enable
+	echo "kprobe_hits=$(awk '"'"'$1 == "copyout" { print $2 }'"'"' $t/kprobe_profile)"
+	echo "-:cobprobe/copyout" >>$t/kprobe_events
+else
+	echo kprobe_hits=refused
+fi'
+
+# The patch (configs/kernel/copyout-error-injection.patch) took effect: copyout
+# is a real function, error-injectable with ERRNO (bpf_override_return may
+# override it), has an ftrace site, and a kprobe on it fires when files are read.
+@test "thesis guest: copyout is patched (function, ERRNO error injection, ftrace site, kprobe fires)" {
+	run --separate-stderr vm --kernel thesis -- --raw sh -c "$COPYOUT_PROBE"
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 's/^kallsyms=//p' <<<"$output")" = t ]
+	[ "$(sed -n 's/^errinj=//p' <<<"$output")" = ERRNO ]
+	[ "$(sed -n 's/^ftrace=//p' <<<"$output")" = 1 ]
+	hits=$(sed -n 's/^kprobe_hits=//p' <<<"$output")
+	[[ "$hits" =~ ^[0-9]+$ ]]
+	[ "$hits" -gt 0 ]
+	nothing_left
+}
+
+# The same probe on a stock kernel finds none of it: the check above tells a
+# patched copyout from an unpatched one.
+@test "debian guest: the copyout probe finds no patch (control)" {
+	run --separate-stderr vm --kernel debian -- --raw sh -c "$COPYOUT_PROBE"
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 's/^errinj=//p' <<<"$output")" = "" ]
+	[ "$(sed -n 's/^ftrace=//p' <<<"$output")" = 0 ]
+	[ "$(sed -n 's/^kprobe_hits=//p' <<<"$output")" = refused ]
+	nothing_left
 }
 
 @test "thesis guest: runs a raw command and returns its exit code" {
@@ -237,3 +284,4 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 	[ -z "$(find "$COB_CACHE/kernels" -maxdepth 1 -name 'thesis-*' -print -quit)" ]
 	[ -z "$(find "$COB_CACHE/kernels" -maxdepth 1 -name '.build-*' -print -quit)" ]
 }
+
