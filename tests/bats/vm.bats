@@ -10,6 +10,7 @@
 # Guest time: about 1-2 min with the thesis kernel cached.
 
 bats_require_minimum_version 1.5.0
+load common
 VM_TIMEOUT=180
 
 setup_file() {
@@ -285,3 +286,60 @@ fi'
 	[ -z "$(find "$COB_CACHE/kernels" -maxdepth 1 -name '.build-*' -print -quit)" ]
 }
 
+# reads CSV: "where backend mode status match" of every row, counted
+read_kinds() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		{ print $h["where"], $h["backend"], $h["mode"], $h["status"], $h["match"] }' "$1" | sort | uniq -c |
+		awk '{ c = $1; $1 = ""; print substr($0, 2) "=" c }'
+}
+
+# the host side of a guest sweep: graphs drawn, the console log kept, no
+# partial directory next to the results, no qemu
+guest_sweep_done() {
+	local out=$1
+	for f in reads.csv summary.csv iostat.csv meta.json vm-console.log; do
+		[ -s "$out/$f" ] || { echo "no $f in $out"; return 1; }
+	done
+	[ "$(find "$out" -maxdepth 1 -name '*.png' | wc -l)" -ge 2 ] || { echo "no graphs in $out"; return 1; }
+	[ -z "$(find "$(dirname "$out")" -maxdepth 1 -name '.partial*' -print -quit)" ] || { echo "partial dir left"; return 1; }
+	jq -e '.where == "guest-tcg" and .status == "complete" and (.guest_accel | length > 0)' "$out/meta.json" ||
+		{ echo "meta.json does not say guest-tcg, complete"; return 1; }
+	nothing_left
+}
+
+@test "sweep --target vm: a quick sweep in the thesis guest, results and graphs on the host" {
+	out="$BATS_TEST_TMPDIR/res/vm"
+	run --separate-stderr ./run.sh sweep iterations --quick --target vm --out "$out"
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	guest_sweep_done "$out"
+	kinds=$(read_kinds "$out/reads.csv")
+	echo "$kinds"
+	# auto picks kprobe-copyout in the thesis guest: (1 + 100) reads x 4 points, all ok and matching
+	[ "$kinds" = "guest-tcg kprobe-copyout observe ok 1=404" ]
+	[ "$(column kernel "$out/reads.csv" | sort -u)" = "$(jq -r .guest_kernel "$out/meta.json")" ]
+	[[ "$(column kernel "$out/reads.csv" | sort -u)" == *-cob-thesis ]]
+}
+
+# --target auto (the default) sends what the host cannot hook to a guest: here
+# override mode, which no backend on this host can do, to the Debian guest.
+@test "sweep --target auto: override mode goes to the guest (Debian: fmodret-permission)" {
+	out="$BATS_TEST_TMPDIR/res/auto"
+	run --separate-stderr ./run.sh sweep iterations --quick --mode override --target auto --kernel debian --out "$out"
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"this host cannot attach the hook iterations needs: running it in the debian guest"* ]]
+	guest_sweep_done "$out"
+	[[ "$(column kernel "$out/reads.csv" | sort -u)" == *-amd64 ]]
+	kinds=$(read_kinds "$out/reads.csv")
+	echo "$kinds"
+	# override: every read ok and matching, except the first of each point,
+	# whose pages were dropped from the cache (cache = drop): let through,
+	# copied, flag NOT_CACHED (0x20)
+	[ "$(grep -v '^guest-tcg fmodret-permission override ' <<<"$kinds" | wc -l)" -eq 0 ]
+	ok=$(sed -n 's/^guest-tcg fmodret-permission override ok 1=//p' <<<"$kinds")
+	[ "${ok:-0}" -ge 396 ]
+	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["status"] != "ok" && !($h["status"] == "copied" && $h["iter"] == 0 && $h["flags"] == "0x20")' "$out/reads.csv" | wc -l)" -eq 0 ]
+	[ "$(column match "$out/reads.csv" | wc -l)" -eq 404 ]
+}
