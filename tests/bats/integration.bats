@@ -4,7 +4,7 @@
 # Ctrl-C and SIGKILL.
 
 setup_file() {
-	cd "$BATS_TEST_DIRNAME/../.."
+	cd "$BATS_TEST_DIRNAME/../.." || return
 	./run.sh help >/dev/null
 }
 
@@ -12,7 +12,7 @@ load common
 load leaks
 
 setup() {
-	cd "$BATS_TEST_DIRNAME/../.."
+	cd "$BATS_TEST_DIRNAME/../.." || return
 	BIN=build/bin
 	export COB_RESULTS="$BATS_TEST_TMPDIR/results"
 	mounts_before=$(our_mounts)
@@ -145,13 +145,13 @@ hooked_progs() {
 @test "filter-reduce equals the reference for 1 B, 7 B, 4 KiB, 4 KiB+1, 1 MiB reads and straddling numbers" {
 	f="$BATS_TEST_TMPDIR/known7"
 	r="$BATS_TEST_TMPDIR/random"
-	$BIN/cob-mkfile --kind known --width 7 --size 3M --out "$f"   # 7-byte records straddle every buffer and page
-	$BIN/cob-mkfile --kind random --size 3M --out "$r"
+	"$BIN"/cob-mkfile --kind known --width 7 --size 3M --out "$f"   # 7-byte records straddle every buffer and page
+	"$BIN"/cob-mkfile --kind random --size 3M --out "$r"
 	for file in "$f" "$r"; do
 		for buf in 1 7 4096 4097 1M; do
 			for repo in seek sequential; do
-				$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-					$BIN/cob-read --file "$file" --buf "$buf" --iterations 40 --reposition "$repo" --threshold 1000
+				"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+					"$BIN"/cob-read --file "$file" --buf "$buf" --iterations 40 --reposition "$repo" --threshold 1000
 				n=$(column match "$BATS_TEST_TMPDIR/o.csv" | grep -cx 1)
 				[ "$n" -eq 40 ] || { echo "$file buf=$buf $repo: $n/40 match"; return 1; }
 				[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = ok ]
@@ -166,14 +166,14 @@ hooked_progs() {
 # must fall inside our hooked run (else it is retried with a longer reader).
 @test "a reader in another process is not traced" {
 	f="$BATS_TEST_TMPDIR/k"
-	$BIN/cob-mkfile --kind known --size 64K --out "$f"
+	"$BIN"/cob-mkfile --kind known --size 64K --out "$f"
 	n=5000 other_n=25000 inside=0
 	for attempt in 1 2 3; do
-		$BIN/cob-read --file "$f" --buf 4K --iterations "$other_n" >"$BATS_TEST_TMPDIR/other.csv" 3>&- &
+		"$BIN"/cob-read --file "$f" --buf 4K --iterations "$other_n" >"$BATS_TEST_TMPDIR/other.csv" 3>&- &
 		other=$!
 		sleep 0.2
-		$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-			$BIN/cob-read --file "$f" --buf 4K --iterations "$n" 2>"$BATS_TEST_TMPDIR/hook.err"
+		"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+			"$BIN"/cob-read --file "$f" --buf 4K --iterations "$n" 2>"$BATS_TEST_TMPDIR/hook.err"
 		wait "$other"
 		cat "$BATS_TEST_TMPDIR/hook.err"
 		# our hooked reads ran within [first, last]; the other reader's reads in there
@@ -202,9 +202,9 @@ hooked_progs() {
 
 @test "SIGKILL of the loader: its programs are gone" {
 	f="$BATS_TEST_TMPDIR/k"
-	$BIN/cob-mkfile --kind known --size 64K --out "$f"
-	$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-		$BIN/cob-read --file "$f" --buf 64K --iterations 1000000 2>/dev/null 3>&- &
+	"$BIN"/cob-mkfile --kind known --size 64K --out "$f"
+	"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+		"$BIN"/cob-read --file "$f" --buf 64K --iterations 1000000 2>/dev/null 3>&- &
 	pid=$!
 	# the loader holds its programs and links; the workload runs under it
 	progs=
@@ -288,8 +288,8 @@ sweep_conf() {
 	len=$(wc -c <"$BATS_TEST_TMPDIR/version")
 	[ "$(stat -c %s /proc/version)" -eq 0 ]
 	for f in /proc/version "$BATS_TEST_TMPDIR/version"; do
-		$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-			$BIN/cob-read --file "$f" --buf 4K --iterations 5
+		"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+			"$BIN"/cob-read --file "$f" --buf 4K --iterations 5
 		cat "$BATS_TEST_TMPDIR/o.csv"
 		# every read hooked, over the bytes it returned
 		[ "$(column calls "$BATS_TEST_TMPDIR/o.csv" | paste -sd' ')" = "1 1 1 1 1" ]
@@ -312,11 +312,11 @@ sweep_conf() {
 # it must write what the real cob-hook writes.
 @test "the cob-hook test double writes the real cob-hook's columns and row shape" {
 	f="$BATS_TEST_TMPDIR/k"
-	$BIN/cob-mkfile --kind known --size 8K --out "$f"
+	"$BIN"/cob-mkfile --kind known --size 8K --out "$f"
 	args=(run --backend tp-read --mode observe --function filter-reduce --threshold 7 --where host
 		--label experiment=t --label file_kind=known)
-	work=($BIN/cob-read --file "$f" --buf 4096 --iterations 3 --threshold 7)
-	$BIN/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/real.csv" -- "${work[@]}"
+	work=("$BIN"/cob-read --file "$f" --buf 4096 --iterations 3 --threshold 7)
+	"$BIN"/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/real.csv" -- "${work[@]}"
 	tests/fixtures/fakebin/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/fake.csv" -- "${work[@]}"
 	head -1 "$BATS_TEST_TMPDIR/real.csv"
 	diff <(head -1 "$BATS_TEST_TMPDIR/real.csv") <(head -1 "$BATS_TEST_TMPDIR/fake.csv")
@@ -333,11 +333,11 @@ sweep_conf() {
 }
 
 @test "cob-hook: bad usage is exit 2, an unusable backend exit 3" {
-	run $BIN/cob-hook run --mode sideways -- true
+	run "$BIN"/cob-hook run --mode sideways -- true
 	[ "$status" -eq 2 ]
-	run $BIN/cob-hook run --backend nosuch -- $BIN/cob-read --file /etc/hostname --buf 1 --iterations 1
+	run "$BIN"/cob-hook run --backend nosuch -- "$BIN"/cob-read --file /etc/hostname --buf 1 --iterations 1
 	[ "$status" -eq 2 ]
-	run $BIN/cob-hook can --backend tp-read --mode override
+	run "$BIN"/cob-hook can --backend tp-read --mode override
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"cannot override"* ]]
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2016,SC2030,SC2031 # bats sets $stderr; guest scripts in single quotes; COB_CACHE per test
 # Guest kernels under qemu (bench/vm): both kernels boot and run a command, exit
 # codes come back, a panic and a hang are reported within the timeout with a
 # console log, and nothing is left behind (qemu processes, temp dirs).
@@ -14,14 +15,14 @@ load common
 VM_TIMEOUT=180
 
 setup_file() {
-	cd "$BATS_TEST_DIRNAME/../.."
+	cd "$BATS_TEST_DIRNAME/../.." || return
 	export SHARED_CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 	# Build (or find) the thesis kernel once, before the tests (progress on fd 3).
 	COB_CACHE="$SHARED_CACHE" bash bench/vm/kernel.sh path thesis 2>&3 >/dev/null
 }
 
 setup() {
-	cd "$BATS_TEST_DIRNAME/../.."
+	cd "$BATS_TEST_DIRNAME/../.." || return
 	export COB_CACHE="$SHARED_CACHE"
 	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
 	mkdir -p "$TMPDIR"
@@ -109,7 +110,6 @@ vm() { bash bench/vm/vm.sh --timeout "$VM_TIMEOUT" "$@"; }
 # What a guest kernel makes of copyout, one key=value per line: its kallsyms
 # type, its error-injection type, whether ftrace can trace it, and how often a
 # kprobe on it fired while files were read (or "refused").
-# shellcheck disable=SC2016 # expanded in the guest
 COPYOUT_PROBE='t=/sys/kernel/tracing
 echo "kallsyms=$(awk '"'"'$3 == "copyout" { printf "%s", $2 }'"'"' /proc/kallsyms)"
 echo "errinj=$(awk '"'"'$1 == "copyout" { print $2 }'"'"' /sys/kernel/debug/error_injection/list 2>/dev/null)"
@@ -336,7 +336,7 @@ guest_sweep_done() {
 	# override: every read ok and matching, except the first of each point,
 	# whose pages were dropped from the cache (cache = drop): let through,
 	# copied, flag NOT_CACHED (0x20)
-	[ "$(grep -v '^guest-tcg fmodret-permission override ' <<<"$kinds" | wc -l)" -eq 0 ]
+	[ "$(grep -cv '^guest-tcg fmodret-permission override ' <<<"$kinds")" -eq 0 ]
 	ok=$(sed -n 's/^guest-tcg fmodret-permission override ok 1=//p' <<<"$kinds")
 	[ "${ok:-0}" -ge 396 ]
 	[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
