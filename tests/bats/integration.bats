@@ -4,21 +4,25 @@
 # Ctrl-C and SIGKILL.
 
 setup_file() {
-	cd "$BATS_TEST_DIRNAME/../.."
+	cd "$BATS_TEST_DIRNAME/../.." || return
 	./run.sh help >/dev/null
 }
 
 load common
+load leaks
 
 setup() {
-	cd "$BATS_TEST_DIRNAME/../.."
+	cd "$BATS_TEST_DIRNAME/../.." || return
 	BIN=build/bin
 	export COB_RESULTS="$BATS_TEST_TMPDIR/results"
 	mounts_before=$(our_mounts)
+	base=$(max_prog_id)
+	SESSION=
 }
 
-our_programs() {
-	bpftool prog show 2>/dev/null | grep -c ' name cob_' || true
+# a test that fails before its sweep ends leaves no sweep running
+teardown() {
+	if [ -n "$SESSION" ]; then kill -KILL -- -"$SESSION" 2>/dev/null || true; fi
 }
 
 
@@ -36,7 +40,7 @@ mounts_restored() {
 
 @test "quick iterations sweep: every read matches, all result files, graphs" {
 	out="$BATS_TEST_TMPDIR/r"
-	run ./run.sh sweep iterations --quick --out "$out"
+	run in_session "$BATS_TEST_TMPDIR/sid" ./run.sh sweep iterations --quick --out "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"[ 1/"* ]]
@@ -54,7 +58,8 @@ mounts_restored() {
 	[ "$(column bpf_sum "$out/reads.csv" | sort -u | wc -l)" -gt 1 ]
 	jq -e '.kernel and .where == "host"' "$out/meta.json" >/dev/null
 	[ "$(find "$out" -name '*.png' | wc -l)" -ge 2 ]
-	[ "$(our_programs)" -eq 0 ]
+	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
+	no_orphan_progs "$base"
 	mounts_restored
 }
 
@@ -67,34 +72,86 @@ mounts_restored() {
 	[ "$(find "$COB_RESULTS" -maxdepth 1 -name '.partial*' | wc -l)" -eq 0 ]
 }
 
+# hooked_progs SID: the BPF programs a cob-hook of session SID holds, waiting
+# (up to 10 s) for one that has attached; prints them, one id per line
+hooked_progs() {
+	local h ids
+	for _ in $(seq 200); do
+		for h in $(pgrep -s "$1" -x cob-hook); do
+			ids=$(attached_progs "$h")
+			[ -n "$ids" ] && { echo "$ids"; return 0; }
+		done
+		sleep 0.05
+	done
+	echo "no cob-hook of session $1 ever held a BPF program"
+	return 1
+}
+
 @test "Ctrl-C in the middle of a sweep: exit 130, nothing left behind" {
 	log="$BATS_TEST_TMPDIR/log"
-	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/int" >"$log" 2>&1 &
+	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/int" >"$log" 2>&1 3>&- &
 	pid=$!
+	SESSION=$pid
 	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
 	grep -q '\[ *3/' "$log"
+	# interrupted while a hook is attached (its programs are known)
+	progs=$(hooked_progs "$pid")
+	[ "$(wc -l <<<"$progs")" -ge 2 ]
 	kill -INT -- -"$pid"
 	wait "$pid" || st=$?
 	cat "$log"
+	echo "programs of the interrupted hook: $(paste -sd' ' <<<"$progs")"
 	[ "${st:-0}" -eq 130 ]
 	[ ! -e "$BATS_TEST_TMPDIR/int" ]
 	[ "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name '.partial*' | wc -l)" -eq 0 ]
-	sleep 0.5
-	[ "$(our_programs)" -eq 0 ]
+	# setsid made run.sh a session leader: whatever it started is in its session
+	session_empty "$pid"
+	# shellcheck disable=SC2086 # one id per word
+	progs_gone $progs
+	no_orphan_progs "$base"
 	mounts_restored
-	! pgrep -f "cob-read --file /var/tmp/copyout-bench" >/dev/null
+}
+
+# SIGTERM to run.sh alone (as kill(1), timeout(1) or a service manager sends
+# it), not to its process group: the outcome only, however run.sh passes it on.
+@test "SIGTERM to run.sh in the middle of a sweep: exits promptly, non-zero, nothing left behind" {
+	log="$BATS_TEST_TMPDIR/log"
+	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/term" >"$log" 2>&1 3>&- &
+	pid=$!
+	SESSION=$pid
+	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
+	grep -q '\[ *3/' "$log"
+	progs=$(hooked_progs "$pid")
+	[ "$(wc -l <<<"$progs")" -ge 2 ]
+	t0=$(date +%s%N)
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	cat "$log"
+	echo "exit status $st after $ms ms; programs of the hook: $(paste -sd' ' <<<"$progs")"
+	# 143 (SIGTERM) or 130 (reported as an interruption)
+	[ "$st" -eq 143 ] || [ "$st" -eq 130 ]
+	[ "$ms" -lt 10000 ]
+	[ ! -e "$BATS_TEST_TMPDIR/term" ]
+	[ "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name '.partial*' | wc -l)" -eq 0 ]
+	session_empty "$pid"
+	# shellcheck disable=SC2086 # one id per word
+	progs_gone $progs
+	no_orphan_progs "$base"
+	mounts_restored
 }
 
 @test "filter-reduce equals the reference for 1 B, 7 B, 4 KiB, 4 KiB+1, 1 MiB reads and straddling numbers" {
 	f="$BATS_TEST_TMPDIR/known7"
 	r="$BATS_TEST_TMPDIR/random"
-	$BIN/cob-mkfile --kind known --width 7 --size 3M --out "$f"   # 7-byte records straddle every buffer and page
-	$BIN/cob-mkfile --kind random --size 3M --out "$r"
+	"$BIN"/cob-mkfile --kind known --width 7 --size 3M --out "$f"   # 7-byte records straddle every buffer and page
+	"$BIN"/cob-mkfile --kind random --size 3M --out "$r"
 	for file in "$f" "$r"; do
 		for buf in 1 7 4096 4097 1M; do
 			for repo in seek sequential; do
-				$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-					$BIN/cob-read --file "$file" --buf "$buf" --iterations 40 --reposition "$repo" --threshold 1000
+				"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+					"$BIN"/cob-read --file "$file" --buf "$buf" --iterations 40 --reposition "$repo" --threshold 1000
 				n=$(column match "$BATS_TEST_TMPDIR/o.csv" | grep -cx 1)
 				[ "$n" -eq 40 ] || { echo "$file buf=$buf $repo: $n/40 match"; return 1; }
 				[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = ok ]
@@ -103,41 +160,184 @@ mounts_restored() {
 	done
 }
 
+# The hook must act only on its own workload: another process reading the same
+# file at the same time gets exact bytes and no events. The overlap is shown,
+# not assumed: the other reader's reads must surround ours and many of them
+# must fall inside our hooked run (else it is retried with a longer reader).
 @test "a reader in another process is not traced" {
 	f="$BATS_TEST_TMPDIR/k"
-	$BIN/cob-mkfile --kind known --size 64K --out "$f"
-	$BIN/cob-read --file "$f" --buf 4K --iterations 20000 > "$BATS_TEST_TMPDIR/other.csv" &
-	other=$!
-	$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-		$BIN/cob-read --file "$f" --buf 4K --iterations 2000
-	wait "$other"
-	[ "$(column match "$BATS_TEST_TMPDIR/o.csv" | grep -cx 1)" -eq 2000 ]
-	# exactly one event per read of ours: the other reader's reads were not counted
+	"$BIN"/cob-mkfile --kind known --size 64K --out "$f"
+	n=5000 other_n=25000 inside=0
+	for attempt in 1 2 3; do
+		"$BIN"/cob-read --file "$f" --buf 4K --iterations "$other_n" >"$BATS_TEST_TMPDIR/other.csv" 3>&- &
+		other=$!
+		sleep 0.2
+		"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+			"$BIN"/cob-read --file "$f" --buf 4K --iterations "$n" 2>"$BATS_TEST_TMPDIR/hook.err"
+		wait "$other"
+		cat "$BATS_TEST_TMPDIR/hook.err"
+		# our hooked reads ran within [first, last]; the other reader's reads in there
+		first=$(column t_start_ns "$BATS_TEST_TMPDIR/o.csv" | head -1)
+		last=$(column t_end_ns "$BATS_TEST_TMPDIR/o.csv" | tail -1)
+		ofirst=$(column t_start_ns "$BATS_TEST_TMPDIR/other.csv" | head -1)
+		olast=$(column t_end_ns "$BATS_TEST_TMPDIR/other.csv" | tail -1)
+		inside=$(column t_start_ns "$BATS_TEST_TMPDIR/other.csv" | awk -v a="$first" -v b="$last" '$1 >= a && $1 <= b' | wc -l)
+		echo "attempt $attempt: ours $first..$last, other $ofirst..$olast, $inside of its reads inside ours"
+		[ "$ofirst" -lt "$first" ] && [ "$olast" -gt "$last" ] && [ "$inside" -ge 100 ] && break
+		other_n=$((other_n * 4))
+	done
+	[ "$ofirst" -lt "$first" ]
+	[ "$olast" -gt "$last" ]
+	[ "$inside" -ge 100 ]
+	# ours: every read hooked once and matching, and not one event more
+	[ "$(column match "$BATS_TEST_TMPDIR/o.csv" | grep -cx 1)" -eq "$n" ]
+	[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = ok ]
 	[ "$(column calls "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 1 ]
-	[ "$(column bytes_match "$BATS_TEST_TMPDIR/other.csv" | grep -cx 1)" -eq 20000 ]
+	grep -q "^cob-hook: tp-read observe: $n reads, $n events, $n ok, $n match$" "$BATS_TEST_TMPDIR/hook.err"
+	# the other reader: every read returned exactly the file's bytes
+	[ "$(column bytes_match "$BATS_TEST_TMPDIR/other.csv" | grep -cx 1)" -eq "$other_n" ]
+	[ "$(column ret "$BATS_TEST_TMPDIR/other.csv" | sort -u)" = 4096 ]
+	[ "$(column errno "$BATS_TEST_TMPDIR/other.csv" | sort -u)" = 0 ]
 }
 
 @test "SIGKILL of the loader: its programs are gone" {
 	f="$BATS_TEST_TMPDIR/k"
-	$BIN/cob-mkfile --kind known --size 64K --out "$f"
-	$BIN/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
-		$BIN/cob-read --file "$f" --buf 64K --iterations 1000000 2>/dev/null &
+	"$BIN"/cob-mkfile --kind known --size 64K --out "$f"
+	"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+		"$BIN"/cob-read --file "$f" --buf 64K --iterations 1000000 2>/dev/null 3>&- &
 	pid=$!
-	for _ in $(seq 50); do [ "$(our_programs)" -gt 0 ] && break; sleep 0.1; done
-	[ "$(our_programs)" -gt 0 ]
+	# the loader holds its programs and links; the workload runs under it
+	progs=
+	for _ in $(seq 100); do progs=$(attached_progs "$pid") && [ -n "$progs" ] && break; sleep 0.1; done
+	echo "programs: $(paste -sd' ' <<<"$progs")"
+	[ "$(wc -l <<<"$progs")" -ge 2 ]
+	for id in $progs; do
+		[ "$(bpftool prog show id "$id" --json | jq -r .name)" = cob_tp_enter_read ] ||
+			[ "$(bpftool prog show id "$id" --json | jq -r .name)" = cob_tp_exit_read ]
+	done
+	workload=$(pgrep -P "$pid" -x cob-read)
+	[ -n "$workload" ]
 	kill -KILL "$pid"
 	wait "$pid" || true
-	for _ in $(seq 50); do [ "$(our_programs)" -eq 0 ] && break; sleep 0.1; done
-	[ "$(our_programs)" -eq 0 ]
-	! pgrep -f "cob-read --file $f" >/dev/null
+	# shellcheck disable=SC2086 # one id per word
+	progs_gone $progs
+	gone "$workload"
+	no_orphan_progs "$base"
+}
+
+# median_kernel_ns CSV COLUMN VALUE: median time the kernel took to do the
+# read (sys_enter_read to the hook at sys_exit_read, before the hook's own
+# work) over the rows whose COLUMN is VALUE
+median_kernel_ns() {
+	awk -F, -v name="$2" -v val="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i
+		if (!h[name] || !h["enter_ts_ns"] || !h["hook_ts_ns"]) exit 3; next }
+		$h[name] == val { print $h["hook_ts_ns"] - $h["enter_ts_ns"] }' "$1" | sort -n |
+		awk '{ v[NR] = $1 } END { if (!NR) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# sweep_conf FILE SWEEP-LINES...: a small experiment through the real pipeline
+sweep_conf() {
+	local f=$1
+	shift
+	{
+		printf '[experiment]\nname = t\nhook = tp-read\nmode = observe\n[sweep]\n'
+		printf 'buf_size = 64K\nfile_kind = known\niterations = 40\nrepetitions = 1\n'
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+@test "cache = dontneed: every read comes from the disk, not the page cache" {
+	sweep_conf "$BATS_TEST_TMPDIR/c.conf" "cache = none,dontneed"
+	run ./run.sh sweep "$BATS_TEST_TMPDIR/c.conf" --out "$BATS_TEST_TMPDIR/c"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	csv=$BATS_TEST_TMPDIR/c/reads.csv
+	[ "$(column cache "$csv" | sort | uniq -c | awk '{ print $2 "=" $1 }' | paste -sd' ')" = "dontneed=40 none=40" ]
+	[ "$(column status "$csv" | sort -u)" = ok ]
+	[ "$(column match "$csv" | sort -u)" = 1 ]
+	# a 64 KiB read from the page cache takes microseconds, from the disk far
+	# longer: fadvise(DONTNEED) before each read must show
+	none=$(median_kernel_ns "$csv" cache none)
+	dontneed=$(median_kernel_ns "$csv" cache dontneed)
+	echo "median read in the kernel: cached $none ns, after DONTNEED $dontneed ns"
+	awk -v a="$none" -v b="$dontneed" 'BEGIN { exit !(a > 0 && b >= 4 * a) }'
+}
+
+# Every access method of cob-read reads the file's bytes through a syscall the
+# hook must see: through the real pipeline, each read is hooked once and matches.
+@test "access = pread, readv: hooked and matching through tp-read, like read" {
+	sweep_conf "$BATS_TEST_TMPDIR/a.conf" "access = read,pread,readv" "cache = none"
+	run ./run.sh sweep "$BATS_TEST_TMPDIR/a.conf" --out "$BATS_TEST_TMPDIR/a"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	csv=$BATS_TEST_TMPDIR/a/reads.csv
+	for a in read pread readv; do
+		got=$(awk -F, -v a="$a" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$h["access"] == a { print $h["status"], $h["match"], $h["calls"], $h["ret"] }' "$csv" | sort | uniq -c)
+		echo "$a: $got"
+		[ "$(awk '{ print $1 }' <<<"$got")" = 40 ] || { echo "access=$a: not 40 hooked, matching reads"; return 1; }
+		[ "$(awk '{ print $2, $3, $4, $5 }' <<<"$got")" = "ok 1 1 65536" ] || { echo "access=$a: not all ok"; return 1; }
+	done
+}
+
+# observe mode: a read that does not return what the file holds is bad_ret,
+# end to end (/proc/version: a regular file that stat says is empty, while
+# read() returns the kernel's banner); a copy of it, read the same way, is ok
+@test "observe: a read that does not return the file's bytes is bad_ret, through tp-read" {
+	cp /proc/version "$BATS_TEST_TMPDIR/version"
+	len=$(wc -c <"$BATS_TEST_TMPDIR/version")
+	[ "$(stat -c %s /proc/version)" -eq 0 ]
+	for f in /proc/version "$BATS_TEST_TMPDIR/version"; do
+		"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \
+			"$BIN"/cob-read --file "$f" --buf 4K --iterations 5
+		cat "$BATS_TEST_TMPDIR/o.csv"
+		# every read hooked, over the bytes it returned
+		[ "$(column calls "$BATS_TEST_TMPDIR/o.csv" | paste -sd' ')" = "1 1 1 1 1" ]
+		[ "$(column bytes_seen "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = "$len" ]
+		[ "$(column ret "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = "$len" ]
+		if [ "$f" = /proc/version ]; then
+			# the reference is the 0 bytes stat promised: wrong length, and the
+			# hook's result (over the banner's numbers) is not the reference's
+			[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = bad_ret ]
+			[ "$(column match "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 0 ]
+			[ "$(column user_count "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 0 ]
+		else
+			[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = ok ]
+			[ "$(column match "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 1 ]
+		fi
+	done
+}
+
+# The sweep engine's tests run on the test double tests/fixtures/fakebin/cob-hook:
+# it must write what the real cob-hook writes.
+@test "the cob-hook test double writes the real cob-hook's columns and row shape" {
+	f="$BATS_TEST_TMPDIR/k"
+	"$BIN"/cob-mkfile --kind known --size 8K --out "$f"
+	args=(run --backend tp-read --mode observe --function filter-reduce --threshold 7 --where host
+		--label experiment=t --label file_kind=known)
+	work=("$BIN"/cob-read --file "$f" --buf 4096 --iterations 3 --threshold 7)
+	"$BIN"/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/real.csv" -- "${work[@]}"
+	tests/fixtures/fakebin/cob-hook "${args[@]}" --csv "$BATS_TEST_TMPDIR/fake.csv" -- "${work[@]}"
+	head -1 "$BATS_TEST_TMPDIR/real.csv"
+	diff <(head -1 "$BATS_TEST_TMPDIR/real.csv") <(head -1 "$BATS_TEST_TMPDIR/fake.csv")
+	for c in real fake; do
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/$c.csv")" -eq 4 ]
+		[ -z "$(awk -F, 'NR == 1 { n = NF } NF != n' "$BATS_TEST_TMPDIR/$c.csv")" ]
+	done
+	# the same values wherever they do not depend on timing or data
+	for col in experiment file_kind backend mode function kernel where buf_size iterations threshold \
+		iter offset ret calls flags bytes_seen status match; do
+		diff <(column "$col" "$BATS_TEST_TMPDIR/real.csv") <(column "$col" "$BATS_TEST_TMPDIR/fake.csv") ||
+			{ echo "column $col differs"; return 1; }
+	done
 }
 
 @test "cob-hook: bad usage is exit 2, an unusable backend exit 3" {
-	run $BIN/cob-hook run --mode sideways -- true
+	run "$BIN"/cob-hook run --mode sideways -- true
 	[ "$status" -eq 2 ]
-	run $BIN/cob-hook run --backend nosuch -- $BIN/cob-read --file /etc/hostname --buf 1 --iterations 1
+	run "$BIN"/cob-hook run --backend nosuch -- "$BIN"/cob-read --file /etc/hostname --buf 1 --iterations 1
 	[ "$status" -eq 2 ]
-	run $BIN/cob-hook can --backend tp-read --mode override
+	run "$BIN"/cob-hook can --backend tp-read --mode override
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"cannot override"* ]]
 }

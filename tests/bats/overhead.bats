@@ -6,6 +6,7 @@
 # of ./run.sh sweep overhead on this host.
 
 load common
+load leaks
 
 setup() {
 	engine_setup
@@ -222,17 +223,28 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	[ "$(id -u)" = 0 ] || skip "needs root (loads BPF programs)"
 	out=$BATS_TEST_TMPDIR/real
 	export COB_RESULTS=$BATS_TEST_TMPDIR/results
-	run ./run.sh sweep overhead --quick --out "$out"
+	base=$(max_prog_id)
+	# in a session of its own, so whatever it leaves running can be found
+	run in_session "$BATS_TEST_TMPDIR/sid" ./run.sh sweep overhead --quick --out "$out"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -s "$out/overhead.csv" ]
-	# every backend of the config either ran or was skipped with its line
-	for b in $(jq -r '.axes.hook[]' "$out/meta.json"); do
-		[ "$(field "$b" backend "$out/overhead.csv")" = "$b" ]
+	# every backend of the config either ran (a row of overhead.csv) or was
+	# skipped with its line; jq failing fails the test (no empty loops)
+	config=$(sed -n 's/^hook *= *\([^ ;]*\).*/\1/p' configs/overhead.conf | tr ',' '\n' | sort | paste -sd' ')
+	axis=$(jq -r '.axes.hook | join(" ")' "$out/meta.json")
+	ran=$(jq -r '.hooks | join(" ")' "$out/meta.json")
+	skipped=$(jq -r '.hooks_skipped | keys | join(" ")' "$out/meta.json")
+	echo "config: $config; axis: $axis; ran: $ran; skipped: $skipped"
+	[ "$(wc -w <<<"$config")" -eq 6 ]
+	[ "$ran" = "none tp-read" ]
+	[ "$axis" = "$ran" ]
+	[ "$(column backend "$out/overhead.csv" | paste -sd' ')" = "$ran" ]
+	[ "$(tr ' ' '\n' <<<"$ran $skipped" | sort | paste -sd' ')" = "$config" ]
+	for b in $skipped; do
+		grep -q "^overhead: skipping $b: " <<<"$output" || { echo "no skip line for $b"; return 1; }
 	done
-	for b in $(jq -r '.hooks_skipped | keys[]' "$out/meta.json"); do
-		grep -q "^overhead: skipping $b: " <<<"$output"
-	done
+	[ "$(grep -c '^overhead: skipping ' <<<"$output")" -eq 4 ]
 	[ "$(field none n "$out/overhead.csv")" -eq 4000 ]
 	# tp-read attaches here: a finite overhead with a finite, positive CI
 	[ "$(field tp-read n "$out/overhead.csv")" -eq 4000 ]
@@ -242,5 +254,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 		'BEGIN { exit !(m ~ /^-?[0-9.]+$/ && c ~ /^[0-9.]+$/ && c > 0 && d ~ /^-?[0-9.]+$/) }'
 	grep -Eq '^tp-read +[-+][0-9]+ ns/read \(95% CI ±[0-9]+\), median [-+][0-9]+' <<<"$output"
 	[ -s "$out/overhead.png" ]
-	[ "$(bpftool prog show 2>/dev/null | grep -c ' name cob_' || true)" -eq 0 ]
+	# nothing of the run is left: no process, no BPF program without its loader
+	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
+	no_orphan_progs "$base"
 }

@@ -4,6 +4,7 @@
 # of cob-hook / cob-mkfile / cob-read (tests/fixtures/fakebin) so no BPF runs.
 
 load common
+load leaks
 
 setup() {
 	engine_setup
@@ -19,10 +20,26 @@ conf() {
 }
 
 
-
-# `! cmd` does not fail a bats test unless it is the last line: use these
-gone() { ! kill -0 "$1" 2>/dev/null; }
-no_iostat_left() { ! pgrep -f "iostat -dxyt 1" >/dev/null; }
+# start_sweep: cob-sweep in the background, its fake cob-hook sleeping
+# 30 s; waits until that cob-hook runs (monitors start before it), and sets
+# PID (cob-sweep), HOOK (the cob-hook double), KIDS (every process below
+# cob-sweep then). Fails when the hook never started.
+start_sweep() {
+	FAKE_HOOK_SLEEP=30 FAKE_HOOK_PIDFILE=$BATS_TEST_TMPDIR/hook.pid \
+		"$SWEEP" --config "$CONF" --out "$OUT" --bin "$FAKE" --workdir "$WORK" >"$BATS_TEST_TMPDIR/log" 2>&1 3>&- &
+	PID=$!
+	HOOK=
+	for _ in $(seq 100); do
+		HOOK=$(cat "$BATS_TEST_TMPDIR/hook.pid" 2>/dev/null || true)
+		# shellcheck disable=SC2046 # one pid per word
+		[ -n "$HOOK" ] && alive "$HOOK" && [ -n "$(named sleep $(descendants "$HOOK"))" ] && break
+		sleep 0.05
+	done
+	[ -n "$HOOK" ] || { echo "the hook never started"; cat "$BATS_TEST_TMPDIR/log"; return 1; }
+	alive "$HOOK" || { echo "the hook $HOOK is not running"; return 1; }
+	mapfile -t KIDS < <(descendants "$PID")
+	printf '%s\n' "${KIDS[@]}" | grep -qx "$HOOK" || { echo "the hook $HOOK is not cob-sweep's"; return 1; }
+}
 
 
 @test "--help prints the usage and exits 0" {
@@ -255,38 +272,36 @@ no_iostat_left() { ! pgrep -f "iostat -dxyt 1" >/dev/null; }
 
 @test "SIGINT in the middle: exit 130, children stopped, nothing left" {
 	conf
-	FAKE_HOOK_SLEEP=30 FAKE_HOOK_PIDFILE=$BATS_TEST_TMPDIR/hook.pid \
-		"$SWEEP" --config "$CONF" --out "$OUT" --bin "$FAKE" --workdir "$WORK" >"$BATS_TEST_TMPDIR/log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/hook.pid" ] && break; sleep 0.05; done
-	hook=$(cat "$BATS_TEST_TMPDIR/hook.pid")
-	kill -0 "$hook"
-	kill -INT "$pid"
+	start_sweep
+	# the hook's own child (the double's sleep) runs too
+	[ "${#KIDS[@]}" -ge 2 ]
+	kill -INT "$PID"
 	st=0
-	wait "$pid" || st=$?
+	wait "$PID" || st=$?
 	cat "$BATS_TEST_TMPDIR/log"
 	[ "$st" -eq 130 ]
 	grep -q 'interrupted' "$BATS_TEST_TMPDIR/log"
-	gone "$hook"
+	gone "$HOOK" "${KIDS[@]}"
 	[ ! -e "$OUT" ]
 	[ -z "$(ls -A "$WORK")" ]
 }
 
 @test "SIGTERM in the middle: exit 143, nothing left" {
 	conf "monitors = iostat"
-	FAKE_HOOK_SLEEP=30 FAKE_HOOK_PIDFILE=$BATS_TEST_TMPDIR/hook.pid \
-		"$SWEEP" --config "$CONF" --out "$OUT" --bin "$FAKE" --workdir "$WORK" >"$BATS_TEST_TMPDIR/log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/hook.pid" ] && break; sleep 0.05; done
-	kill -TERM "$pid"
+	start_sweep
+	# the monitor's iostat runs alongside the hook
+	iostat=$(named iostat "${KIDS[@]}")
+	echo "cob-sweep $PID: hook $HOOK, iostat $iostat, all: ${KIDS[*]}"
+	[ -n "$iostat" ]
+	kill -TERM "$PID"
 	st=0
-	wait "$pid" || st=$?
+	wait "$PID" || st=$?
+	cat "$BATS_TEST_TMPDIR/log"
 	[ "$st" -eq 143 ]
-	gone "$(cat "$BATS_TEST_TMPDIR/hook.pid")"
+	# the hook, its child, the monitor and its iostat all went with it
+	gone "$HOOK" "${KIDS[@]}"
 	[ ! -e "$OUT" ]
 	[ -z "$(ls -A "$WORK")" ]
-	# the monitor's iostat went with it
-	no_iostat_left
 }
 
 @test "a monitor that dies: exit 1, one line, nothing left" {
@@ -309,10 +324,12 @@ no_iostat_left() { ! pgrep -f "iostat -dxyt 1" >/dev/null; }
 	[[ "$output" == sample,time,uptime_s,device,r_s,rkB_s,r_await,rareq_sz,* ]]
 	run "$mon"
 	[ "$status" -eq 2 ]
-	"$mon" "$BATS_TEST_TMPDIR/io.csv" &
+	"$mon" "$BATS_TEST_TMPDIR/io.csv" 3>&- &
 	pid=$!
 	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/io.csv" ] && break; sleep 0.02; done
 	sleep 0.3
+	mapfile -t kids < <(descendants "$pid")
+	[ -n "$(named iostat "${kids[@]}")" ]
 	kill -TERM "$pid"
 	wait "$pid"
 	cat "$BATS_TEST_TMPDIR/io.csv"
@@ -321,7 +338,7 @@ no_iostat_left() { ! pgrep -f "iostat -dxyt 1" >/dev/null; }
 	# every row has the header's field count
 	[ "$(awk -F, 'NR == 1 { n = NF } NF != n' "$BATS_TEST_TMPDIR/io.csv" | wc -l)" -eq 0 ]
 	[ -z "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'io.csv.*')" ]
-	no_iostat_left
+	gone "${kids[@]}"
 }
 
 @test "iostat monitor under busybox sh and awk" {

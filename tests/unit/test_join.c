@@ -106,3 +106,141 @@ Test(classify, override_contract)
 	r.flags = 0; /* fits a result but none was written */
 	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_BAD_RET);
 }
+
+/* observe: a read that does not deliver exactly the file's bytes is bad_ret,
+ * whatever the hook computed; match still says whether the hook's result
+ * equals the reference */
+Test(classify, observe_short_read_is_bad_ret)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match = -1;
+
+	r.ret = 99; /* one byte short of expect_len */
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+	cr_assert_eq(match, 1);
+	r.ret = 101; /* more than the file holds there */
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+}
+
+Test(classify, observe_failed_read_is_bad_ret)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match = -1;
+
+	r.ret = -1;
+	r.err = 14;
+	r.flags = 0;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+	cr_assert_eq(match, 1);
+	e.fr.count = 3;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+	cr_assert_eq(match, 0);
+}
+
+Test(classify, observe_wrong_bytes_are_bad_ret)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match = -1;
+
+	r.flags &= ~REC_BYTES_MATCH; /* right length, other bytes */
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+	cr_assert_eq(match, 1);
+	/* and the same read with the right bytes is ok: the flag alone decides */
+	r.flags |= REC_BYTES_MATCH;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_OK);
+}
+
+Test(classify, observe_ignores_expect_ret)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match;
+
+	/* expect_ret is the override contract; observe checks against the file */
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 40, &match), RS_OK);
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, -1, &match), RS_OK);
+}
+
+/* override: match is the hook's result against the reference, independent of
+ * the status (a contract violation can still carry the right result) */
+Test(classify, override_match)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match = -1;
+
+	r.flags = REC_RESULT_BUF;
+	r.copied_bytes = 0;
+	r.inbuf = r.user;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_OK);
+	cr_assert_eq(match, 1);
+	/* wrong return value: bad_ret, the result still matches */
+	match = -1;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 40, &match), RS_BAD_RET);
+	cr_assert_eq(match, 1);
+	/* file bytes reached the buffer: copied, the result still matches */
+	r.flags = REC_COPIED | REC_RESULT_BUF;
+	match = -1;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_COPIED);
+	cr_assert_eq(match, 1);
+	/* the hook computed something else: no match, each field on its own */
+	r.flags = REC_RESULT_BUF;
+	for (int f = 0; f < 4; f++) {
+		struct cob_event w = ev(1);
+
+		switch (f) {
+		case 0: w.fr.count++; break;
+		case 1: w.fr.sum++; break;
+		case 2: w.fr.min++; break;
+		case 3: w.fr.max++; break;
+		}
+		/* the buffer holds what the hook wrote: contract kept */
+		r.inbuf = (struct fr_result){ w.fr.count, w.fr.sum, w.fr.min, w.fr.max };
+		match = -1;
+		cr_assert_eq(classify_read(&r, &w, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_OK,
+			     "field %d", f);
+		cr_assert_eq(match, 0, "field %d", f);
+	}
+}
+
+Test(classify, override_match_needs_a_computed_result)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match = -1;
+
+	r.flags = REC_RESULT_BUF;
+	r.copied_bytes = 0;
+	r.inbuf = r.user;
+	e.flags = COB_EV_OVERRIDDEN | COB_EV_WROTE_USER; /* equal numbers, but the function never ran */
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_OK);
+	cr_assert_eq(match, 0);
+	/* ... unless there was nothing to compute over (a read at EOF) */
+	r.expect_len = 0;
+	r.user = (struct fr_result){ 0, 0, UINT64_MAX, 0 };
+	r.inbuf = r.user;
+	e.fr = (struct cob_fr){ 0, 0, UINT64_MAX, 0 };
+	match = -1;
+	cr_assert_eq(classify_read(&r, &e, COB_FN_FILTER_REDUCE, COB_MODE_OVERRIDE, 100, &match), RS_OK);
+	cr_assert_eq(match, 1);
+}
+
+Test(classify, override_null_function_matches_when_hooked)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match = -1;
+
+	r.flags = REC_RESULT_BUF;
+	e.flags = 0;
+	e.fr = (struct cob_fr){ 9, 9, 9, 9 };
+	r.inbuf = (struct fr_result){ 9, 9, 9, 9 };
+	cr_assert_eq(classify_read(&r, &e, COB_FN_NULL, COB_MODE_OVERRIDE, 100, &match), RS_OK);
+	cr_assert_eq(match, 1);
+	match = -1;
+	cr_assert_eq(classify_read(&r, NULL, COB_FN_NULL, COB_MODE_OVERRIDE, 100, &match), RS_NO_HOOK);
+	cr_assert_eq(match, 0);
+}
