@@ -229,6 +229,11 @@ fi'
 	[[ "$report" == *"timed out after 10s"* ]]
 	log=${report##*console log: }
 	[ -f "$log" ]
+	# before the kill, qemu's monitor said what each vCPU was doing
+	grep -q "^cob-vm: guest still running after 10s; what qemu's vCPUs are doing:" "$log"
+	[ "$(grep -c '^RIP=[0-9a-f]\{16\} ' "$log")" -eq 2 ]
+	grep -qE '^[0-9a-f]{16}: 0x[0-9a-f]{2}' "$log"
+	grep -qE '^ +[0-9]+ v=[0-9a-f]+ pc=[0-9a-f]+$' "$log"
 	nothing_left
 }
 
