@@ -41,6 +41,10 @@ struct hook_backend {
 	/* Override contract: the value read() returns for record r when the hook
 	 * overrides it (-1 for an error return; NULL when it cannot override). */
 	int64_t (*override_ret)(const struct read_record *r);
+	/* Why it cannot handle reads issued with the workload's access method
+	 * ACCESS (workloads/access.c: read, pread, readv) in MODE, or NULL.
+	 * Unset: every access method in every mode it has. */
+	const char *(*refuse_access)(const char *access, int mode);
 };
 
 /* Every backend's BPF object includes bpf/target_file.bpf.h and

@@ -14,6 +14,13 @@ static bool fr_have_readv(void)
 	return libbpf_find_vmlinux_btf_id("vfs_readv", BPF_TRACE_FEXIT) > 0;
 }
 
+static const char *fr_refuse_access(const char *access, int mode)
+{
+	(void)mode;
+	return !strcmp(access, "readv") && !fr_have_readv() ? "vfs_readv is not a BTF function in this kernel (inlined)"
+							    : NULL;
+}
+
 static const char *fr_hint(enum skel_step step, int err, const struct hook_cfg *cfg)
 {
 	(void)cfg;
@@ -53,4 +60,5 @@ const struct hook_backend backend_fexit_read = {
 	.needs = { "fexit" },
 	.attach = fr_attach,
 	.detach = fr_detach,
+	.refuse_access = fr_refuse_access,
 };
