@@ -92,7 +92,7 @@ note "kernel $rel; expected backends: ${expect_on:-unknown kernel, testing what 
 
 # the JIT'ed programs and trampolines show in kallsyms as [bpf] symbols
 echo 1 >/proc/sys/net/core/bpf_jit_kallsyms 2>/dev/null
-our_progs() { grep -E '\sbpf_(prog_[0-9a-f]+_cob_[a-z_]*|trampoline_[0-9]+)\s+\[bpf\]' /proc/kallsyms; }
+our_progs() { grep -E '\sbpf_(prog_[0-9a-f]+_cob_[a-z0-9_]*|trampoline_[0-9]+)\s+\[bpf\]' /proc/kallsyms; }
 hooks_left() { # prints what is still hooked, if anything
 	our_progs
 	grep -E '(^|[^_a-z])(copyout|vfs_readv?|security_file_permission)([^_a-z]|$)' \
