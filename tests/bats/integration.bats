@@ -169,3 +169,20 @@ sweep_conf() {
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"cannot override"* ]]
 }
+
+# The one access method a backend cannot handle is refused before anything is
+# loaded, with the reason (README: which backend sees which access method).
+@test "cob-hook: fmodret-permission cannot override a readv: exit 3 with why; an unknown access method exit 2" {
+	run $BIN/cob-hook can --backend fmodret-permission --mode override --access readv
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"fmodret-permission: cannot override access readv: "*"do_iter_read"* ]]
+	f="$BATS_TEST_TMPDIR/k"
+	$BIN/cob-mkfile --kind known --size 4K --out "$f"
+	run $BIN/cob-hook run --backend fmodret-permission --mode override -- $BIN/cob-read --file "$f" --buf 4K --iterations 1 --access readv
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"cannot override access readv"* ]]
+	run $BIN/cob-hook run --backend tp-read -- $BIN/cob-read --file "$f" --access mmap
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown access method mmap"* ]]
+}
