@@ -1,5 +1,6 @@
 /* Shared between the BPF programs (bpf/NAME.bpf.c) and the loader (loaders/).
- * One cob_event is emitted per target read() through the ring buffer. */
+ * One cob_event is emitted per target read (read, pread64 or readv) through
+ * the ring buffer. */
 #ifndef COPYOUT_HOOK_H
 #define COPYOUT_HOOK_H
 
@@ -24,6 +25,8 @@
 #define COB_EV_READ_FAULT (1u << 3) /* a probe_read of the data failed */
 #define COB_EV_WRITE_FAULT (1u << 4) /* probe_write_user failed */
 #define COB_EV_NOT_CACHED (1u << 5) /* a page was not in the page cache: read let through */
+#define COB_EV_UNSUPPORTED (1u << 6) /* a read the backend cannot handle (readv with other than
+					* one iovec; see the backend): not computed, not overridden */
 
 /* Filter-reduce state; identical semantics to workloads/filter_reduce.c:
  * a number is a maximal run of ASCII digits, accumulated modulo 2^64;
@@ -41,10 +44,10 @@ struct cob_event {
 	__s64 ret;          /* read() return value seen at syscall exit */
 	__u64 buf;          /* user buffer address */
 	__u64 count;        /* bytes requested */
-	__u64 enter_ts;     /* bpf_ktime_get_ns at sys_enter_read */
+	__u64 enter_ts;     /* bpf_ktime_get_ns at the read's syscall entry (read, pread64, readv) */
 	__u64 hook_ts;      /* first entry into the data hook */
 	__u64 hook_exit_ts; /* last exit from the data hook */
-	__u64 exit_ts;      /* bpf_ktime_get_ns at sys_exit_read */
+	__u64 exit_ts;      /* bpf_ktime_get_ns at the read's syscall exit */
 	__u64 bytes_seen;   /* bytes the function consumed */
 	__u32 calls;        /* data-hook invocations in this read (e.g. copyout calls) */
 	__u32 flags;        /* COB_EV_* */

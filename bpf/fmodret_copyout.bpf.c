@@ -8,15 +8,18 @@
  * which can refuse it ("arg1 type UNKNOWN is not a struct").
  *
  * Programs:
- *   tp/syscalls/sys_enter_read  starts the in-flight entry of a target read
- *                               (target process, target inode + device).
+ *   tp/syscalls/sys_enter_{read,pread64,readv}
+ *                               starts the in-flight entry of a target read
+ *                               (target process, target inode + device; readv:
+ *                               its one iovec; read_track.bpf.h).
  *   fmod_ret/copyout            for a copyout of this thread into that read's
  *                               buffer: the storage function runs over the n
  *                               kernel source bytes at `from`
  *                               (bpf_probe_read_kernel). Observe mode returns 0
  *                               (the original copyout runs). Override mode
  *                               returns n.
- *   tp/syscalls/sys_exit_read   override mode: writes the result header into the
+ *   tp/syscalls/sys_exit_{read,pread64,readv}
+ *                               override mode: writes the result header into the
  *                               user buffer (bpf_probe_write_user) when count >= 40
  *                               and the read was overridden or hit end of file;
  *                               emits the event.
@@ -46,7 +49,8 @@
  * Observe mode: returns 0 every time, the copy happens; the function sees every
  * copyout, as kprobe-copyout does.
  *
- * Limits: the thesis kernel only (stock kernels inline copyout); read(2) only. */
+ * Limits: the thesis kernel only (stock kernels inline copyout); read(2),
+ * pread64(2) and readv(2) with one iovec (same contract for each). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -58,14 +62,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("tp/syscalls/sys_enter_read")
-int cob_fc_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	if (!is_target_task() || !is_target_file(fd_to_file((int)ctx->args[0])))
-		return 0;
-	track_enter(ctx->args[1], ctx->args[2]);
-	return 0;
-}
+READ_TRACK_ENTER_PROGS(cob_fc_enter)
 
 SEC("fmod_ret/copyout")
 int cob_fc_copy(__u64 *ctx)
@@ -73,14 +70,12 @@ int cob_fc_copy(__u64 *ctx)
 	__u64 to = 0, from = 0, n = 0;
 	struct inflight *v;
 
-	if (!is_target_task() || !(v = track_lookup()))
-		return 0;
 	bpf_get_func_arg(ctx, 0, &to);
-	bpf_get_func_arg(ctx, 1, &from);
 	bpf_get_func_arg(ctx, 2, &n);
 	/* only copies into this read's buffer */
-	if (to < v->buf || to - v->buf > v->count || n > v->count - (to - v->buf))
+	if (!(v = track_copy_target(to, n)))
 		return 0;
+	bpf_get_func_arg(ctx, 1, &from);
 	track_data(v, from, n, 0);
 	if (mode != COB_MODE_OVERRIDE || !n || (v->flags & COB_EV_READ_FAULT))
 		return 0; /* observe, nothing to copy, or no trustworthy result */
@@ -88,23 +83,13 @@ int cob_fc_copy(__u64 *ctx)
 	return (int)n; /* skip the copy: n bytes "not copied" */
 }
 
-SEC("tp/syscalls/sys_exit_read")
-int cob_fc_exit_observe(struct trace_event_raw_sys_exit *ctx)
+/* Override: the result header into the buffer when it fits, also though the
+ * read fails. */
+static __always_inline void fc_exit_override(struct inflight *v, __s64 ret)
 {
-	return track_exit_observe(ctx);
-}
-
-SEC("tp/syscalls/sys_exit_read")
-int cob_fc_exit_override(struct trace_event_raw_sys_exit *ctx)
-{
-	/* read ctx once: the verifier rejects a ctx pointer the compiler moved */
-	__s64 ret = ctx->ret;
-	struct inflight *v;
-
-	if (!is_target_task() || !(v = track_lookup()))
-		return 0;
 	if (((v->flags & COB_EV_OVERRIDDEN) || ret == 0) && v->count >= sizeof(struct cob_override_result))
 		track_deliver(v);
-	track_exit(ret);
-	return 0;
 }
+
+READ_TRACK_EXIT_PROGS(cob_fc_exit_observe, track_exit_only)
+READ_TRACK_EXIT_PROGS(cob_fc_exit_override, fc_exit_override)

@@ -15,18 +15,21 @@
  * page_offset_base + ((page - vmemmap_base) / sizeof(struct page)) << 12 (typeless
  * ksyms; x86-64 SPARSEMEM_VMEMMAP). The bytes [pos, pos + len) are fed page by
  * page to the filter-reduce with bpf_probe_read_kernel, where pos = file->f_pos
- * (what read(2) passes to vfs_read: ksys_read copies f_pos) and
- * len = min(count, i_size - pos).
+ * (what read(2) and readv(2) pass down: ksys_read / do_readv copy f_pos), or
+ * pread64's offset, and len = min(count, i_size - pos).
  *
  * Programs:
- *   tp/syscalls/sys_enter_read      a read() of the target file by the target
+ *   tp/syscalls/sys_enter_{read,pread64,readv}
+ *                                   a read of the target file by the target
  *                                   process starts the in-flight entry (buffer,
- *                                   count, timestamp).
+ *                                   count, timestamp, pread64's offset; readv:
+ *                                   its one iovec; read_track.bpf.h).
  *   fmod_ret/security_file_permission
  *                                   for that read (same thread, MAY_READ, the
  *                                   target inode + device, first call of the read):
  *                                   compute over the page cache, then decide.
- *   tp/syscalls/sys_exit_read       emits the event.
+ *   tp/syscalls/sys_exit_{read,pread64,readv}
+ *                                   emits the event.
  *
  * Contract (override), per target read:
  *   - every page of [pos, pos+len) cached and uptodate (or the null function),
@@ -51,7 +54,13 @@
  * unchanged; the event carries the page-cache result (match=1 shows the page
  * cache held exactly the bytes read() then delivered).
  *
- * Limits: read(2) only (pread uses its own offset, not f_pos); a file changed
+ * readv(2) (one iovec): observe only. rw_verify_area() runs there too (from
+ * do_iter_read), but do_iter_read() goes on with the read unless the hook
+ * returns an error, so a readv cannot be answered with the 40-byte result:
+ * cob-hook refuses override with access readv, and such a read, if one comes,
+ * is let through untouched (COB_EV_UNSUPPORTED, classified `copied`).
+ *
+ * Limits: read(2), pread64(2), readv(2) with one iovec (observe); a file changed
  * between the hook and the would-be read is the page cache's view; x86-64
  * direct map only; scratch is per CPU (fine on non-preemptible kernels); no
  * readahead is triggered, so a cold file stays cold until a read is let through. */
@@ -217,14 +226,7 @@ static __always_inline int pc_compute(struct inflight *v, struct file *file, __u
 	return w.status;
 }
 
-SEC("tp/syscalls/sys_enter_read")
-int cob_fp_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	if (!is_target_task() || !is_target_file(fd_to_file((int)ctx->args[0])))
-		return 0;
-	track_enter(ctx->args[1], ctx->args[2]);
-	return 0;
-}
+READ_TRACK_ENTER_PROGS(cob_fp_enter)
 
 SEC("fmod_ret/security_file_permission")
 int BPF_PROG(cob_fp_perm, struct file *file, int mask)
@@ -236,7 +238,11 @@ int BPF_PROG(cob_fp_perm, struct file *file, int mask)
 	if (!is_target_task() || !(v = track_lookup()) || v->calls || !(mask & MAY_READ_BIT) ||
 	    !is_target_file(file))
 		return 0;
-	pos = BPF_CORE_READ(file, f_pos);
+	if (mode == COB_MODE_OVERRIDE && v->sys == COB_SYS_READV) {
+		v->flags |= COB_EV_UNSUPPORTED; /* do_iter_read would go on reading */
+		return 0;
+	}
+	pos = v->sys == COB_SYS_PREAD64 ? v->pos : BPF_CORE_READ(file, f_pos);
 	size = BPF_CORE_READ(file, f_inode, i_size);
 	len = pos < size ? size - pos : 0;
 	if (len > v->count)
@@ -268,11 +274,4 @@ int BPF_PROG(cob_fp_perm, struct file *file, int mask)
 	return sizeof(struct cob_override_result);
 }
 
-SEC("tp/syscalls/sys_exit_read")
-int cob_fp_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	if (!is_target_task() || !track_lookup())
-		return 0;
-	track_exit(ctx->ret);
-	return 0;
-}
+READ_TRACK_EXIT_PROGS(cob_fp_exit, track_exit_only)

@@ -5,9 +5,11 @@
  * error-injectable) sees every piece of file data on its way to user space.
  *
  * Programs:
- *   tp/syscalls/sys_enter_read  a read() of the target file (inode + device)
- *                               by the target process starts an in-flight entry
- *                               (buffer, count, timestamp) keyed by thread id.
+ *   tp/syscalls/sys_enter_{read,pread64,readv}
+ *                               a read of the target file (inode + device) by
+ *                               the target process starts an in-flight entry
+ *                               (buffer, count, timestamp; readv: its one iovec)
+ *                               keyed by thread id (read_track.bpf.h).
  *   kprobe/copyout              for a copyout of this thread while such a read is
  *                               in flight, and only when [to, to+n) lies inside
  *                               that read's buffer: the storage function runs
@@ -17,7 +19,8 @@
  *                               In override mode it then calls
  *                               bpf_override_return(ctx, 0): copyout returns
  *                               "0 bytes left", the copy itself never runs.
- *   tp/syscalls/sys_exit_read   override mode: when the read was overridden (or
+ *   tp/syscalls/sys_exit_{read,pread64,readv}
+ *                               override mode: when the read was overridden (or
  *                               hit end of file, ret 0) and count >= 40, the
  *                               result header (struct cob_override_result: magic +
  *                               count/sum/min/max) is written at the start of the
@@ -40,8 +43,9 @@
  * Limits: needs a kernel where copyout is a symbol with an ftrace site (kprobe
  * in process context) and is on the error-injection list, with
  * CONFIG_BPF_KPROBE_OVERRIDE (the thesis kernel). Stock kernels inline
- * copyout (Debian 6.1: no symbol; lib/ is built without ftrace). Only reads
- * through read(2) are tracked; readv/pread/mmap are not. Every copyout of a
+ * copyout (Debian 6.1: no symbol; lib/ is built without ftrace). Reads through
+ * read(2), pread64(2) and readv(2) with one iovec are tracked; preadv, io_uring,
+ * splice and mmap are not. Every copyout of a
  * tracked read is overridden, so a read served by several copyout calls (one
  * per page) is overridden in every piece. */
 #include "vmlinux.h"
@@ -55,32 +59,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("tp/syscalls/sys_enter_read")
-int cob_kc_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	if (!is_target_task() || !is_target_file(fd_to_file((int)ctx->args[0])))
-		return 0;
-	track_enter(ctx->args[1], ctx->args[2]);
-	return 0;
-}
-
-/* The in-flight read this copyout belongs to, or NULL. */
-static __always_inline struct inflight *copy_of_target(__u64 to, __u64 n)
-{
-	struct inflight *v;
-
-	if (!is_target_task() || !(v = track_lookup()))
-		return NULL;
-	if (to < v->buf || to - v->buf > v->count || n > v->count - (to - v->buf))
-		return NULL;
-	return v;
-}
+READ_TRACK_ENTER_PROGS(cob_kc_enter)
 
 /* Observe: compute over the bytes, let the copy run. */
 SEC("kprobe/copyout")
 int BPF_KPROBE(cob_kc_copy_observe, void *to, const void *from, unsigned long n)
 {
-	struct inflight *v = copy_of_target((__u64)to, n);
+	struct inflight *v = track_copy_target((__u64)to, n);
 
 	if (v)
 		track_data(v, (__u64)from, n, 0);
@@ -91,7 +76,7 @@ int BPF_KPROBE(cob_kc_copy_observe, void *to, const void *from, unsigned long n)
 SEC("kprobe/copyout")
 int BPF_KPROBE(cob_kc_copy_override, void *to, const void *from, unsigned long n)
 {
-	struct inflight *v = copy_of_target((__u64)to, n);
+	struct inflight *v = track_copy_target((__u64)to, n);
 
 	if (!v)
 		return 0;
@@ -103,24 +88,14 @@ int BPF_KPROBE(cob_kc_copy_override, void *to, const void *from, unsigned long n
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_read")
-int cob_kc_exit_observe(struct trace_event_raw_sys_exit *ctx)
+/* Override: the result header into the buffer of an overridden read, or at
+ * end of file, when it fits. */
+static __always_inline void kc_exit_override(struct inflight *v, __s64 ret)
 {
-	return track_exit_observe(ctx);
-}
-
-SEC("tp/syscalls/sys_exit_read")
-int cob_kc_exit_override(struct trace_event_raw_sys_exit *ctx)
-{
-	/* read ctx once: the verifier rejects a ctx pointer the compiler moved */
-	__s64 ret = ctx->ret;
-	struct inflight *v;
-
-	if (!is_target_task() || !(v = track_lookup()))
-		return 0;
 	if (ret >= 0 && ((v->flags & COB_EV_OVERRIDDEN) || ret == 0) &&
 	    v->count >= sizeof(struct cob_override_result))
 		track_deliver(v);
-	track_exit(ret);
-	return 0;
 }
+
+READ_TRACK_EXIT_PROGS(cob_kc_exit_observe, track_exit_only)
+READ_TRACK_EXIT_PROGS(cob_kc_exit_override, kc_exit_override)

@@ -42,12 +42,19 @@ struct hook_backend {
 	/* Override contract: the value read() returns for record r when the hook
 	 * overrides it (-1 for an error return; NULL when it cannot override). */
 	int64_t (*override_ret)(const struct read_record *r);
+	/* Why it cannot handle reads issued with the workload's access method
+	 * ACCESS (workloads/access.c: read, pread, readv) in MODE, or NULL.
+	 * Unset: every access method in every mode it has. */
+	const char *(*refuse_access)(const char *access, int mode);
 };
 
 /* Every backend's BPF object includes bpf/target_file.bpf.h and
- * bpf/read_track.bpf.h, so they share these read-only settings. */
+ * bpf/read_track.bpf.h, so they share these read-only settings. Programs
+ * for one mode only carry it in their name (skel_autoload_mode): observe
+ * loads neither bpf_override_return nor bpf_probe_write_user. */
 #define SKEL_CONFIGURE(skel, cfg)                                        \
 	do {                                                             \
+		skel_autoload_mode((skel)->obj, (cfg)->mode);            \
 		(skel)->rodata->targ_tgid = (__u32)(cfg)->tgid;          \
 		(skel)->rodata->targ_ino = (cfg)->ino;                   \
 		(skel)->rodata->targ_dev = (cfg)->kdev;                  \
@@ -63,6 +70,10 @@ struct bpf_object_skeleton;
 /* Load and attach; on failure one reason naming WHAT and return -1. */
 int skel_load_attach(struct bpf_object_skeleton *s, const struct hook_cfg *cfg, const char *what,
 		     skel_hint_fn hint, char *reason, size_t len);
+/* Programs named *_observe* load only in observe mode, *_override* only in
+ * override mode; the others in both. */
+struct bpf_object;
+void skel_autoload_mode(struct bpf_object *obj, int mode);
 /* For a failed X__open(): fills reason, returns NULL. */
 void *skel_open_failed(int err, char *reason, size_t len);
 

@@ -20,13 +20,10 @@ static const char *fc_hint(enum skel_step step, int err, const struct hook_cfg *
 static void *fc_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
 {
 	struct fmodret_copyout *skel = fmodret_copyout__open();
-	bool ovr = cfg->mode == COB_MODE_OVERRIDE;
 
 	if (!skel)
 		return skel_open_failed(errno, reason, len);
 	SKEL_CONFIGURE(skel, cfg);
-	bpf_program__set_autoload(skel->progs.cob_fc_exit_observe, !ovr);
-	bpf_program__set_autoload(skel->progs.cob_fc_exit_override, ovr);
 	if (skel_load_attach(skel->skeleton, cfg, "fmod_ret/copyout + read tracepoints", fc_hint, reason, len)) {
 		fmodret_copyout__destroy(skel);
 		return NULL;

@@ -41,6 +41,16 @@ static int64_t fp_override_ret(const struct read_record *r)
 	return r->req >= sizeof(struct cob_override_result) ? (int64_t)sizeof(struct cob_override_result) : -1;
 }
 
+/* do_iter_read() (readv) carries on with the read after a positive return
+ * from security_file_permission: no 40-byte answer there. */
+static const char *fp_refuse_access(const char *access, int mode)
+{
+	return mode == COB_MODE_OVERRIDE && !strcmp(access, "readv")
+		       ? "readv goes on reading after a positive security_file_permission return (do_iter_read), "
+			 "so it cannot be answered with the result; observe can"
+		       : NULL;
+}
+
 const struct hook_backend backend_fmodret_permission = {
 	.name = "fmodret-permission",
 	.source = "page cache before the read",
@@ -54,4 +64,5 @@ const struct hook_backend backend_fmodret_permission = {
 	.attach = fp_attach,
 	.detach = fp_detach,
 	.override_ret = fp_override_ret,
+	.refuse_access = fp_refuse_access,
 };

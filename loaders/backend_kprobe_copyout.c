@@ -19,17 +19,10 @@ static const char *kc_hint(enum skel_step step, int err, const struct hook_cfg *
 static void *kc_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
 {
 	struct kprobe_copyout *skel = kprobe_copyout__open();
-	bool ovr = cfg->mode == COB_MODE_OVERRIDE;
 
 	if (!skel)
 		return skel_open_failed(errno, reason, len);
 	SKEL_CONFIGURE(skel, cfg);
-	/* Only the programs of the mode: observe needs neither
-	 * bpf_override_return nor bpf_probe_write_user. */
-	bpf_program__set_autoload(skel->progs.cob_kc_copy_observe, !ovr);
-	bpf_program__set_autoload(skel->progs.cob_kc_exit_observe, !ovr);
-	bpf_program__set_autoload(skel->progs.cob_kc_copy_override, ovr);
-	bpf_program__set_autoload(skel->progs.cob_kc_exit_override, ovr);
 	if (skel_load_attach(skel->skeleton, cfg, "kprobe/copyout + read tracepoints", kc_hint, reason, len)) {
 		kprobe_copyout__destroy(skel);
 		return NULL;

@@ -1,4 +1,4 @@
-/* tp-read: observe-only backend on syscalls/sys_{enter,exit}_read. */
+/* tp-read: observe-only backend on syscalls/sys_{enter,exit}_{read,pread64,readv}. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +13,7 @@ static void *tp_attach(const struct hook_cfg *cfg, int *events_fd, char *reason,
 	if (!skel)
 		return skel_open_failed(errno, reason, len);
 	SKEL_CONFIGURE(skel, cfg);
-	if (skel_load_attach(skel->skeleton, cfg, "syscalls/sys_{enter,exit}_read", NULL, reason, len)) {
+	if (skel_load_attach(skel->skeleton, cfg, "syscalls/sys_{enter,exit}_{read,pread64,readv}", NULL, reason, len)) {
 		tp_read__destroy(skel);
 		return NULL;
 	}

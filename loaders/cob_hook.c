@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "access.h"
 #include "backend.h"
 #include "join.h"
 #include "probe.h"
@@ -29,7 +30,7 @@
 #define MAX_LABELS 32
 
 struct run_opts {
-	const char *backend, *csv, *where, *file;
+	const char *backend, *csv, *where, *file, *access;
 	int mode, function;
 	uint64_t threshold;
 	const char *label_key[MAX_LABELS], *label_val[MAX_LABELS];
@@ -72,7 +73,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: cob-hook run [options] -- WORKLOAD [ARGS...]\n"
 		"       cob-hook list\n"
-		"       cob-hook can [--backend NAME|auto] [--mode M]   (exit 0 and print the backend if it attaches here)\n"
+		"       cob-hook can [--backend NAME|auto] [--mode M] [--access M]   (exit 0 and print the backend if it attaches here)\n"
 		"Attach a copyout hook to WORKLOAD (cob-read) and write one CSV row per read.\n"
 		"  --backend NAME|auto   hook backend (default auto: the first usable one in 'list' order that can\n"
 		"                        do the mode, found by the same trials as cob-doctor)\n"
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 		"  --function filter-reduce|null\n"
 		"  --threshold N         filter: keep numbers >= N\n"
 		"  --file PATH           target file (default: the workload's --file)\n"
+		"  --access M            the workload's access method (default: its --access, else read);\n"
+		"                        a backend that cannot handle it in the mode is refused (exit 3)\n"
 		"  --csv PATH            output (written atomically; default stdout)\n"
 		"  --where host|guest-tcg|guest-kvm  provenance (default $COB_WHERE or host)\n"
 		"  --label KEY=VALUE     leading provenance column (repeatable, in order)\n"
@@ -93,7 +96,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "function", required_argument, 0, 'f' }, { "threshold", required_argument, 0, 't' },
 		{ "file", required_argument, 0, 'F' },	  { "csv", required_argument, 0, 'c' },
 		{ "where", required_argument, 0, 'w' },	  { "label", required_argument, 0, 'l' },
-		{ "help", no_argument, 0, 'h' },	  { 0, 0, 0, 0 },
+		{ "access", required_argument, 0, 'a' },  { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	int c, have_threshold = 0;
 	char *end;
@@ -129,6 +133,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			have_threshold = 1;
 			break;
 		case 'F': o->file = optarg; break;
+		case 'a': o->access = optarg; break;
 		case 'c': o->csv = optarg; break;
 		case 'w':
 			if (strcmp(optarg, "host") && strcmp(optarg, "guest-tcg") && strcmp(optarg, "guest-kvm"))
@@ -155,15 +160,21 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		return fail(2, "no workload given (cob-hook run [options] -- cob-read ...)%s", NULL);
 	o->wl_argv = argv + optind;
 	o->wl_argc = argc - optind;
-	/* The workload's own --file / --threshold count unless given here. */
+	/* The workload's own --file / --access / --threshold count unless given here. */
 	for (int i = 0; i + 1 < o->wl_argc; i++) {
 		if (!o->file && !strcmp(o->wl_argv[i], "--file"))
 			o->file = o->wl_argv[i + 1];
+		if (!o->access && !strcmp(o->wl_argv[i], "--access"))
+			o->access = o->wl_argv[i + 1];
 		if (!have_threshold && !strcmp(o->wl_argv[i], "--threshold"))
 			o->threshold = strtoull(o->wl_argv[i + 1], NULL, 10);
 	}
 	if (!o->file)
 		return fail(2, "no target file: give --file or the workload's --file%s", NULL);
+	if (!o->access)
+		o->access = "read";
+	if (!access_find(o->access))
+		return fail(2, "unknown access method %s", o->access);
 	return 0;
 }
 
@@ -231,6 +242,7 @@ static const struct hook_backend *attach_backend(const struct run_opts *o, const
 						 void **handle, int *events_fd)
 {
 	char reason[320];
+	const char *why;
 	const struct hook_backend *b;
 
 	/* auto: exactly what cob-doctor reports for this mode (the same probes) */
@@ -247,6 +259,11 @@ static const struct hook_backend *attach_backend(const struct run_opts *o, const
 	if (!hook_backend_has_mode(b, o->mode)) {
 		fprintf(stderr, "cob-hook: no usable backend: %s: cannot %s\n", b->name,
 			o->mode == COB_MODE_OVERRIDE ? "override" : "observe");
+		return NULL;
+	}
+	if (b->refuse_access && (why = b->refuse_access(o->access, o->mode))) {
+		fprintf(stderr, "cob-hook: no usable backend: %s: cannot %s access %s: %s\n", b->name,
+			o->mode == COB_MODE_OVERRIDE ? "override" : "observe", o->access, why);
 		return NULL;
 	}
 	bpf_log_capture(true);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "backend.h"
+#include "copyout_hook.h"
 
 int skel_load_attach(struct bpf_object_skeleton *s, const struct hook_cfg *cfg, const char *what,
 		     skel_hint_fn hint, char *reason, size_t len)
@@ -29,4 +30,14 @@ void *skel_open_failed(int err, char *reason, size_t len)
 {
 	snprintf(reason, len, "open failed: %s", strerror(err));
 	return NULL;
+}
+
+void skel_autoload_mode(struct bpf_object *obj, int mode)
+{
+	const char *other = mode == COB_MODE_OVERRIDE ? "_observe" : "_override";
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+		if (strstr(bpf_program__name(p), other))
+			bpf_program__set_autoload(p, false);
 }

@@ -332,6 +332,34 @@ sweep_conf() {
 	done
 }
 
+# sweep_conf FILE SWEEP-LINES...: a small experiment through the real pipeline
+sweep_conf() {
+	local f=$1
+	shift
+	{
+		printf '[experiment]\nname = t\nhook = tp-read\nmode = observe\n[sweep]\n'
+		printf 'buf_size = 64K\nfile_kind = known\niterations = 40\nrepetitions = 1\n'
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+# Every access method of cob-read reads the file's bytes through a syscall the
+# hook must see: through the real pipeline, each read is hooked once and matches.
+@test "access = pread, readv: hooked and matching through tp-read, like read" {
+	sweep_conf "$BATS_TEST_TMPDIR/a.conf" "access = read,pread,readv" "cache = none"
+	run ./run.sh sweep "$BATS_TEST_TMPDIR/a.conf" --out "$BATS_TEST_TMPDIR/a"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	csv=$BATS_TEST_TMPDIR/a/reads.csv
+	for a in read pread readv; do
+		got=$(awk -F, -v a="$a" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$h["access"] == a { print $h["status"], $h["match"], $h["calls"], $h["ret"] }' "$csv" | sort | uniq -c)
+		echo "$a: $got"
+		[ "$(awk '{ print $1 }' <<<"$got")" = 40 ] || { echo "access=$a: not 40 hooked, matching reads"; return 1; }
+		[ "$(awk '{ print $2, $3, $4, $5 }' <<<"$got")" = "ok 1 1 65536" ] || { echo "access=$a: not all ok"; return 1; }
+	done
+}
+
 @test "cob-hook: bad usage is exit 2, an unusable backend exit 3" {
 	run "$BIN"/cob-hook run --mode sideways -- true
 	[ "$status" -eq 2 ]
@@ -340,4 +368,21 @@ sweep_conf() {
 	run "$BIN"/cob-hook can --backend tp-read --mode override
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"cannot override"* ]]
+}
+
+# The one access method a backend cannot handle is refused before anything is
+# loaded, with the reason (README: which backend sees which access method).
+@test "cob-hook: fmodret-permission cannot override a readv: exit 3 with why; an unknown access method exit 2" {
+	run $BIN/cob-hook can --backend fmodret-permission --mode override --access readv
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"fmodret-permission: cannot override access readv: "*"do_iter_read"* ]]
+	f="$BATS_TEST_TMPDIR/k"
+	$BIN/cob-mkfile --kind known --size 4K --out "$f"
+	run $BIN/cob-hook run --backend fmodret-permission --mode override -- $BIN/cob-read --file "$f" --buf 4K --iterations 1 --access readv
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"cannot override access readv"* ]]
+	run $BIN/cob-hook run --backend tp-read -- $BIN/cob-read --file "$f" --access mmap
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown access method mmap"* ]]
 }

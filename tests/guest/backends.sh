@@ -24,6 +24,11 @@
 #               mode, buffers 1, 7, 4096, 4097, 1 MiB, sequential over a
 #               known file of width 7 (records straddle pages and copyouts),
 #               threshold at 50 %
+#   access      pread64 and readv (one iovec) through every backend and mode,
+#               sequential 4 KiB + 1 reads (4 KiB for fmodret-copyout override,
+#               its first copyout): every read ok, match=1, like read(2);
+#               fmodret-permission override of readv is refused with the reason
+#               (do_iter_read reads on after a positive return)
 #   cold        fmodret-permission on a disk file (ext4 at /var/tmp): after
 #               drop_caches the first read is let through (copied), the rest ok;
 #               with drop_caches before every read, each read is either let
@@ -42,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--in-guest) in_guest=1; shift ;;
-	-h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "backends.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -87,10 +92,10 @@ note "kernel $rel; expected backends: ${expect_on:-unknown kernel, testing what 
 
 # the JIT'ed programs and trampolines show in kallsyms as [bpf] symbols
 echo 1 >/proc/sys/net/core/bpf_jit_kallsyms 2>/dev/null
-our_progs() { grep -E '\sbpf_(prog_[0-9a-f]+_cob_[a-z_]*|trampoline_[0-9]+)\s+\[bpf\]' /proc/kallsyms; }
+our_progs() { grep -E '\sbpf_(prog_[0-9a-f]+_cob_[a-z0-9_]*|trampoline_[0-9]+)\s+\[bpf\]' /proc/kallsyms; }
 hooks_left() { # prints what is still hooked, if anything
 	our_progs
-	grep -E '(^|[^_a-z])(copyout|vfs_read|security_file_permission)([^_a-z]|$)' \
+	grep -E '(^|[^_a-z])(copyout|vfs_readv?|security_file_permission)([^_a-z]|$)' \
 		/sys/kernel/debug/kprobes/list /sys/kernel/tracing/enabled_functions 2>/dev/null
 	pidof cob-read cob-hook 2>/dev/null | sed 's/^/pids: /'
 }
@@ -231,6 +236,32 @@ for b in $have; do
 			kind=all
 			[ "$b" = fmodret-copyout ] && [ "$m" = override ] && kind=firstcopy
 			expect_run "fr: $b $m buf=$buf x$it sequential, threshold $THR" "$csv" "$KSIZE" "$kind"
+		done
+	done
+done
+
+# ------------------------------------------------------------------ access --
+for b in $have; do
+	for m in observe override; do
+		[ "$m" = override ] && ! is_ovr "$b" && continue
+		for a in pread readv; do
+			if [ "$b" = fmodret-permission ] && [ "$m" = override ] && [ "$a" = readv ]; then
+				r=$("$H/cob-hook" can --backend "$b" --mode "$m" --access "$a" 2>&1)
+				rc=$?
+				if [ "$rc" = 3 ] && [[ "$r" == *"cannot override access readv: "* ]]; then
+					pass "access: $b $m $a refused: ${r#cob-hook: no usable backend: }"
+				else
+					fail "access: $b $m $a should be refused (rc $rc): $r"
+				fi
+				continue
+			fi
+			buf=4097 kind=all
+			[ "$b" = fmodret-copyout ] && [ "$m" = override ] && buf=4096
+			it=$(iters_for "$buf")
+			csv=$out/access-$b-$m-$a.csv
+			hook "$b" "$m" "$csv" --threshold "$THR" -- "$H/cob-read" --file "$KF" --buf "$buf" \
+				--iterations "$it" --reposition sequential --access "$a"
+			expect_run "access: $b $m $a buf=$buf x$it sequential" "$csv" "$KSIZE" "$kind"
 		done
 	done
 done
