@@ -348,12 +348,16 @@ cmd_sweep() {
 
 	if [ "$target" != host ] && ! in_guest; then
 		if [ "$target" = auto ]; then
-			if "$BIN/cob-sweep" --config "$cfg" --check-hook "${pass[@]}" >/dev/null 2>&1; then
-				target=host
-			else
+			# 3: the host cannot attach the hook; anything else but 0 is a failure
+			local st=0 why
+			why=$("$BIN/cob-sweep" --config "$cfg" --check-hook "${pass[@]}" 2>&1 >/dev/null) || st=$?
+			case $st in
+			0) target=host ;;
+			3)
 				say "this host cannot attach the hook $cfg_arg needs: running it in the $kernel guest"
-				target=vm
-			fi
+				target=vm ;;
+			*) die 1 "cannot tell whether this host can attach the hook (cob-sweep --check-hook: exit $st): ${why##*$'\n'}" ;;
+			esac
 		fi
 	fi
 	[ -z "$resume" ] || [ "$target" != vm ] ||
