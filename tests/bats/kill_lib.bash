@@ -63,18 +63,20 @@ kl_our_pids() { # the live processes of our sweeps (a zombie has no environment)
 		sed 's|^/proc/||; s|/environ$||'
 }
 
-kl_our() { # kl_our NAME: our live processes named NAME, oldest first
+kl_our() { # kl_our NAME [ARG]: our live processes named NAME (with ARG in their command line)
 	local p c
 	for p in $(kl_our_pids | sort -n); do
 		read -r c 2>/dev/null <"/proc/$p/comm" || continue
-		[ "$c" = "$1" ] && echo "$p"
+		[ "$c" = "$1" ] || continue
+		[ -z "${2:-}" ] || { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q -- " $2 " || continue
+		echo "$p"
 	done
 }
 
 kl_ps() { # our processes, for messages
 	local p c
 	for p in $(kl_our_pids); do
-		read -r c 2>/dev/null <"/proc/$p/comm" && echo "$p $c $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120)"
+		read -r c 2>/dev/null <"/proc/$p/comm" && echo "$p $c $({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | cut -c1-120)"
 	done
 }
 
@@ -230,7 +232,8 @@ kl_results() {
 # appeared, mostly within its first seconds, every 10th one later.
 # Prints one line; KL_LANDED is 1 when the kill hit a running sweep.
 kl_kill() {
-	local i=$1 target sig delay out outarg=() before after="" log pid victim st=0
+	local i=$1 target sig delay out outarg=() before after="" log pid victim st=0 which=""
+
 	local t_kill t_exit t_settled sweeps="" p d dead=1 problems="" new vartmp
 	case $((i % 3)) in
 	0) target=run.sh ;;
@@ -238,11 +241,20 @@ kl_kill() {
 	*) target=cob-hook ;;
 	esac
 	sig=KILL
+	# cob-sweep: the sweep itself, not run.sh's --check runs of it; cob-hook:
+	# every other one a `cob-hook run` (BPF attached, workload running),
+	# the others whichever comes first (often a `cob-hook can` probe)
+	case $target in
+	cob-sweep) which=--parent ;;
+	cob-hook) [ $((i / 3 % 2)) = 1 ] || which=run ;;
+	esac
 	if [ "$target" = run.sh ]; then
 		case $((i / 3 % 4)) in 1) sig=TERM ;; 3) sig=INT ;; esac
 	fi
 	if [ $((i % 10)) = 9 ]; then
 		delay=$((2000 + RANDOM % 8000))
+	elif [ "$target" = run.sh ]; then # from its start: setup, probes, first runs
+		delay=$((RANDOM % 5000))
 	elif [ "$target" = cob-hook ]; then
 		delay=$((RANDOM % 1500))
 	else
@@ -266,7 +278,7 @@ kl_kill() {
 		victim=$pid
 	else
 		for ((p = 0; p < 300; p++)); do # up to 30 s for the target to appear
-			victim=$(kl_our "$target" | tail -1)
+			victim=$(kl_our "$target" "$which" | tail -1)
 			[ -n "$victim" ] || ! kl_alive "$pid" || { sleep 0.1; continue; }
 			break
 		done
@@ -274,7 +286,7 @@ kl_kill() {
 	sleep "$((delay / 1000)).$(printf %03d $((delay % 1000)))"
 	if [ "$target" != run.sh ]; then # the one running now (cob-hook comes and goes)
 		for ((p = 0; p < 50; p++)); do
-			victim=$(kl_our "$target" | tail -1)
+			victim=$(kl_our "$target" "$which" | tail -1)
 			[ -z "$victim" ] && kl_alive "$pid" && { sleep 0.1; continue; }
 			break
 		done
@@ -291,7 +303,7 @@ kl_kill() {
 	while [ $(($(kl_ms) - t_exit)) -lt 10000 ]; do
 		if [ -z "$(kl_our_pids)" ]; then
 			after=$(kl_state)
-			[ "$after" = "$before" ] && break
+			[ -n "$(kl_added "$before" "$after")" ] || break
 		fi
 		sleep 0.1
 	done
@@ -313,6 +325,8 @@ kl_kill() {
 	fi
 	if [ -n "$(kl_our_pids)" ]; then
 		problems+="processes left: $(kl_ps | tr '\n' ';') "
+		# reported: end them so that the next kill starts clean
+		for p in $(kl_our_pids); do kill -KILL "$p" 2>/dev/null; done
 	fi
 	if [ "$after" != "$before" ]; then
 		new=$(kl_new "$before" "$after")
