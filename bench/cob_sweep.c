@@ -2143,8 +2143,6 @@ int main(int argc, char **argv)
 			opt.parent ? "--parent " : "pid ", (int)g_parent);
 		return 2;
 	}
-	/* from here on, children and the work directory go with us however we end */
-	guard_start();
 	if (cob_config_load(&cfg, opt.config, opt.quick, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 2;
@@ -2157,13 +2155,20 @@ int main(int argc, char **argv)
 	if (!in_list(cob_wheres, opt.where))
 		usage_error("--where: '%s' is not one of host, guest-tcg, guest-kvm", opt.where);
 	resolve_bin(argv[0]);
-	if (opt.check_hook)
-		return check_hook(&cfg);
+	/* from here on, children and the work directory go with us however we end */
+	guard_start();
+	if (opt.check_hook) {
+		int rc = check_hook(&cfg);
+
+		guard_done();
+		return rc;
+	}
 	find_monitors(&cfg);
 	if (opt.check) {
 		npoints = cob_config_points(&cfg);
 		printf("%s: %s: %zu points x %u repetitions = %zu runs\n", opt.config, cfg.name, npoints,
 		       cfg.repetitions, npoints * cfg.repetitions);
+		guard_done();
 		return 0;
 	}
 	/* the hook backends that cannot attach here leave the grid now */
