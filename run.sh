@@ -452,7 +452,7 @@ EOF
 	case $target in
 	host) setup doctor; "$BIN/cob-doctor" ${args[@]+"${args[@]}"} ;;
 	vm) need_root doctor; ensure_packages; ensure_build
-		bash "$ROOT/bench/vm/vm.sh" --kernel "$kernel" -- doctor ${args[@]+"${args[@]}"} ;;
+		run_child bash "$ROOT/bench/vm/vm.sh" --kernel "$kernel" -- doctor ${args[@]+"${args[@]}"} ;;
 	*) die 2 "--target must be host or vm: $target" ;;
 	esac
 }
@@ -494,7 +494,7 @@ cmd_vm() {
 	need_root vm
 	ensure_packages
 	ensure_build
-	bash "$ROOT/bench/vm/vm.sh" "$@" || return $?
+	run_child bash "$ROOT/bench/vm/vm.sh" "$@" || return $?
 	if [ "$sweep" = 1 ]; then
 		local dir=${out:-$RESULTS/latest}
 		if [ -f "$dir/plots.txt" ] && ! compgen -G "$dir/*.png" >/dev/null; then
