@@ -64,7 +64,9 @@
 #define MAX_CHILDREN (COB_MAX_NAMES + 4) /* monitors, cob-hook, one more */
 #define MONITOR_READY_MS 5000
 #define STOP_GRACE_MS 10000
-#define CAPTURE_MS 10000
+/* `cob-hook can --backend auto` takes 6-9 s in a TCG guest on a loaded 2-core host (trial
+ * loads under TCG): 10 s failed sweeps there */
+#define CAPTURE_MS 60000
 
 static const char usage_text[] =
 	"usage: cob-sweep --config FILE --out DIR [options]\n"

@@ -296,10 +296,16 @@ kl_kill() {
 			break
 		done
 	fi
-	sweeps=$(kl_our cob-sweep)
-	if [ -n "$victim" ] && kl_alive "$victim" && kl_alive "$pid"; then
-		kill -"$sig" "$victim" 2>/dev/null && KL_LANDED=1
-	fi
+	# the kill (a cob-hook found may end before it comes: then the next one)
+	for ((p = 0; p < 50; p++)); do
+		sweeps=$(kl_our cob-sweep)
+		if [ -n "$victim" ] && kl_alive "$victim" && kl_alive "$pid"; then
+			kill -"$sig" "$victim" 2>/dev/null && KL_LANDED=1
+		fi
+		if [ "$KL_LANDED" = 1 ] || [ "$target" = run.sh ] || ! kl_alive "$pid"; then break; fi
+		sleep 0.1
+		victim=$(kl_our "$target" "$which" | tail -1)
+	done
 	t_kill=$(kl_ms)
 	wait "$pid" || st=$?
 	t_exit=$(kl_ms)
@@ -327,6 +333,9 @@ kl_kill() {
 		fi
 		dead=0
 		[ "$target/$sig" != run.sh/KILL ] || dead=1
+	fi
+	if [ "$KL_LANDED" = 0 ] && [ "$st" != 0 ]; then
+		problems+="the sweep failed before the kill (exit $st): $(tail -3 "$log" | tr '\n' ';') "
 	fi
 	if [ -n "$(kl_our_pids)" ]; then
 		problems+="processes left: $(kl_ps | tr '\n' ';') "
