@@ -38,9 +38,12 @@ need_root() {
 
 ensure_packages() {
 	in_guest && return 0
-	local missing=() p
+	local missing=() p installed
+	# one dpkg-query for all (one each took a second per run.sh start)
+	installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null |
+		awk '/ ok installed$/ { printf "%s ", $1 }' || true)"
 	for p in "${PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+		[[ $installed == *" $p "* ]] || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "installing Debian packages: ${missing[*]}"
@@ -51,7 +54,7 @@ ensure_packages() {
 
 ensure_build() {
 	in_guest && return 0
-	make -C "$ROOT" -s -j"$(nproc)" BUILD="$BUILD" "$@" >&2 || die 1 "build failed (make -C $ROOT)"
+	run_child make -C "$ROOT" -s -j"$(nproc)" BUILD="$BUILD" "$@" >&2 || die 1 "build failed (make -C $ROOT)"
 }
 
 # BPF tracing needs tracefs (and debugfs/bpffs for some tools). run.sh runs in
@@ -79,9 +82,60 @@ cleanup() {
 	for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do eval "${CLEANUP[$i]}" || true; done
 	for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do umount "${MOUNTED[$i]}" 2>/dev/null || true; done
 }
+
+# Signals. bash runs a trap only once the foreground command has ended, so a
+# TERM, INT or HUP sent to run.sh alone (kill PID, a supervisor) would wait
+# for the whole sweep. Long-running children therefore run in the background
+# while run.sh waits for them (run_child); the trap forwards SIGTERM to the
+# child (a shell starts background jobs with SIGINT ignored), waits for it to
+# clean up (at most STOP_GRACE s, then SIGKILL) and exits 128+signal; the EXIT
+# trap then removes what run.sh made. A SIGKILL runs no trap: cob-sweep then
+# dies with run.sh (its --parent) and its children with it, and the partial
+# results directory is left for the next sweep to judge (see PARTIAL below).
+CHILD=""
+STOP_GRACE=${COB_STOP_GRACE:-30}
+
+run_child() { # run_child CMD...: CMD as a background child, waited for; its status
+	local st=0
+	"$@" <&0 & # explicit stdin: a background job would get /dev/null
+	CHILD=$!
+	wait "$CHILD" || st=$?
+	CHILD=""
+	return "$st"
+}
+
+alive() { # alive PID: the process exists and is not a zombie
+	local s
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
+	s=${s##*) }
+	[ "${s%% *}" != Z ]
+}
+
+stop_child() {
+	local pid=$CHILD i
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < STOP_GRACE * 10; i++)); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	if alive "$pid"; then
+		say "pid $pid did not stop within ${STOP_GRACE} s of SIGTERM: killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+	CHILD=""
+}
+
+on_signal() { # on_signal STATUS
+	trap '' INT TERM HUP
+	stop_child
+	exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
 
 setup() { # setup SUBCOMMAND: everything a command needs before it runs
 	need_root "$1"
@@ -115,7 +169,7 @@ list_experiments() {
 sweep_usage() {
 	cat <<EOF
 usage: ./run.sh sweep NAME|FILE.conf [--quick] [--out DIR] [--hook NAME] [--mode observe|override]
-                      [--target host|vm|auto] [--kernel debian|thesis|PATH]
+                      [--target host|vm|auto] [--kernel debian|thesis|PATH] [--resume DIR]
 
 Runs every point of the experiment's sweep; prints one progress line per point.
   --quick      the config's reduced grid (every code path, under 30 s)
@@ -125,8 +179,16 @@ Runs every point of the experiment's sweep; prints one progress line per point.
   --target T   host, vm (a guest kernel), or auto: host when the host can attach the hook,
                otherwise the thesis-kernel guest (default auto)
   --kernel K   guest kernel for --target vm (default thesis)
+  --resume DIR continue a sweep that was killed (SIGKILL, crash): DIR is its results
+               directory (its --out, or results/DATE-NAME) or its .partial-NAME.* directory.
+               Its complete runs are kept, the rest run; give the same NAME and options
+               (--quick, --hook, --mode). On this host (a guest's: ./run.sh vm -- sweep ...)
 Results: reads.csv (one row per read), summary.csv (one row per sweep point), iostat.csv,
-meta.json and PNG graphs. Nothing is left behind when a run fails or is interrupted.
+meta.json and PNG graphs. A sweep works in .partial-NAME.XXXXXX next to its results
+directory and renames it into place when complete (results/latest is switched only then).
+A failed or interrupted (SIGTERM, SIGINT) sweep leaves nothing. After a SIGKILL or a crash
+the partial directory stays; the next sweep next to it removes it once its owner is gone,
+unless it holds complete runs: then it says how to --resume it (or remove it yourself).
 Experiments: $(list_experiments)
 EOF
 }
@@ -150,12 +212,120 @@ render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config name
 	for name in $(cat "$dir/plots.txt" 2>/dev/null || true); do
 		gp=$ROOT/plots/$name.gp
 		[ -f "$gp" ] || { say "warning: no plot script $gp"; continue; }
-		gnuplot -e "results='$dir'" -e "shown='$shown'" "$gp" || die 1 "plot $name failed"
+		run_child gnuplot -e "results='$dir'" -e "shown='$shown'" "$gp" || die 1 "plot $name failed"
 	done
+}
+
+# Partial results. A sweep writes into PARENT/.partial-NAME.XXXXXX (PARENT:
+# where its results directory goes) and renames it into place when complete;
+# results/latest is switched after that, so it only ever names a complete
+# directory. The partial directory's .run file says who owns it (pid, process
+# start time, boot id: a reused pid or a reboot is no owner), its results
+# directory and how to resume it. A run.sh that ends in any way but SIGKILL
+# (or a crash) removes it. Otherwise the next sweep in PARENT judges it, under
+# a lock on PARENT: owner alive, leave it; owner gone and no complete run in
+# it (cob-sweep's .progress), remove it; owner gone with complete runs, keep
+# it and say how to resume it (--resume).
+PARTIAL="" RESUMING=0 LOCK_FD=""
+BOOT_ID=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+
+proc_start() { # proc_start PID: its start time (clock ticks after boot)
+	local s
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
+	s=${s##*) }
+	# shellcheck disable=SC2086 # the fields after the command name
+	set -- $s
+	echo "${20}"
+}
+
+run_field() { # run_field DIR KEY: KEY=VALUE of DIR/.run
+	sed -n "s/^$2=//p" "$1/.run" 2>/dev/null | head -1
+}
+
+owner_alive() { # owner_alive DIR: the run.sh that owns partial DIR still runs
+	local pid
+	pid=$(run_field "$1" pid)
+	[ -n "$pid" ] && [ "$(run_field "$1" boot)" = "$BOOT_ID" ] &&
+		[ "$(proc_start "$pid" || true)" = "$(run_field "$1" start)" ]
+}
+
+write_run() { # write_run DIR FINAL LATEST RESUME-COMMAND: DIR is ours
+	{
+		echo "pid=$$"
+		echo "start=$(proc_start $$)"
+		echo "boot=$BOOT_ID"
+		echo "final=$2"
+		echo "latest=$3"
+		echo "resume=$4"
+	} >"$1/.run.tmp" && mv -f "$1/.run.tmp" "$1/.run"
+}
+
+runs_done() { # runs_done DIR: "K of N runs done" from cob-sweep's .progress, or nothing
+	local n k
+	[ -f "$1/.progress" ] || return 0
+	n=$(sed -n 's/^runs //p' "$1/.progress")
+	k=$(grep -c '^run ' "$1/.progress" || true)
+	[ "${k:-0}" -eq 0 ] || echo "$k of $n runs done"
+}
+
+lock_dir() { # lock_dir DIR: an exclusive lock on DIR until unlock_dir (no flock: none)
+	command -v flock >/dev/null || return 0
+	exec {LOCK_FD}<"$1"
+	flock -x "$LOCK_FD"
+}
+
+unlock_dir() {
+	[ -z "$LOCK_FD" ] || exec {LOCK_FD}<&-
+	LOCK_FD=""
+}
+
+clean_stale() { # clean_stale PARENT: the partial sweeps there whose owner is gone (locked)
+	local d runs
+	for d in "$1"/.partial-*; do
+		[ -d "$d" ] || continue
+		owner_alive "$d" && continue
+		runs=$(runs_done "$d")
+		if [ -n "$runs" ] || [ -f "$d/meta.json" ]; then
+			say "kept $d, a sweep that was killed (${runs:-complete}): continue it with $(run_field "$d" resume), or remove it"
+		else
+			rm -rf "$d"
+		fi
+	done
+	rm -f "$1/latest.tmp" # a results/latest switch cut short
+}
+
+partial_exit() { # at exit: the partial directory goes, unless resumed (then it stays resumable)
+	[ -n "$PARTIAL" ] && [ -d "$PARTIAL" ] || return 0
+	if [ "$RESUMING" = 1 ]; then
+		say "kept $PARTIAL: continue it with $(run_field "$PARTIAL" resume)"
+	else
+		rm -rf "$PARTIAL"
+	fi
+}
+
+find_partial() { # find_partial DIR NAME: the partial directory that --resume DIR means
+	local arg=${1%/} name=$2 abs d best=""
+	case $(basename "$arg") in
+	.partial-*)
+		[ -d "$arg" ] || die 2 "--resume: no such directory $arg"
+		(cd "$arg" && pwd -P)
+		return 0 ;;
+	esac
+	[ -d "$(dirname "$arg")" ] || die 2 "--resume: no such directory $(dirname "$arg")"
+	abs=$(cd "$(dirname "$arg")" && pwd -P)/$(basename "$arg")
+	for d in "$(dirname "$abs")"/.partial-"$name".*; do
+		if [ -d "$d" ] && [ "$(run_field "$d" final)" = "$abs" ] &&
+			{ [ -z "$best" ] || [ "$d/.run" -nt "$best/.run" ]; }; then
+			best=$d
+		fi
+	done
+	[ -n "$best" ] || die 2 "--resume: no killed sweep of $name for $arg (no .partial-$name.* in $(dirname "$abs") names it)"
+	echo "$best"
 }
 
 cmd_sweep() {
 	local target=auto kernel=thesis out="" quick=() pass=() cfg_arg="" cmdline="./run.sh sweep $*"
+	local resume=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) sweep_usage; return 0 ;;
@@ -164,6 +334,7 @@ cmd_sweep() {
 		--hook | --mode) [ $# -ge 2 ] || die 2 "$1 needs a value"; pass+=("$1" "$2"); shift ;;
 		--target) [ $# -ge 2 ] || die 2 "--target needs host, vm or auto"; target=$2; shift ;;
 		--kernel) [ $# -ge 2 ] || die 2 "--kernel needs debian, thesis or a bzImage path"; kernel=$2; shift ;;
+		--resume) [ $# -ge 2 ] || die 2 "--resume needs a directory"; resume=$2; shift ;;
 		-*) die 2 "sweep: unknown option $1 (see ./run.sh sweep --help)" ;;
 		*) [ -z "$cfg_arg" ] || die 2 "sweep: one experiment at a time ($cfg_arg, $1)"; cfg_arg=$1 ;;
 		esac
@@ -171,6 +342,7 @@ cmd_sweep() {
 	done
 	[ -n "$cfg_arg" ] || die 2 "sweep: which experiment? (experiments: $(list_experiments))"
 	case $target in host | vm | auto) ;; *) die 2 "--target must be host, vm or auto: $target" ;; esac
+	[ -z "$resume" ] || [ -z "$out" ] || die 2 "--resume continues into the results directory the sweep had: no --out"
 	local cfg
 	cfg=$(resolve_config "$cfg_arg")
 	setup sweep
@@ -179,42 +351,82 @@ cmd_sweep() {
 
 	if [ "$target" != host ] && ! in_guest; then
 		if [ "$target" = auto ]; then
-			if "$BIN/cob-sweep" --config "$cfg" --check-hook "${pass[@]}" >/dev/null 2>&1; then
-				target=host
-			else
+			# 3: the host cannot attach the hook; anything else but 0 is a failure
+			local st=0 why
+			why=$("$BIN/cob-sweep" --config "$cfg" --check-hook "${pass[@]}" 2>&1 >/dev/null) || st=$?
+			case $st in
+			0) target=host ;;
+			3)
 				say "this host cannot attach the hook $cfg_arg needs: running it in the $kernel guest"
-				target=vm
-			fi
+				target=vm ;;
+			*) die 1 "cannot tell whether this host can attach the hook (cob-sweep --check-hook: exit $st): ${why##*$'\n'}" ;;
+			esac
 		fi
 	fi
+	[ -z "$resume" ] || [ "$target" != vm ] ||
+		die 2 "--resume runs on this host; resume a guest's sweep inside the guest (./run.sh vm --kernel $kernel -- sweep $cfg_arg ... --resume DIR)"
 
-	local name stamp final tmp
+	local name stamp final tmp parent latest=0 resume_cmd
 	name=$(basename "$cfg" .conf)
-	stamp=$(date +%Y%m%d-%H%M%S)
-	final=${out:-$RESULTS/$stamp-$name}
-	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
-	mkdir -p "$(dirname "$final")"
-	tmp=$(mktemp -d "$(dirname "$final")/.partial-$name.XXXXXX")
-	chmod 755 "$tmp"
-	CLEANUP+=("rm -rf '$tmp'")
+	CLEANUP+=("partial_exit")
+	if [ -n "$resume" ] && [ -f "$resume/meta.json" ] && [ ! -f "$resume/.run" ]; then
+		say "$resume holds a complete sweep: nothing to resume"
+		return 0
+	elif [ -n "$resume" ]; then
+		tmp=$(find_partial "$resume" "$name")
+		parent=$(dirname "$tmp")
+		lock_dir "$parent"
+		! owner_alive "$tmp" || die 2 "--resume: $tmp belongs to a sweep that is running (pid $(run_field "$tmp" pid))"
+		final=$(run_field "$tmp" final)
+		latest=$(run_field "$tmp" latest)
+		resume_cmd=$(run_field "$tmp" resume)
+		[ -n "$final" ] || die 2 "--resume: $tmp has no .run file (not a partial sweep of run.sh)"
+		write_run "$tmp" "$final" "${latest:-0}" "$resume_cmd"
+		unlock_dir
+		PARTIAL=$tmp RESUMING=1
+		say "resuming $tmp (results go to $final)"
+	else
+		stamp=$(date +%Y%m%d-%H%M%S)
+		final=${out:-$RESULTS/$stamp-$name}
+		[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
+		[ -n "$out" ] || latest=1
+		mkdir -p "$(dirname "$final")"
+		parent=$(cd "$(dirname "$final")" && pwd -P)
+		final=$parent/$(basename "$final")
+		lock_dir "$parent"
+		clean_stale "$parent"
+		tmp=$(mktemp -d "$parent/.partial-$name.XXXXXX")
+		PARTIAL=$tmp
+		chmod 755 "$tmp"
+		resume_cmd="$(printf '%q ' ./run.sh sweep "$cfg_arg" "${quick[@]}" "${pass[@]}" --resume)$(printf '%q' "$tmp")"
+		write_run "$tmp" "$final" "$latest" "$resume_cmd"
+		unlock_dir
+	fi
 
 	if [ "$target" = vm ]; then
-		bash "$ROOT/vm/vm.sh" --kernel "$kernel" --results "$tmp" -- \
+		run_child bash "$ROOT/vm/vm.sh" --kernel "$kernel" --results "$tmp" -- \
 			sweep "$cfg_arg" --target host --out "$tmp/guest" "${quick[@]}" "${pass[@]}"
 		# the guest wrote into a subdirectory of the shared one
 		find "$tmp/guest" -mindepth 1 -maxdepth 1 -exec mv -t "$tmp" {} +
 		rmdir "$tmp/guest"
 	else
-		COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
-			"$BIN/cob-sweep" --config "$cfg" --out "$tmp" "${quick[@]}" "${pass[@]}" \
-			--where "${COB_WHERE:-host}" --command "$cmdline"
+		local again=()
+		[ -z "$resume" ] || again=(--resume)
+		COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+		export COB_GIT_REV
+		run_child "$BIN/cob-sweep" --config "$cfg" --out "$tmp" "${quick[@]}" "${pass[@]}" "${again[@]}" \
+			--where "${COB_WHERE:-host}" --command "$cmdline" --parent $$
 	fi
 	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
+	lock_dir "$parent"
+	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 1 "results directory $final appeared meanwhile and is not empty"
+	rm -f "$tmp/.run"
 	rm -rf "$final"
 	mv "$tmp" "$final"
-	if [ -z "$out" ]; then
-		ln -sfn "$(basename "$final")" "$RESULTS/latest.tmp" && mv -T "$RESULTS/latest.tmp" "$RESULTS/latest"
+	if [ "$latest" = 1 ]; then
+		ln -sfn "$(basename "$final")" "$parent/latest.tmp" && mv -T "$parent/latest.tmp" "$parent/latest"
 	fi
+	unlock_dir
 	say "results in $final"
 }
 
@@ -240,7 +452,7 @@ EOF
 	case $target in
 	host) setup doctor; "$BIN/cob-doctor" ${args[@]+"${args[@]}"} ;;
 	vm) need_root doctor; ensure_packages; ensure_build
-		bash "$ROOT/vm/vm.sh" --kernel "$kernel" -- doctor ${args[@]+"${args[@]}"} ;;
+		run_child bash "$ROOT/vm/vm.sh" --kernel "$kernel" -- doctor ${args[@]+"${args[@]}"} ;;
 	*) die 2 "--target must be host or vm: $target" ;;
 	esac
 }
@@ -297,7 +509,7 @@ cmd_vm() {
 	need_root vm
 	ensure_packages
 	ensure_build
-	bash "$ROOT/vm/vm.sh" "$@" || return $?
+	run_child bash "$ROOT/vm/vm.sh" "$@" || return $?
 	if [ "$sweep" = 1 ]; then
 		local dir=${out:-$RESULTS/latest}
 		if [ -f "$dir/plots.txt" ] && ! compgen -G "$dir/*.png" >/dev/null; then

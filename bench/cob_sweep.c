@@ -15,7 +15,26 @@
  * Signals (INT, TERM, HUP, CHLD) stay blocked and are taken with
  * sigtimedwait() wherever cob-sweep waits, so an interrupt is seen at once
  * and every exit path goes through cleanup(): children (each in its own
- * process group) are stopped, tmp files and the work directory removed. */
+ * process group) are stopped, tmp files and the work directory removed.
+ *
+ * A SIGKILL runs no cleanup, so nothing depends on it:
+ *  - every child dies with cob-sweep (PR_SET_PDEATHSIG SIGKILL, set right
+ *    after fork and checked against getppid(), so a cob-sweep that died
+ *    before the prctl is noticed too);
+ *  - a guard process (cob-sweep-guard, in a session of its own) holds the
+ *    read end of a pipe only cob-sweep writes: when cob-sweep ends without
+ *    saying it cleaned up, the guard sees EOF, SIGKILLs every child's process
+ *    group (grandchildren too, e.g. the monitor's iostat) and removes the
+ *    work directory;
+ *  - cob-sweep dies with its own parent (--parent, else the parent it
+ *    started with: PDEATHSIG SIGHUP): it then stops its children and removes
+ *    the work directory, but keeps the results so far for --resume.
+ *
+ * Resume: DIR/.progress records the sweep's fingerprint (config text,
+ * options, the hook axis as probed) and, after every run whose rows are in
+ * DIR's .tmp files (flushed and fdatasync'd first), one line with the size of each
+ * of those files. --resume truncates them back to the last such line, rebuilds
+ * the statistics from the rows kept and continues with the next run. */
 #include "backend.h" /* hook_backend_choice */
 #include "config.h"
 #include "csv.h"
@@ -30,10 +49,12 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -68,6 +89,13 @@ static const char usage_text[] =
 	"  --workdir DIR   make the work directory copyout-bench-PID (data files, parts)\n"
 	"                  inside DIR (default /var/tmp); it is removed at exit\n"
 	"  --command STR   the command to record in meta.json (e.g. the ./run.sh line)\n"
+	"  --resume        continue the sweep whose state is in DIR (--out; left by a\n"
+	"                  cob-sweep that was killed, or whose parent died): its complete\n"
+	"                  runs are kept, the rows of an unfinished run dropped, the rest\n"
+	"                  run; the config and options must be those of that sweep (exit 2\n"
+	"                  if not). A resumed sweep that fails keeps DIR resumable\n"
+	"  --parent PID    our parent (e.g. ./run.sh): when it dies, stop, remove the work\n"
+	"                  directory and keep DIR resumable (default: the parent at start)\n"
 	"  --check         only validate: config, options, programs, monitors; write nothing\n"
 	"                  (attaches nothing)\n"
 	"  --check-hook    only ask cob-hook whether the config's hook backends attach here\n"
@@ -85,8 +113,10 @@ static const char usage_text[] =
 	"against none (difference of means with Welch's 95 %% CI, difference of\n"
 	"medians, per-read latencies pooled over the repetitions), also printed as a table.\n"
 	"Monitors are found in $COB_ROOT/bench/monitors, else BIN/../../bench/monitors.\n"
+	"Children die with cob-sweep, even of SIGKILL (PDEATHSIG, and a guard process\n"
+	"that kills their process groups and removes the work directory).\n"
 	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend not available,\n"
-	"130 interrupted (SIGINT), 143 terminated (SIGTERM).\n";
+	"130 interrupted (SIGINT), 143 terminated (SIGTERM), 129 (SIGHUP).\n";
 
 /* The names come from the registries (loaders/backends.c, bench/config.c's axes). */
 static void print_usage(FILE *f)
@@ -99,7 +129,8 @@ static void print_usage(FILE *f)
 
 static struct {
 	const char *config, *out, *hook, *mode, *where, *bin, *workdir, *command;
-	int quick, check, check_hook;
+	int quick, check, check_hook, resume;
+	pid_t parent;
 } opt;
 
 /* ---- state every exit path cleans up ---- */
@@ -111,6 +142,12 @@ static struct {
 } g_child[MAX_CHILDREN];
 static char *g_workdir;     /* ours: removed at exit */
 static char *g_out_created; /* results dir we made: removed unless the sweep completed */
+static pid_t g_self;        /* our pid: what our children expect as their parent */
+static pid_t g_parent;      /* we die with it */
+static int g_guard = -1;    /* write end of the guard's pipe (O_CLOEXEC) */
+static pid_t g_guard_pid;
+static int g_keep;          /* an unfinished sweep keeps DIR's state for --resume */
+static char *g_progress;    /* DIR/.progress */
 
 struct monitor {
 	char name[COB_NAME_LEN];
@@ -170,11 +207,20 @@ static void interrupted(int sig)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t one;
+	int orphan = getppid() != g_parent;
 
+	if (orphan)
+		g_keep = 1; /* like a crash of the caller: what is complete stays resumable */
 	cleanup();
 	fflush(stdout);
-	fprintf(stderr, PROG ": interrupted by SIG%s: children stopped, work directory removed%s\n",
-		sigabbrev_np(sig), g_out_created ? ", partial results removed" : "");
+	if (orphan)
+		fprintf(stderr, PROG ": parent (pid %d) died: children stopped, work directory removed%s\n",
+			(int)g_parent, g_progress ? ", results so far kept for --resume" : "");
+	else
+		fprintf(stderr, PROG ": interrupted by SIG%s: children stopped, work directory removed%s\n",
+			sigabbrev_np(sig),
+			g_keep && g_progress ? ", results so far kept for --resume"
+			: g_out_created ? ", partial results removed" : "");
 	/* die of the signal so that a calling shell sees it too (status 128+sig) */
 	sigaction(sig, &sa, NULL);
 	sigemptyset(&one);
@@ -200,7 +246,9 @@ static void pause_ms(long ms, int quiet)
 	siginfo_t si;
 	int s = sigtimedwait(&g_sigs, &si, &ts);
 
-	if ((s == SIGINT || s == SIGTERM || s == SIGHUP) && !quiet)
+	if (s == SIGUSR1 && getppid() == g_parent)
+		return; /* not our parent's death (PDEATHSIG): someone's stray USR1 */
+	if ((s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGUSR1) && !quiet)
 		interrupted(s);
 }
 
@@ -221,18 +269,50 @@ static void child_add(pid_t pid, const char *what)
 		}
 }
 
+/* One line to the guard (atomic: shorter than PIPE_BUF). Async-signal-safe
+ * enough for a child between fork and exec (no locks, no allocation). */
+static void guard_say(char kind, long v)
+{
+	char buf[32], *p = buf + sizeof(buf);
+	unsigned long u = (unsigned long)v;
+
+	if (g_guard < 0)
+		return;
+	*--p = '\n';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	*--p = ' ';
+	*--p = kind;
+	if (write(g_guard, p, (size_t)(buf + sizeof(buf) - p)) < 0) {
+		/* the guard is gone: nothing better to do */
+	}
+}
+
 static void child_del(pid_t pid)
 {
 	for (int i = 0; i < MAX_CHILDREN; i++)
-		if (g_child[i].pid == pid)
+		if (g_child[i].pid == pid) {
 			g_child[i].pid = 0;
+			guard_say('U', pid); /* reaped: its group id may be reused now */
+		}
+}
+
+/* In each child, right after fork: die with cob-sweep, even of SIGKILL (a
+ * cob-sweep that died before the prctl shows in getppid()); from then on the
+ * guard kills the child's group if cob-sweep dies. */
+static void die_with_us(void)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != g_self)
+		_exit(127);
+	guard_say('P', getpid());
 }
 
 /* Start argv[0] (a path, or a PATH name when search) in its own process
  * group with stdin from /dev/null; out_fd/err_fd < 0 keep ours. */
 static pid_t spawn(char *const argv[], int out_fd, int err_fd, int search, const char *what)
 {
-	pid_t pid = subproc_spawn(argv, out_fd, err_fd, search, PROG);
+	pid_t pid = subproc_spawn(argv, out_fd, err_fd, search, PROG, die_with_us);
 
 	if (pid < 0)
 		fail(1, "fork: %s", strerror(errno));
@@ -300,15 +380,141 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return 0;
 }
 
+/* ---- the guard: the cleanup a SIGKILL of cob-sweep would skip ---- */
+
+#define GUARD_MAX 64
+
+static int rm_quiet(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Lines from cob-sweep: "P PID" a child's process group to kill, "U PID" it
+ * was reaped, "W" + path the work directory, "D 0" cob-sweep cleaned up
+ * itself. At EOF without "D": kill the groups, remove the work directory. */
+static void __attribute__((noreturn)) guard_main(int fd)
+{
+	pid_t groups[GUARD_MAX];
+	size_t ngroups = 0, len = 0;
+	char buf[PATH_MAX + 64], workdir[PATH_MAX] = "";
+	int done = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		char *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		while ((nl = memchr(buf, '\n', len))) {
+			long v;
+
+			*nl = '\0';
+			v = strtol(buf + 1, NULL, 10);
+			if (buf[0] == 'P' && v > 0) {
+				if (ngroups < GUARD_MAX)
+					groups[ngroups++] = (pid_t)v;
+			} else if (buf[0] == 'U') {
+				for (size_t i = ngroups; i-- > 0;)
+					if (groups[i] == (pid_t)v)
+						groups[i] = groups[--ngroups];
+			} else if (buf[0] == 'W') {
+				snprintf(workdir, sizeof(workdir), "%.*s", PATH_MAX - 1, buf + 1);
+			} else if (buf[0] == 'D') {
+				done = 1;
+			}
+			len -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len);
+		}
+		if (len == sizeof(buf) - 1)
+			len = 0; /* no line that long is ever sent */
+	}
+	if (!done) {
+		for (size_t i = 0; i < ngroups; i++)
+			kill(-groups[i], SIGKILL);
+		if (workdir[0])
+			nftw(workdir, rm_quiet, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	_exit(0);
+}
+
+/* Fork the guard. It runs in a session of its own, so that a signal to our
+ * process group (a terminal's ^C, a supervisor killing the group) leaves it
+ * to do its work, and holds no descriptor but the pipe and stderr. */
+static void guard_start(void)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		fail(1, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		fail(1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		sigset_t none;
+		int null = open("/dev/null", O_RDWR);
+
+		setsid();
+		prctl(PR_SET_NAME, "cob-sweep-guard");
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		if (dup2(p[0], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0); /* the write end too: EOF when cob-sweep is gone */
+		guard_main(3);
+	}
+	close(p[0]);
+	g_guard = p[1];
+	g_guard_pid = pid;
+}
+
+static void guard_workdir(const char *path)
+{
+	char line[PATH_MAX + 4];
+	int n = snprintf(line, sizeof(line), "W%.*s\n", PATH_MAX, path);
+
+	if (g_guard >= 0 && n > 0 && (size_t)n < sizeof(line) && write(g_guard, line, (size_t)n) < 0) {
+		/* the guard is gone */
+	}
+}
+
+/* We cleaned up: the guard has nothing to do; reap it. */
+static void guard_done(void)
+{
+	if (g_guard < 0)
+		return;
+	guard_say('D', 0);
+	close(g_guard);
+	g_guard = -1;
+	while (waitpid(g_guard_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 static void cleanup(void)
 {
+	/* g_keep: DIR keeps reads.csv.tmp, the monitors' tmp files and .progress
+	 * (resume truncates them back to the last complete run) */
+	void (*drop)(struct cob_csvw *) = g_keep ? cob_csvw_close : cob_csvw_abort;
+
 	stop_children();
-	cob_csvw_abort(g_reads);
+	drop(g_reads);
 	cob_csvw_abort(g_summary);
 	cob_csvw_abort(g_overhead);
 	g_reads = g_summary = g_overhead = NULL;
 	for (size_t i = 0; i < g_nmon; i++) {
-		cob_csvw_abort(g_mon[i].w);
+		drop(g_mon[i].w);
 		g_mon[i].w = NULL;
 	}
 	if (g_workdir) {
@@ -317,14 +523,17 @@ static void cleanup(void)
 		g_workdir = NULL;
 	}
 	for (size_t i = 0; i < g_ncommitted; i++) {
-		if (!g_complete && g_committed[i])
+		if (!g_complete && !g_keep && g_committed[i])
 			unlink(g_committed[i]);
 		free(g_committed[i]);
 	}
 	g_ncommitted = 0;
+	if (g_progress && (g_complete || !g_keep))
+		unlink(g_progress);
 	/* every writer removed its tmp file: DIR is empty again unless someone else wrote there */
-	if (g_out_created && !g_complete && rmdir(g_out_created) && errno != ENOENT)
+	if (g_out_created && !g_complete && !g_keep && rmdir(g_out_created) && errno != ENOENT)
 		fprintf(stderr, PROG ": left %s: %s\n", g_out_created, strerror(errno));
+	guard_done();
 }
 
 /* Exit status of a child as text. */
@@ -371,7 +580,8 @@ static int capture_all(char *const argv[], int search, int merge, int first_line
 {
 	const struct subproc_run o = { .search = search, .merge_stderr = merge, .first_line = first_line,
 				       .timeout_ms = timeout_ms, .prog = PROG, .started = child_add,
-				       .reaped = child_del, .idle = check_interrupt };
+				       .reaped = child_del, .idle = check_interrupt,
+				       .in_child = die_with_us };
 
 	return subproc_run(argv, &o, buf, len);
 }
@@ -657,14 +867,67 @@ static void keep_first(char **dst, const char *v)
 		*dst = strdup(v);
 }
 
+/* What one run added to a point. */
+struct run_tally {
+	size_t rows, matches, lat_n;
+	double lat_sum;
+};
+
+struct row_cols {
+	int lat, match, status;
+};
+
+static int row_cols(struct cob_csvr *r, struct row_cols *c)
+{
+	c->lat = cob_csvr_col(r, "lat_ns");
+	c->match = cob_csvr_col(r, "match");
+	c->status = cob_csvr_col(r, "status");
+	return c->lat < 0 || c->match < 0 || c->status < 0 ? -1 : 0;
+}
+
+/* The current row of r into the point's statistics. */
+static void acc_row(struct point_acc *acc, struct cob_csvr *r, const struct row_cols *c,
+		    struct run_tally *t)
+{
+	const char *lat = cob_csvr_get(r, (size_t)c->lat);
+	char *end;
+	double v;
+
+	t->rows++;
+	if (!strcmp(cob_csvr_get(r, (size_t)c->match), "1"))
+		t->matches++;
+	if (!strcmp(cob_csvr_get(r, (size_t)c->status), "ok"))
+		acc->ok++;
+	v = strtod(lat, &end);
+	if (*lat && !*end && !isnan(v)) {
+		if (cob_stats_add(&acc->lat, v))
+			fail(1, "out of memory");
+		t->lat_sum += v;
+		t->lat_n++;
+	}
+	keep_first(&acc->backend, cob_csvr_field(r, "backend"));
+	keep_first(&acc->mode, cob_csvr_field(r, "mode"));
+	keep_first(&acc->function, cob_csvr_field(r, "function"));
+	keep_first(&acc->kernel, cob_csvr_field(r, "kernel"));
+}
+
+static void acc_run(struct point_acc *acc, unsigned rep, const struct run_tally *t)
+{
+	acc->rows += t->rows;
+	acc->match += t->matches;
+	acc->reps++;
+	if (acc->rep_mean)
+		acc->rep_mean[rep - 1] = t->lat_n ? t->lat_sum / (double)t->lat_n : NAN;
+}
+
 /* Append the rows of cob-hook's CSV to reads.csv and to the point's stats. */
 static void ingest_part(const char *part, struct point_acc *acc, unsigned rep, size_t *rows,
 			size_t *matches)
 {
 	struct cob_csvr *r = cob_csvr_open(part);
-	int c_lat, c_match, c_status, rc;
-	double lat_sum = 0;
-	size_t lat_n = 0;
+	struct run_tally t = { 0 };
+	struct row_cols cols;
+	int rc;
 	char *hdr;
 
 	if (!r)
@@ -693,46 +956,21 @@ static void ingest_part(const char *part, struct point_acc *acc, unsigned rep, s
 		free(cols);
 		free(path);
 	}
-	c_lat = cob_csvr_col(r, "lat_ns");
-	c_match = cob_csvr_col(r, "match");
-	c_status = cob_csvr_col(r, "status");
-	if (c_lat < 0 || c_match < 0 || c_status < 0)
+	if (row_cols(r, &cols))
 		fail(1, "%s lacks one of the columns lat_ns, match, status", part);
-	*rows = *matches = 0;
 	while ((rc = cob_csvr_next(r)) > 0) {
-		const char *lat = cob_csvr_get(r, (size_t)c_lat);
-		char *end;
-		double v;
-
 		if (cob_csvw_row(g_reads, cob_csvr_row(r), cob_csvr_ncols(r)))
 			fail(1, "writing reads.csv: %s", strerror(errno));
-		(*rows)++;
-		if (!strcmp(cob_csvr_get(r, (size_t)c_match), "1"))
-			(*matches)++;
-		if (!strcmp(cob_csvr_get(r, (size_t)c_status), "ok"))
-			acc->ok++;
-		v = strtod(lat, &end);
-		if (*lat && !*end && !isnan(v)) {
-			if (cob_stats_add(&acc->lat, v))
-				fail(1, "out of memory");
-			lat_sum += v;
-			lat_n++;
-		}
-		keep_first(&acc->backend, cob_csvr_field(r, "backend"));
-		keep_first(&acc->mode, cob_csvr_field(r, "mode"));
-		keep_first(&acc->function, cob_csvr_field(r, "function"));
-		keep_first(&acc->kernel, cob_csvr_field(r, "kernel"));
+		acc_row(acc, r, &cols, &t);
 	}
 	if (rc < 0)
 		fail(1, "%s: %s", part, cob_csvr_error(r));
 	cob_csvr_close(r);
-	if (!*rows)
+	if (!t.rows)
 		fail(1, "cob-hook exited 0 but wrote no rows to %s", part);
-	acc->rows += *rows;
-	acc->match += *matches;
-	acc->reps++;
-	if (acc->rep_mean)
-		acc->rep_mean[rep - 1] = lat_n ? lat_sum / (double)lat_n : NAN;
+	acc_run(acc, rep, &t);
+	*rows = t.rows;
+	*matches = t.matches;
 }
 
 /* Provenance prefix of monitor rows: experiment, where, kernel, every axis, rep. */
@@ -907,7 +1145,7 @@ static void write_summary(const struct cob_config *c, struct point_acc *acc, con
 static void parse_args(int argc, char **argv)
 {
 	enum { O_CONFIG = 1, O_OUT, O_QUICK, O_HOOK, O_MODE, O_WHERE, O_BIN, O_WORKDIR, O_COMMAND,
-	       O_CHECK, O_CHECK_HOOK, O_HELP };
+	       O_CHECK, O_CHECK_HOOK, O_RESUME, O_PARENT, O_HELP };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "out", required_argument, NULL, O_OUT },
@@ -920,6 +1158,8 @@ static void parse_args(int argc, char **argv)
 		{ "command", required_argument, NULL, O_COMMAND },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "check-hook", no_argument, NULL, O_CHECK_HOOK },
+		{ "resume", no_argument, NULL, O_RESUME },
+		{ "parent", required_argument, NULL, O_PARENT },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0 },
 	};
@@ -939,6 +1179,16 @@ static void parse_args(int argc, char **argv)
 		case O_COMMAND: opt.command = optarg; break;
 		case O_CHECK: opt.check = 1; break;
 		case O_CHECK_HOOK: opt.check_hook = 1; break;
+		case O_RESUME: opt.resume = 1; break;
+		case O_PARENT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v <= 0 || v > INT_MAX)
+				usage_error("--parent needs a pid: '%s'", optarg);
+			opt.parent = (pid_t)v;
+			break;
+		}
 		case O_HELP:
 			print_usage(stdout);
 			exit(0);
@@ -1246,8 +1496,9 @@ static void progress_prefix(char *line, size_t len, const struct cob_config *c, 
 		snprintf(line + off, len - off, " rep=%u", rep);
 }
 
-/* One repetition of one point: data file, monitors, cob-hook, rows. */
-static void run_one(const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
+/* One repetition of one point: data file, monitors, cob-hook, rows.
+ * Returns the number of rows it added. */
+static size_t run_one(const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
 		    size_t nruns, struct point_acc *acc, const char *kernel)
 {
 	struct argv_buf a = { 0 };
@@ -1286,6 +1537,305 @@ static void run_one(const struct cob_config *c, const size_t *sel, unsigned rep,
 	ingest_monitors(c, sel, rep, kernel);
 	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
 	argv_free(&a);
+	return rows;
+}
+
+/* ---- progress and resume ---- */
+
+static uint64_t g_fp;         /* fingerprint of the sweep: config text, options, hook axis */
+static char g_describe[1024]; /* the same for people */
+static json_t *g_resumed;     /* meta.json resumed_after_runs */
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (;; s++) { /* the NUL too: "ab","c" differs from "a","bc" */
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+		if (!*s)
+			return h;
+	}
+}
+
+static void fingerprint(const struct cob_config *c, size_t nruns)
+{
+	const struct cob_axis *h = &c->axes[cob_config_axis(c, "hook")];
+	uint64_t x = 14695981039346656037ULL;
+	char b[32];
+	size_t off;
+
+	snprintf(b, sizeof(b), "%zu", nruns);
+	x = fnv(x, c->text);
+	x = fnv(x, opt.quick ? "quick" : "full");
+	x = fnv(x, c->mode);
+	x = fnv(x, opt.where);
+	x = fnv(x, b);
+	off = (size_t)snprintf(g_describe, sizeof(g_describe), "%s%s, %zu runs, mode %s, where %s, hook ",
+			       c->name, opt.quick ? " --quick" : "", nruns, c->mode, opt.where);
+	for (size_t i = 0; i < h->n; i++) {
+		x = fnv(x, h->v[i].text);
+		if (off < sizeof(g_describe))
+			off += (size_t)snprintf(g_describe + off, sizeof(g_describe) - off, "%s%s",
+						i ? "," : "", h->v[i].text);
+	}
+	g_fp = x;
+}
+
+/* Write .progress anew (via .progress.tmp): the header, then `lines`. */
+static void progress_rewrite(size_t nruns, const char *lines)
+{
+	char *tmp;
+	FILE *f;
+
+	if (asprintf(&tmp, "%s.tmp", g_progress) < 0)
+		fail(1, "out of memory");
+	f = fopen(tmp, "w");
+	if (!f)
+		fail(1, "cannot write %s: %s", tmp, strerror(errno));
+	fprintf(f, "cob-sweep progress 1\nfingerprint %016llx\nruns %zu\ndescribe %s\n%s",
+		(unsigned long long)g_fp, nruns, g_describe, lines);
+	if (cob_file_commit(f, tmp, g_progress))
+		fail(1, "writing %s: %s", g_progress, strerror(errno));
+	free(tmp);
+}
+
+/* After run `run` (point p, repetition rep, `rows` rows): the rows of every
+ * run so far are on disk; say so, with the size of each file. */
+static void progress_run(size_t run, size_t p, unsigned rep, size_t rows)
+{
+	char line[2048];
+	long long size;
+	size_t off;
+	int fd;
+
+	if (cob_csvw_sync(g_reads, &size))
+		fail(1, "writing reads.csv: %s", strerror(errno));
+	off = (size_t)snprintf(line, sizeof(line), "run %zu %zu %u %zu reads.csv.tmp %lld", run, p, rep,
+			       rows, size);
+	for (size_t i = 0; i < g_nmon; i++) {
+		if (!g_mon[i].w)
+			continue;
+		if (cob_csvw_sync(g_mon[i].w, &size))
+			fail(1, "writing %s.csv: %s", g_mon[i].name, strerror(errno));
+		if (off < sizeof(line))
+			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s.csv.tmp %lld",
+						g_mon[i].name, size);
+	}
+	if (off + 2 > sizeof(line))
+		fail(1, "internal: progress line too long");
+	line[off++] = '\n';
+	fd = open(g_progress, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || write(fd, line, off) != (ssize_t)off || fdatasync(fd))
+		fail(1, "writing %s: %s", g_progress, strerror(errno));
+	close(fd);
+}
+
+/* One run as .progress has it. */
+struct done_run {
+	size_t p, rows;
+	unsigned rep;
+};
+
+static int file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* Before meta.json, nothing in DIR is final. keep: NAME.tmp holds rows to
+ * continue (taken back from NAME when a commit was cut short); else both go. */
+static void uncommit(const char *name, int keep)
+{
+	char *path = path_join(opt.out, name), *tmp;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		fail(1, "out of memory");
+	if (!keep)
+		unlink(tmp);
+	if (keep && !file_exists(tmp) && file_exists(path)) {
+		if (rename(path, tmp))
+			fail(1, "cannot rename %s back to %s: %s", path, tmp, strerror(errno));
+	} else {
+		unlink(path);
+	}
+	free(tmp);
+	free(path);
+}
+
+/* Columns and rows of a kept file. */
+static void count_rows(const char *name, size_t *ncols, size_t *rows)
+{
+	char *path = path_join(opt.out, name);
+	struct cob_csvr *r = cob_csvr_open(path);
+	int rc;
+
+	if (!r)
+		fail(1, "cannot resume: %s: %s", path, strerror(errno));
+	*ncols = cob_csvr_ncols(r);
+	*rows = 0;
+	while ((rc = cob_csvr_next(r)) > 0)
+		(*rows)++;
+	if (rc < 0)
+		fail(1, "cannot resume: %s: %s", path, cob_csvr_error(r));
+	cob_csvr_close(r);
+	free(path);
+}
+
+/* --resume: DIR's state back to its last complete run; the statistics of
+ * the runs kept rebuilt from their rows. Returns the number of runs kept
+ * (nruns + 1: the sweep completed already, nothing to do). */
+static size_t progress_resume(struct point_acc *acc, size_t npoints,
+			      size_t nruns)
+{
+	FILE *f = fopen(g_progress, "r");
+	char *line = NULL, *last = NULL, *meta = path_join(opt.out, "meta.json");
+	char their[sizeof(g_describe)] = "?", *kept = NULL;
+	size_t cap = 0, done = 0, keptlen = 0;
+	struct done_run *runs = calloc(nruns + 1, sizeof(*runs));
+	unsigned long long fp = 0;
+	ssize_t n;
+	int hdr = 0;
+	FILE *keep;
+
+	if (!runs)
+		fail(1, "out of memory");
+	if (!f) {
+		if (errno == ENOENT && file_exists(meta)) { /* completed; only .progress was removed */
+			free(meta);
+			free(runs);
+			return nruns + 1;
+		}
+		fail(2, "--resume: %s holds no sweep to resume (%s: %s)", opt.out, g_progress,
+		     strerror(errno));
+	}
+	keep = open_memstream(&kept, &keptlen);
+	if (!keep)
+		fail(1, "out of memory");
+	while ((n = getline(&line, &cap, f)) > 0) {
+		size_t run, p, rows;
+		unsigned rep;
+		int used = 0;
+
+		if (line[n - 1] != '\n')
+			break; /* torn: never completed */
+		line[n - 1] = '\0';
+		if (hdr == 0) {
+			if (strcmp(line, "cob-sweep progress 1"))
+				fail(2, "--resume: %s is not a cob-sweep progress file", g_progress);
+			hdr++;
+		} else if (sscanf(line, "fingerprint %llx", &fp) == 1) {
+			hdr++;
+		} else if (!strncmp(line, "runs ", 5)) {
+			hdr++;
+		} else if (!strncmp(line, "describe ", 9)) {
+			snprintf(their, sizeof(their), "%s", line + 9);
+			hdr++;
+		} else if (sscanf(line, "run %zu %zu %u %zu %n", &run, &p, &rep, &rows, &used) == 4 && used) {
+			/* runs go repetitions outside, points inside */
+			if (run != done + 1 || run > nruns || p != done % npoints ||
+			    rep != done / npoints + 1)
+				break;
+			runs[done++] = (struct done_run){ p, rows, rep };
+			free(last);
+			last = strdup(line + used);
+			fprintf(keep, "%s\n", line);
+		} else if (!strncmp(line, "resume ", 7)) {
+			json_array_append_new(g_resumed, json_integer(strtoll(line + 7, NULL, 10)));
+			fprintf(keep, "%s\n", line);
+		} else {
+			break;
+		}
+	}
+	fclose(f);
+	free(line);
+	if (hdr < 4)
+		fail(2, "--resume: %s is incomplete (no header)", g_progress);
+	if (fp != g_fp)
+		fail(2, "--resume: %s holds another sweep (%s); this one is %s", opt.out, their, g_describe);
+	if (file_exists(meta)) { /* it completed; only .progress is left to remove */
+		fclose(keep);
+		free(kept);
+		free(last);
+		free(meta);
+		free(runs);
+		return nruns + 1;
+	}
+	free(meta);
+
+	/* the files of the last complete run back to their sizes; the rest goes */
+	uncommit("summary.csv", 0);
+	uncommit("overhead.csv", 0);
+	uncommit("plots.txt", 0);
+	uncommit("meta.json", 0);
+	uncommit("reads.csv", done > 0);
+	for (size_t i = 0; i < g_nmon; i++) {
+		char name[COB_NAME_LEN + 8];
+
+		snprintf(name, sizeof(name), "%.*s.csv", COB_NAME_LEN - 1, g_mon[i].name);
+		uncommit(name, last && strstr(last, name));
+	}
+	for (char *tok = last ? strtok(last, " ") : NULL; tok; tok = strtok(NULL, " ")) {
+		char *size = strtok(NULL, " "), *path;
+
+		if (!size || strchr(tok, '/'))
+			fail(1, "cannot resume: malformed line in %s", g_progress);
+		path = path_join(opt.out, tok);
+		if (truncate(path, strtoll(size, NULL, 10)))
+			fail(1, "cannot resume: truncating %s: %s", path, strerror(errno));
+		free(path);
+	}
+	free(last);
+
+	if (done) { /* statistics of the runs kept, from their rows */
+		char *path = path_join(opt.out, "reads.csv.tmp");
+		struct cob_csvr *r = cob_csvr_open(path);
+		struct row_cols cols;
+		size_t total = 0;
+		int rc = 1;
+
+		if (!r || row_cols(r, &cols))
+			fail(1, "cannot resume: %s: %s", path, r ? "lacks lat_ns, match or status" : strerror(errno));
+		g_reads_header = header_string(r);
+		for (size_t k = 0; k < done; k++) {
+			struct run_tally t = { 0 };
+
+			for (size_t i = 0; i < runs[k].rows && (rc = cob_csvr_next(r)) > 0; i++)
+				acc_row(&acc[runs[k].p], r, &cols, &t);
+			if (t.rows != runs[k].rows)
+				fail(1, "cannot resume: %s has fewer rows than %s says (run %zu)", path,
+				     g_progress, k + 1);
+			acc_run(&acc[runs[k].p], runs[k].rep, &t);
+			total += t.rows;
+		}
+		if ((rc = cob_csvr_next(r)) != 0)
+			fail(1, "cannot resume: %s has more rows than %s says", path, g_progress);
+		path[strlen(path) - 4] = '\0'; /* reads.csv */
+		g_reads = cob_csvw_append(path, cob_csvr_ncols(r), total);
+		if (!g_reads)
+			fail(1, "cannot resume: %s.tmp: %s", path, strerror(errno));
+		cob_csvr_close(r);
+		free(path);
+		for (size_t i = 0; i < g_nmon; i++) {
+			char name[COB_NAME_LEN + 16], *mpath;
+			size_t ncols, rows;
+
+			snprintf(name, sizeof(name), "%.*s.csv.tmp", COB_NAME_LEN - 1, g_mon[i].name);
+			mpath = path_join(opt.out, name);
+			if (file_exists(mpath)) {
+				count_rows(name, &ncols, &rows);
+				mpath[strlen(mpath) - 4] = '\0';
+				g_mon[i].w = cob_csvw_append(mpath, ncols, rows);
+				if (!g_mon[i].w)
+					fail(1, "cannot resume: %s.tmp: %s", mpath, strerror(errno));
+			}
+			free(mpath);
+		}
+	}
+	json_array_append_new(g_resumed, json_integer((json_int_t)done));
+	fprintf(keep, "resume %zu\n", done);
+	fclose(keep);
+	progress_rewrite(nruns, kept);
+	free(kept);
+	free(runs);
+	return done;
 }
 
 /* ---- report = overhead ---- */
@@ -1524,6 +2074,8 @@ static void finish_meta(json_t *meta, const struct cob_config *c, const struct p
 	json_object_set_new(meta, "bin", json_string(opt.bin));
 	json_object_set_new(meta, "out", json_string(opt.out));
 	json_object_set_new(meta, "files", files);
+	if (g_resumed && json_array_size(g_resumed))
+		json_object_set_new(meta, "resumed_after_runs", json_incref(g_resumed));
 	json_object_set_new(meta, "status", json_string("complete"));
 }
 
@@ -1535,7 +2087,7 @@ int main(int argc, char **argv)
 	char err[1024], kernel[256];
 	struct utsname u;
 	struct point_acc *acc;
-	size_t npoints, nruns, run = 0, *sel;
+	size_t npoints, nruns, run = 0, done = 0, *sel;
 	json_t *meta;
 	char *meta_path;
 	const char *env_where = getenv("COB_WHERE");
@@ -1543,15 +2095,28 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	/* a shell starts background jobs with SIGINT ignored: an ignored signal
+	 * would never reach sigtimedwait (SIGHUP stays as given: nohup) */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&g_sigs);
 	sigaddset(&g_sigs, SIGINT);
 	sigaddset(&g_sigs, SIGTERM);
 	sigaddset(&g_sigs, SIGHUP);
 	sigaddset(&g_sigs, SIGCHLD);
+	sigaddset(&g_sigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &g_sigs, NULL);
+	g_self = getpid();
 
 	/* 1. everything that can be checked before anything is written */
 	parse_args(argc, argv);
+	/* die with the parent: SIGUSR1 when it ends, then getppid() differs */
+	g_parent = opt.parent ? opt.parent : getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGUSR1) || getppid() != g_parent) {
+		fprintf(stderr, PROG ": %s%d is not (or no longer) our parent\n",
+			opt.parent ? "--parent " : "pid ", (int)g_parent);
+		return 2;
+	}
 	if (cob_config_load(&cfg, opt.config, opt.quick, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 2;
@@ -1564,13 +2129,20 @@ int main(int argc, char **argv)
 	if (!in_list(cob_wheres, opt.where))
 		usage_error("--where: '%s' is not one of host, guest-tcg, guest-kvm", opt.where);
 	resolve_bin(argv[0]);
-	if (opt.check_hook)
-		return check_hook(&cfg);
+	/* from here on, children and the work directory go with us however we end */
+	guard_start();
+	if (opt.check_hook) {
+		int rc = check_hook(&cfg);
+
+		guard_done();
+		return rc;
+	}
 	find_monitors(&cfg);
 	if (opt.check) {
 		npoints = cob_config_points(&cfg);
 		printf("%s: %s: %zu points x %u repetitions = %zu runs\n", opt.config, cfg.name, npoints,
 		       cfg.repetitions, npoints * cfg.repetitions);
+		guard_done();
 		return 0;
 	}
 	/* the hook backends that cannot attach here leave the grid now */
@@ -1600,6 +2172,9 @@ int main(int argc, char **argv)
 	if (created)
 		g_out_created = strdup(opt.out);
 	make_workdir();
+	guard_workdir(g_workdir);
+	g_progress = path_join(opt.out, ".progress");
+	g_keep = opt.resume; /* a resumed sweep that fails stays resumable */
 	g_part = path_join(g_workdir, "part.csv");
 	g_hook_err = path_join(g_workdir, "hook.err");
 	g_hook_out = path_join(g_workdir, "hook.out");
@@ -1621,11 +2196,30 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < cfg.repetitions; i++)
 			acc[p].rep_mean[i] = NAN;
 	}
+	fingerprint(&cfg, nruns);
+	g_resumed = json_array();
+	if (opt.resume) {
+		done = progress_resume(acc, npoints, nruns);
+		if (done > nruns) {
+			g_complete = 1; /* and so is what is in DIR */
+			cleanup();
+			printf("%s: the sweep in %s is complete already\n", cfg.name, opt.out);
+			return 0;
+		}
+		printf("%s: resuming %s after run %zu of %zu\n", cfg.name, opt.out, done, nruns);
+	} else {
+		progress_rewrite(nruns, "");
+	}
 	for (unsigned rep = 1; rep <= cfg.repetitions; rep++)
 		for (size_t p = 0; p < npoints; p++) {
+			size_t rows;
+
+			if (++run <= done)
+				continue;
 			check_interrupt();
 			cob_config_point(&cfg, p, sel);
-			run_one(&cfg, sel, rep, ++run, nruns, &acc[p], kernel);
+			rows = run_one(&cfg, sel, rep, run, nruns, &acc[p], kernel);
+			progress_run(run, p, rep, rows);
 		}
 
 	/* 4. summary and meta, then everything renamed into place, meta.json last */

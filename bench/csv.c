@@ -149,6 +149,60 @@ void cob_csvw_abort(struct cob_csvw *w)
 	free(w);
 }
 
+void cob_csvw_close(struct cob_csvw *w)
+{
+	if (!w)
+		return;
+	if (w->f)
+		fclose(w->f);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+}
+
+struct cob_csvw *cob_csvw_append(const char *path, size_t ncols, size_t rows)
+{
+	struct cob_csvw *w;
+	int err;
+
+	if (!ncols) {
+		errno = EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->ncols = ncols;
+	w->rows = rows;
+	w->path = strdup(path);
+	if (w->path && asprintf(&w->tmp, "%s.tmp", path) < 0)
+		w->tmp = NULL;
+	if (w->path && w->tmp && (w->f = fopen(w->tmp, "r+")) && !fseeko(w->f, 0, SEEK_END))
+		return w;
+	err = errno;
+	if (w->f)
+		fclose(w->f);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+	errno = err;
+	return NULL;
+}
+
+int cob_csvw_sync(struct cob_csvw *w, long long *size)
+{
+	off_t at;
+
+	if (fflush(w->f) || ferror(w->f) || fdatasync(fileno(w->f)))
+		return -1;
+	at = ftello(w->f);
+	if (at < 0)
+		return -1;
+	if (size)
+		*size = (long long)at;
+	return 0;
+}
+
 /* ---- reader ---- */
 
 struct cob_csvr {

@@ -23,6 +23,15 @@ size_t cob_csvw_rows(const struct cob_csvw *w);
 int cob_csvw_commit(struct cob_csvw *w);
 /* Drop PATH.tmp; frees w. NULL is fine. */
 void cob_csvw_abort(struct cob_csvw *w);
+/* Close, keeping PATH.tmp as it is (flushed, not committed); frees w. NULL is
+ * fine. For a writer whose rows are to be continued later (cob_csvw_append). */
+void cob_csvw_close(struct cob_csvw *w);
+/* Continue PATH.tmp, which holds a header of ncols fields and `rows` rows:
+ * new rows are appended. NULL on error (errno set; ENOENT: no PATH.tmp). */
+struct cob_csvw *cob_csvw_append(const char *path, size_t ncols, size_t rows);
+/* Flush and fdatasync PATH.tmp; *size (if not NULL) gets its length in bytes,
+ * every row so far complete. -1 on error (errno). */
+int cob_csvw_sync(struct cob_csvw *w, long long *size);
 
 /* Shared by the writers of other files: flush + fsync + close F (open on
  * TMP), then rename TMP -> PATH. On any error TMP is removed and -1 returned

@@ -11,7 +11,8 @@
 
 #include "subproc.h"
 
-pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, const char *prog)
+pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, const char *prog,
+		    void (*in_child)(void))
 {
 	pid_t pid = fork();
 
@@ -23,6 +24,8 @@ pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, con
 		int in = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		if (in_child)
+			in_child();
 		sigaction(SIGPIPE, &dfl, NULL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -63,7 +66,7 @@ int subproc_run(char *const argv[], const struct subproc_run *o, char *out, size
 	out[0] = '\0';
 	if (pipe2(fds, O_CLOEXEC))
 		return -1;
-	pid = subproc_spawn(argv, fds[1], o->merge_stderr ? fds[1] : -1, o->search, o->prog);
+	pid = subproc_spawn(argv, fds[1], o->merge_stderr ? fds[1] : -1, o->search, o->prog, o->in_child);
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);

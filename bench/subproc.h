@@ -12,10 +12,12 @@
 #include <sys/types.h>
 
 /* Start argv: argv[0] is a path, or a name looked up in PATH when search.
- * out_fd/err_fd < 0 keep ours. If the command cannot run, the child says
+ * out_fd/err_fd < 0 keep ours. in_child (optional) runs in the child right
+ * after fork, before anything else (e.g. to make it die with its parent). If the command cannot run, the child says
  * "PROG: cannot run ARGV0: error" on its stderr (when prog is not NULL) and
  * exits 127. Returns its pid, or -1 (errno) when fork failed. */
-pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, const char *prog);
+pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, const char *prog,
+		    void (*in_child)(void));
 
 struct subproc_run {
 	bool search;       /* as for subproc_spawn */
@@ -29,6 +31,7 @@ struct subproc_run {
 	void (*started)(pid_t pid, const char *what);
 	void (*reaped)(pid_t pid);
 	void (*idle)(void);
+	void (*in_child)(void); /* as for subproc_spawn */
 };
 
 /* Run argv to its end; its output (the first len - 1 bytes; the rest is

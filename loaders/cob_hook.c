@@ -8,19 +8,24 @@
  * waits), load + attach the backend for exactly that pid and file, let the
  * workload go, collect events until it exits, detach, join, write the CSV.
  * Links are owned by this process (nothing is pinned), so they go away when
- * it exits, whatever the reason; the workload dies with us (PDEATHSIG). */
+ * it exits, whatever the reason; the workload dies with us (PDEATHSIG, set
+ * in the child right after fork and checked against getppid() so a parent
+ * that died before the prctl is seen too). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "access.h"
 #include "backend.h"
@@ -46,10 +51,10 @@ struct event_buf {
 
 static volatile sig_atomic_t stop_signal;
 static pid_t child = -1;
-/* The workload's records go to a file that is unlinked as soon as it is
- * created: the workload writes it through /proc/self/fd/N (inherited), we
- * read it back through our descriptor, and nothing is left on disk however
- * either process ends. */
+/* The workload's records go to a file without a name (memfd, else an
+ * O_TMPFILE in /tmp, else a /tmp file unlinked at once): the workload writes
+ * it through /proc/self/fd/N (inherited), we read it back through our
+ * descriptor, and nothing is left anywhere however either process ends. */
 static int records_fd = -1;
 static char records_path[32];
 
@@ -74,6 +79,7 @@ static void usage(FILE *f)
 		"usage: cob-hook run [options] -- WORKLOAD [ARGS...]\n"
 		"       cob-hook list\n"
 		"       cob-hook can [--backend NAME|auto] [--mode M] [--access M]   (exit 0 and print the backend if it attaches here)\n"
+		"       cob-hook progs [PREFIX]   loaded BPF programs named PREFIX* (default cob_): 'ID NAME' lines\n"
 		"Attach a copyout hook to WORKLOAD (cob-read) and write one CSV row per read.\n"
 		"  --backend NAME|auto   hook backend (default auto: the first usable one in 'list' order that can\n"
 		"                        do the mode, found by the same trials as cob-doctor)\n"
@@ -183,6 +189,7 @@ static int start_workload(const struct run_opts *o, int *to_child, int *from_chi
 {
 	int down[2], up[2];
 	char sync[32], thr[32];
+	pid_t self = getpid();
 
 	if (pipe(down) || pipe(up))
 		return -1;
@@ -193,7 +200,9 @@ static int start_workload(const struct run_opts *o, int *to_child, int *from_chi
 		char **argv = calloc((size_t)o->wl_argc + 9, sizeof(char *));
 		int n = 0;
 
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* die with cob-hook; if it died before the prctl, we are orphaned already */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != self)
+			_exit(127);
 		close(down[1]);
 		close(up[0]);
 		snprintf(sync, sizeof(sync), "%d,%d", down[0], up[1]);
@@ -353,6 +362,23 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 	return 0;
 }
 
+/* A file for the workload's records that has no name anywhere. */
+static int records_file(void)
+{
+	char tmpl[] = "/tmp/cob-records.XXXXXX";
+	int fd = memfd_create("cob-records", 0); /* inherited by the workload */
+
+	if (fd >= 0)
+		return fd;
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	if (fd >= 0)
+		return fd;
+	fd = mkstemp(tmpl);
+	if (fd >= 0)
+		unlink(tmpl);
+	return fd;
+}
+
 static struct read_record *load_records(size_t *n)
 {
 	FILE *f = fdopen(dup(records_fd), "rb");
@@ -392,16 +418,15 @@ static int cmd_run(int argc, char **argv)
 		return fail(2, "target file: %s", strerror(errno));
 	if (geteuid() != 0)
 		return fail(2, "loading BPF programs needs root (CAP_BPF and CAP_PERFMON)%s", NULL);
-	char tmpl[] = "/tmp/cob-records.XXXXXX";
-	records_fd = mkstemp(tmpl);
+	records_fd = records_file();
 	if (records_fd < 0)
 		return fail(1, "cannot create a records file: %s", strerror(errno));
-	unlink(tmpl);
 	snprintf(records_path, sizeof(records_path), "/proc/self/fd/%d", records_fd);
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	rc = 1;
@@ -518,6 +543,34 @@ static int cmd_can(int argc, char **argv)
 	return 0;
 }
 
+/* `cob-hook progs [PREFIX]`: every loaded BPF program whose name starts with
+ * PREFIX (default cob_), one 'ID NAME' line each, to check that none is left
+ * where there is no bpftool (the guests). Exit 1 when the list cannot be read. */
+static int cmd_progs(int argc, char **argv)
+{
+	const char *prefix = argc > 1 ? argv[1] : "cob_";
+	__u32 id = 0;
+
+	for (;;) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (bpf_prog_get_next_id(id, &id)) {
+			if (errno == ENOENT)
+				return 0;
+			return fail(1, "cannot list BPF programs: %s", strerror(errno));
+		}
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strncmp(info.name, prefix, strlen(prefix)))
+			printf("%u %s\n", id, info.name);
+		close(fd);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -528,6 +581,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "can"))
 		return cmd_can(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "progs"))
+		return cmd_progs(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list")) {
 		for (int i = 0; hook_backends[i]; i++) {
 			const struct hook_backend *b = hook_backends[i];

@@ -242,3 +242,34 @@ Test(csv, file_commit_replaces_atomically)
 	cr_assert_str_eq(slurp(path), "new");
 	cr_assert_neq(access(tmp, F_OK), 0);
 }
+
+Test(csv, sync_close_truncate_append_continues_the_rows)
+{
+	const char *cols[] = { "a", "b" };
+	const char *r1[] = { "1", "x" }, *r2[] = { "2", "y" }, *r3[] = { "3", "z" };
+	struct cob_csvw *w = cob_csvw_open(path, cols, 2);
+	long long one, two;
+
+	cr_assert_not_null(w);
+	cr_assert_eq(cob_csvw_row(w, r1, 2), 0);
+	cr_assert_eq(cob_csvw_sync(w, &one), 0);
+	cr_assert_eq(one, (long long)strlen("a,b\n1,x\n"));
+	cr_assert_eq(cob_csvw_row(w, r2, 2), 0);
+	cr_assert_eq(cob_csvw_sync(w, &two), 0);
+	cob_csvw_close(w); /* kept, not committed */
+	cr_assert_str_eq(slurp(tmp), "a,b\n1,x\n2,y\n");
+	cr_assert_eq(access(path, F_OK), -1);
+	/* back to the first row's end, then continue */
+	cr_assert_eq(truncate(tmp, one), 0);
+	w = cob_csvw_append(path, 2, 1);
+	cr_assert_not_null(w);
+	cr_assert_eq(cob_csvw_rows(w), 1);
+	cr_assert_eq(cob_csvw_row(w, r3, 2), 0);
+	cr_assert_eq(cob_csvw_rows(w), 2);
+	cr_assert_eq(cob_csvw_commit(w), 0);
+	cr_assert_str_eq(slurp(path), "a,b\n1,x\n3,z\n");
+	cr_assert_eq(access(tmp, F_OK), -1);
+	errno = 0;
+	cr_assert_null(cob_csvw_append(path, 2, 0)); /* no PATH.tmp any more */
+	cr_assert_eq(errno, ENOENT);
+}
