@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell helpers shared by run.sh and the guest runner (vm/*.sh); sourced by
 # bash. The caller sets PROG, the name its messages start with.
 #   die CODE MESSAGE   one line on stderr ("PROG: MESSAGE"), exit CODE

@@ -3,10 +3,11 @@
 # Run as `bash vm/initramfs.sh --help`; vm/vm.sh calls it.
 set -euo pipefail
 
+# shellcheck disable=SC2034 # used by bench/lib.sh
 PROG="initramfs"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/.." && pwd)}}
-# shellcheck source=bench/lib.sh
+# shellcheck source=bench/lib.sh disable=SC1091
 . "$ROOT/bench/lib.sh"
 BUILD=${BUILD:-${COB_BUILD:-$ROOT/build}}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac

@@ -3,9 +3,10 @@
 # Run as `./run.sh kernel ...` or `bash vm/kernel.sh ...`; see usage() below.
 set -euo pipefail
 
+# shellcheck disable=SC2034 # used by bench/lib.sh
 PROG="kernel"
 ROOT=${ROOT:-${COB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}}
-# shellcheck source=bench/lib.sh
+# shellcheck source=bench/lib.sh disable=SC1091
 . "$ROOT/bench/lib.sh"
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
 KCACHE="$CACHE/kernels"

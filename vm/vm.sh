@@ -3,10 +3,11 @@
 # kernel under qemu. Run as `./run.sh vm ...` or `bash vm/vm.sh ...`.
 set -euo pipefail
 
+# shellcheck disable=SC2034 # used by bench/lib.sh
 PROG="vm"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=${ROOT:-${COB_ROOT:-$(cd "$HERE/.." && pwd)}}
-# shellcheck source=bench/lib.sh
+# shellcheck source=bench/lib.sh disable=SC1091
 . "$ROOT/bench/lib.sh"
 export ROOT
 CACHE=${COB_CACHE:-/var/cache/copyout-bench}
