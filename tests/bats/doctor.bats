@@ -1,17 +1,29 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2030,SC2031,SC2154 # bats: run sets output/status/stderr
-# cob-doctor against the real kernel of this machine (the CI host, see
-# KERNEL-FACTS.md section 1: tracepoints only, no kprobes/trampolines/
-# probe_write_user). Needs root; COB_DOCTOR overrides the binary.
+# cob-doctor against the real kernel it runs on. What that kernel can do is
+# derived without doctor by tests/bats/kernel_facts.sh (lockdown from
+# securityfs, kprobes/override/error injection from the kernel config and
+# kallsyms/tracefs/debugfs, trampolines, bpf_loop and ring buffers from
+# bpftool trial loads of tests/bats/trial.bpf.c), and every verdict of doctor
+# must agree with it: yes where the kernel can, no with the cause named where
+# it cannot. Runs on any kernel: the CI host (tracepoints only), and inside
+# the Debian and thesis guests (tests/guest/backends.sh runs it there).
+# Needs root; COB_DOCTOR overrides the binary, KERNEL_FACTS the facts file.
 
 setup_file() {
 	: "${COB_DOCTOR:=${BATS_TEST_DIRNAME}/../../build/bin/cob-doctor}"
 	export COB_DOCTOR
 	export DOCTOR_JSON="${BATS_FILE_TMPDIR}/doctor.json"
-	# The host facts below are about the host; a caller's COB_WHERE must not leak in.
+	export FACTS="${BATS_FILE_TMPDIR}/facts.tsv"
+	# doctor reports where it runs from COB_WHERE; these tests expect the default
 	unset COB_WHERE
 	if [ -x "$COB_DOCTOR" ] && [ "$(id -u)" = 0 ]; then
 		"$COB_DOCTOR" --json >"$DOCTOR_JSON" 2>"${BATS_FILE_TMPDIR}/doctor.err" || true
+		if [ -n "${KERNEL_FACTS:-}" ]; then
+			cp "$KERNEL_FACTS" "$FACTS"
+		else
+			bash "$BATS_TEST_DIRNAME/kernel_facts.sh" >"$FACTS" 2>"${BATS_FILE_TMPDIR}/facts.err" || true
+		fi
 	fi
 }
 
@@ -30,9 +42,58 @@ backend() {
 	jq -r --arg n "$1" ".backends[\$n].$2" "$DOCTOR_JSON"
 }
 
+# fact KIND NAME FIELD: a field of the derived facts (state, expect, evidence)
+fact() {
+	awk -F'\t' -v k="$1" -v n="$2" -v f="$3" '$1 == k && $2 == n {
+		print (f == "state" ? $3 : f == "expect" ? $4 : $5); exit }' "$FACTS"
+}
+
+# agree KIND NAME [JSON]: doctor's verdict on feature/backend NAME (in JSON,
+# default $DOCTOR_JSON) is the derived one; a "no" names the derived cause
+agree() {
+	local kind=$1 name=$2 json=${3:-$DOCTOR_JSON} want expect ev got reason
+	want=$(fact "$kind" "$name" state)
+	expect=$(fact "$kind" "$name" expect)
+	ev=$(fact "$kind" "$name" evidence)
+	got=$(jq -r --arg n "$name" ".${kind}s[\$n].available" "$json")
+	reason=$(jq -r --arg n "$name" ".${kind}s[\$n].reason // empty" "$json")
+	case "$want" in
+	yes) want=true ;;
+	no) want=false ;;
+	*) echo "$kind $name: cannot derive what this kernel can do (${want:-no fact}: $ev)"; return 1 ;;
+	esac
+	[ "$got" = "$want" ] ||
+		{ echo "$kind $name: doctor says available=$got ($reason); this kernel: $want ($ev)"; return 1; }
+	[ -n "$reason" ] || { echo "$kind $name: empty reason"; return 1; }
+	if [ "$want" = false ] && [ "$expect" != - ]; then
+		[[ "$reason" == *"$expect"* ]] ||
+			{ echo "$kind $name: reason '$reason' does not name the cause '$expect' ($ev)"; return 1; }
+	fi
+}
+
+# agree_all KIND NAME...: agree on each, reporting every disagreement
+agree_all() {
+	local kind=$1 n rc=0
+	shift
+	for n in "$@"; do agree "$kind" "$n" || rc=1; done
+	[ "$rc" -eq 0 ]
+}
+
+FEATURES="btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit
+	fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd"
+BACKENDS="kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read"
+
 # mount points with their filesystem types, one per line, sorted
 mounts() {
 	awk '$9 ~ /^(tracefs|debugfs|bpf|securityfs|configfs)$/ { print $5, $9 }' /proc/self/mountinfo | sort
+}
+
+# agree_auto [JSON]: doctor's auto choice is this kernel's first usable backend
+agree_auto() {
+	local want got
+	want=$(fact auto auto state)
+	got=$(jq -r .auto "${1:-$DOCTOR_JSON}")
+	[ "$got" = "$want" ] || { echo "doctor's auto is $got, this kernel's first usable backend: $want"; return 1; }
 }
 
 @test "--help exits 0 and shows the usage" {
@@ -57,8 +118,7 @@ mounts() {
 }
 
 @test "every required feature is reported with a boolean and a non-empty reason" {
-	for f in btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit \
-		fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd; do
+	for f in $FEATURES; do
 		[ "$(jq -r --arg n "$f" '.features[$n].available | type' "$DOCTOR_JSON")" = boolean ] ||
 			{ echo "feature $f missing"; return 1; }
 		[ -n "$(feature "$f" reason)" ] || { echo "feature $f: empty reason"; return 1; }
@@ -68,61 +128,119 @@ mounts() {
 @test "every backend is reported, in preference order, with a non-empty reason" {
 	run jq -c '.backends | keys_unsorted' "$DOCTOR_JSON"
 	[ "$output" = '["kprobe-copyout","fmodret-copyout","fmodret-permission","fexit-read","tp-read"]' ]
-	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
+	for b in $BACKENDS; do
 		[ "$(jq -r --arg n "$b" '.backends[$n].available | type' "$DOCTOR_JSON")" = boolean ]
 		[ -n "$(backend "$b" reason)" ]
 	done
 }
 
-@test "host: tracepoint, raw_tracepoint, bpf_loop and ringbuf work (and say how)" {
-	for f in tracepoint raw_tracepoint bpf_loop ringbuf btf; do
-		[ "$(feature "$f" available)" = true ] || { echo "$f: $(feature "$f" reason)"; return 1; }
+# --- doctor against what this kernel can do (tests/bats/kernel_facts.sh) ---
+
+@test "this kernel: every feature, backend and the auto choice is derived without doctor" {
+	[ -s "$FACTS" ] || { echo "kernel_facts.sh printed nothing:"; cat "${BATS_FILE_TMPDIR}/facts.err"; return 1; }
+	local n st rc=0
+	for n in $FEATURES override_copyout kprobe_copyout_write; do
+		st=$(fact feature "$n" state)
+		[ "$st" = yes ] || [ "$st" = no ] || { echo "feature $n: ${st:-missing} ($(fact feature "$n" evidence))"; rc=1; }
 	done
-	[[ "$(feature tracepoint reason)" == *"sys_enter_read"*"fired"* ]]
-}
-
-@test "host: kprobe, kprobe_copyout, override_return are unavailable with a reason" {
-	for f in kprobe kprobe_copyout override_return; do
-		[ "$(feature "$f" available)" = false ]
+	for n in $BACKENDS; do
+		st=$(fact backend "$n" state)
+		[ "$st" = yes ] || [ "$st" = no ] || { echo "backend $n: ${st:-missing} ($(fact backend "$n" evidence))"; rc=1; }
 	done
-	[[ "$(feature kprobe reason)" == *"failed"* ]]
-	[[ "$(feature kprobe_copyout reason)" == *"copyout"* ]]
-	[[ "$(feature override_return reason)" == *"bpf_override_return"* ]]
+	st=$(fact auto auto state)
+	[ -n "$st" ] && [ "$st" != unknown ] || { echo "auto: ${st:-missing}"; rc=1; }
+	# one summary in the TAP stream: what this kernel is
+	awk -F'\t' '
+		$1 == "fact" && $2 != "trials" { f = f " " $2 "=" $3 }
+		$1 == "feature" { s[$3] = s[$3] " " $2 }
+		$1 == "backend" { b[$3] = b[$3] " " $2 }
+		$1 == "auto" { a = $3 }
+		END {
+			print "# kernel facts:" f
+			print "# features yes:" s["yes"] "; no:" s["no"]
+			print "# backends yes:" b["yes"] "; no:" b["no"] "; auto " a
+		}' "$FACTS" >&3
+	[ "$rc" -eq 0 ]
 }
 
-@test "host: fentry, fexit and fmod_ret fail to load with EPERM" {
-	for f in fentry fexit fmod_ret_permission; do
-		[ "$(feature "$f" available)" = false ]
-		[[ "$(feature "$f" reason)" == "load failed: EPERM"* ]] || { echo "$f: $(feature "$f" reason)"; return 1; }
-	done
-	[ "$(feature fmod_ret_copyout available)" = false ]
-	[ -n "$(feature fmod_ret_copyout reason)" ]
+@test "this kernel: btf, tracepoint and raw_tracepoint agree with sysfs and tracefs" {
+	agree_all feature btf tracepoint raw_tracepoint
+	if [ "$(fact feature tracepoint state)" = yes ]; then
+		[[ "$(feature tracepoint reason)" == *"sys_enter_read"*"fired"* ]]
+	fi
 }
 
-@test "host: probe_write_user is refused (lockdown) with the helper named" {
-	[ "$(feature probe_write_user available)" = false ]
-	[[ "$(feature probe_write_user reason)" == *"EINVAL"*"bpf_probe_write_user"* ]]
+@test "this kernel: kprobe, kprobe_copyout, override_return agree with the config, kallsyms and error-injection list" {
+	agree_all feature kprobe kprobe_copyout override_return
 }
 
-@test "host: only tp-read is usable and auto picks it" {
-	[ "$(backend tp-read available)" = true ]
-	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read; do
-		[ "$(backend "$b" available)" = false ]
-		[[ "$(backend "$b" reason)" == "missing "* ]]
-	done
-	[[ "$(backend fexit-read reason)" == *"fexit: load failed"* ]]
-	[ "$(jq -r .auto "$DOCTOR_JSON")" = tp-read ]
+@test "this kernel: fentry, fexit, fmod_ret agree with bpftool trial loads and the ftrace sites" {
+	agree_all feature fentry fexit fmod_ret_permission fmod_ret_copyout
 }
 
-@test "human output: kernel, where, both tables and the auto choice" {
+@test "this kernel: probe_write_user agrees with the lockdown mode in securityfs" {
+	agree feature probe_write_user
+}
+
+@test "this kernel: bpf_loop and ringbuf agree with bpftool trial loads, brd with sysfs and the modules" {
+	agree_all feature bpf_loop ringbuf brd
+}
+
+@test "this kernel: each backend and the auto choice follow from the derived features" {
+	# shellcheck disable=SC2086
+	agree_all backend $BACKENDS
+	agree_auto
+}
+
+@test "human output: kernel, where, both tables and the auto choice agree with this kernel" {
 	run "$COB_DOCTOR"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"kernel   $(uname -r)"* ]]
 	[[ "$output" == *"where    host"* ]]
-	[[ "$output" =~ tracepoint\ +yes ]]
-	[[ "$output" =~ fentry\ +no\ +load\ failed ]]
-	[[ "$output" =~ tp-read\ +yes ]]
-	[[ "${lines[-1]}" == "auto     tp-read" ]]
+	local n st auto rc=0
+	for n in $FEATURES; do
+		st=$(fact feature "$n" state)
+		grep -qE "^$n +$st " <<<"$output" || { echo "no line '$n $st'"; rc=1; }
+	done
+	for n in $BACKENDS; do
+		st=$(fact backend "$n" state)
+		grep -qE "^$n +$st " <<<"$output" || { echo "no line '$n $st'"; rc=1; }
+	done
+	auto=$(fact auto auto state)
+	[ "$auto" = none ] && auto="none (no backend is usable here)"
+	[ "${lines[-1]}" = "auto     $auto" ] || { echo "last line '${lines[-1]}', want 'auto     $auto'"; rc=1; }
+	[ "$rc" -eq 0 ]
+}
+
+@test "the checks can fail: a doctor wrong about any one feature, backend, cause or auto is caught" {
+	local wrong=$BATS_TEST_TMPDIR/wrong.json n kind st expect caught=0 tried=0
+	for kind in feature backend; do
+		local names=$FEATURES
+		[ "$kind" = backend ] && names=$BACKENDS
+		for n in $names; do
+			st=$(fact "$kind" "$n" state)
+			# the verdict flipped against this kernel
+			jq --arg n "$n" --argjson v "$([ "$st" = yes ] && echo false || echo true)" \
+				".${kind}s[\$n].available = \$v" "$DOCTOR_JSON" >"$wrong"
+			tried=$((tried + 1))
+			agree "$kind" "$n" "$wrong" >/dev/null && { echo "flipped $kind $n not caught"; continue; }
+			caught=$((caught + 1))
+			# the right "no" for the wrong reason
+			expect=$(fact "$kind" "$n" expect)
+			if [ "$st" = no ] && [ "$expect" != - ]; then
+				jq --arg n "$n" ".${kind}s[\$n].available = false | .${kind}s[\$n].reason = \"load failed: EXDEV\"" \
+					"$DOCTOR_JSON" >"$wrong"
+				tried=$((tried + 1))
+				agree "$kind" "$n" "$wrong" >/dev/null && { echo "$kind $n: wrong cause not caught"; continue; }
+				caught=$((caught + 1))
+			fi
+		done
+	done
+	jq --arg a "$([ "$(fact auto auto state)" = tp-read ] && echo none || echo tp-read)" '.auto = $a' "$DOCTOR_JSON" >"$wrong"
+	tried=$((tried + 1))
+	if agree_auto "$wrong" >/dev/null; then echo "wrong auto not caught"; else caught=$((caught + 1)); fi
+	echo "caught $caught of $tried wrong verdicts"
+	[ "$caught" -eq "$tried" ] && [ "$tried" -ge 19 ]
 }
 
 @test "--where and COB_WHERE set where; a bad place exits 2 with one line" {
@@ -200,11 +318,13 @@ leftover() {
 }
 
 # --- inside guest kernels (bench/vm, qemu TCG; about 5-15 s each once the
-# kernels are cached). Expectations: KERNEL-FACTS.md sections 2 and 3.
-# COB_SKIP_GUEST=1 skips them.
+# kernels are cached): the two named kernels, booted from this host, against
+# what they are known to offer (KERNEL-FACTS.md sections 2 and 3). COB_SKIP_GUEST=1
+# skips them; inside a guest (COB_IN_GUEST=1) there is no qemu to boot them.
 
 guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	[ "${COB_SKIP_GUEST:-0}" = 1 ] && skip "COB_SKIP_GUEST=1"
+	[ "${COB_IN_GUEST:-0}" = 1 ] && skip "inside a guest: the named guest kernels boot from the host"
 	command -v qemu-system-x86_64 >/dev/null || { echo "needs qemu-system-x86_64"; return 1; }
 	run --separate-stderr bash "$BATS_TEST_DIRNAME/../../bench/vm/vm.sh" --timeout 300 \
 		--kernel "$1" -- doctor --json
