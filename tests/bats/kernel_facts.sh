@@ -106,14 +106,23 @@ cfg() { # cfg NAME: y, m, n or ? (no config)
 	echo "${v:-n}"
 }
 
-# the few symbols that matter: text symbols, ftrace sites, error injection, kprobe blacklist
+# the few symbols that matter: text symbols, ftrace sites, error injection,
+# kprobe blacklist (grep -F first: a regex over kallsyms takes minutes under TCG)
 SYMS='copyout|vfs_read|security_file_permission|__x64_sys_getpgid|__arm64_sys_getpgid'
-awk -v re="^($SYMS)\$" '($2 == "t" || $2 == "T") && $3 ~ re { print $3 }' /proc/kallsyms >"$T/text" 2>/dev/null
+syms() { # syms FILE OUT: FILE's lines naming them into OUT; fails if FILE is unreadable
+	grep -F -e copyout -e vfs_read -e security_file_permission -e sys_getpgid "$1" >"$2" 2>/dev/null
+	[ $? -le 1 ]
+}
 # (lists a locked-down kernel does not let root read count as absent)
 have_ftrace_list=0 have_einj_list=0
-awk -v re="^($SYMS)\$" '$1 ~ re { print $1 }' "$TRACE/available_filter_functions" >"$T/ftrace" 2>/dev/null && have_ftrace_list=1
-awk -v re="^($SYMS)\$" '$1 ~ re { print $1 }' "$DEBUG/error_injection/list" >"$T/einj" 2>/dev/null && have_einj_list=1
-awk -v re="^($SYMS)\$" '$2 ~ re { print $2 }' "$DEBUG/kprobes/blacklist" >"$T/kpbl" 2>/dev/null
+syms /proc/kallsyms "$T/kallsyms"
+awk -v re="^($SYMS)\$" '($2 == "t" || $2 == "T") && $3 ~ re { print $3 }' "$T/kallsyms" >"$T/text"
+syms "$TRACE/available_filter_functions" "$T/aff" && have_ftrace_list=1
+awk -v re="^($SYMS)\$" '$1 ~ re { print $1 }' "$T/aff" >"$T/ftrace"
+syms "$DEBUG/error_injection/list" "$T/ei" && have_einj_list=1
+awk -v re="^($SYMS)\$" '$1 ~ re { print $1 }' "$T/ei" >"$T/einj"
+syms "$DEBUG/kprobes/blacklist" "$T/bl"
+awk -v re="^($SYMS)\$" '$2 ~ re { print $2 }' "$T/bl" >"$T/kpbl"
 in_file() { grep -qx "$1" "$T/$2"; }
 text() { in_file "$1" text; }
 site() { in_file "$1" ftrace; }
