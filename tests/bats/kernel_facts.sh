@@ -105,6 +105,10 @@ cfg() { # cfg NAME: y, m, n or ? (no config)
 	v=$(sed -n "s/^CONFIG_$1=//p" "$T/config")
 	echo "${v:-n}"
 }
+# no securityfs to ask: a kernel built without the lockdown LSM has no lockdown
+if [ "$lockdown" = unknown ] && [ "$(cfg SECURITY_LOCKDOWN_LSM)" = n ]; then
+	lockdown=none lockdown_ev="no securityfs; CONFIG_SECURITY_LOCKDOWN_LSM unset ($config_src)"
+fi
 
 # the few symbols that matter: text symbols, ftrace sites, error injection,
 # kprobe blacklist (grep -F first: a regex over kallsyms takes minutes under TCG)
