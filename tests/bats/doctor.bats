@@ -9,11 +9,13 @@
 # it cannot. Runs on any kernel: the CI host (tracepoints only), and inside
 # the Debian and thesis guests (tests/guest/backends.sh runs it there).
 # Needs root; COB_DOCTOR overrides the binary, KERNEL_FACTS the facts file.
+# Doctor's JSON is read once into a TSV (jq takes ~2 s to start in a TCG guest).
 
 setup_file() {
 	: "${COB_DOCTOR:=${BATS_TEST_DIRNAME}/../../build/bin/cob-doctor}"
 	export COB_DOCTOR
 	export DOCTOR_JSON="${BATS_FILE_TMPDIR}/doctor.json"
+	export DOCTOR_TSV="${BATS_FILE_TMPDIR}/doctor.tsv"
 	export FACTS="${BATS_FILE_TMPDIR}/facts.tsv"
 	# doctor reports where it runs from COB_WHERE; these tests expect the default
 	unset COB_WHERE
@@ -21,6 +23,7 @@ setup_file() {
 		local st=0
 		"$COB_DOCTOR" --json >"$DOCTOR_JSON" 2>"${BATS_FILE_TMPDIR}/doctor.err" || st=$?
 		echo "$st" >"${BATS_FILE_TMPDIR}/doctor.status"
+		verdicts "$DOCTOR_JSON" >"$DOCTOR_TSV" || true
 		if [ -n "${KERNEL_FACTS:-}" ]; then
 			cp "$KERNEL_FACTS" "$FACTS"
 		else
@@ -36,13 +39,34 @@ setup() {
 	command -v jq >/dev/null || { echo "needs jq (apt-get install -y jq)"; return 1; }
 }
 
-feature() { # feature NAME FIELD
-	jq -r --arg n "$1" ".features[\$n].$2" "$DOCTOR_JSON"
+FEATURES="btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit"
+FEATURES+=" fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd"
+BACKENDS="kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read"
+US=$'\037' # field separator of one-line results (keeps empty fields, unlike a TAB)
+
+# verdicts JSON: doctor's JSON as TSV lines KIND NAME AVAILABLE TYPE REASON
+# (KIND feature, backend, auto; and top for the keys, kernel and where)
+verdicts() {
+	jq -r '
+		(.features // {} | to_entries[] | ["feature", .key, (.value.available | tostring),
+			(.value.available | type), (.value.reason // "")]),
+		(.backends // {} | to_entries[] | ["backend", .key, (.value.available | tostring),
+			(.value.available | type), (.value.reason // "")]),
+		["auto", "auto", (.auto | tostring), (.auto | type), ""],
+		["top", "keys", (keys_unsorted | join(",")), "", ""],
+		["top", "backends", (.backends // {} | keys_unsorted | join(",")), "", ""],
+		["top", "kernel", (.kernel | tostring), "", ""],
+		["top", "where", (.where | tostring), "", ""]
+		| @tsv' "$1"
 }
 
-backend() {
-	jq -r --arg n "$1" ".backends[\$n].$2" "$DOCTOR_JSON"
+# verdict KIND NAME FIELD [TSV]: available (true/false), type or reason
+verdict() {
+	awk -F'\t' -v k="$1" -v n="$2" -v f="$3" '$1 == k && $2 == n {
+		print (f == "available" ? $3 : f == "type" ? $4 : $5); exit }' "${4:-$DOCTOR_TSV}"
 }
+feature() { verdict feature "$@"; } # feature NAME FIELD
+backend() { verdict backend "$@"; }
 
 # fact KIND NAME FIELD: a field of the derived facts (state, expect, evidence)
 fact() {
@@ -50,22 +74,20 @@ fact() {
 		print (f == "state" ? $3 : f == "expect" ? $4 : $5); exit }' "$FACTS"
 }
 
-# agree KIND NAME [JSON]: doctor's verdict on feature/backend NAME (in JSON,
-# default $DOCTOR_JSON) is the derived one; a "no" names the derived cause
+# agree KIND NAME [TSV]: doctor's verdict on feature/backend NAME (default
+# $DOCTOR_TSV) is the derived one; a "no" names the derived cause
 agree() {
-	local kind=$1 name=$2 json=${3:-$DOCTOR_JSON} want expect ev got reason
-	want=$(fact "$kind" "$name" state)
-	expect=$(fact "$kind" "$name" expect)
-	ev=$(fact "$kind" "$name" evidence)
-	got=$(jq -r --arg n "$name" ".${kind}s[\$n].available" "$json")
-	reason=$(jq -r --arg n "$name" ".${kind}s[\$n].reason // empty" "$json")
+	local kind=$1 name=$2 want expect ev got reason
+	IFS=$US read -r want expect ev got reason < <(awk -F'\t' -v k="$kind" -v n="$name" -v facts="$FACTS" -v s="$US" '
+		$1 == k && $2 == n { if (FILENAME == facts) { w = $3; x = $4; e = $5 } else { g = $3; r = $5 } }
+		END { print w s x s e s g s r }' "$FACTS" "${3:-$DOCTOR_TSV}")
 	case "$want" in
 	yes) want=true ;;
 	no) want=false ;;
 	*) echo "$kind $name: cannot derive what this kernel can do (${want:-no fact}: $ev)"; return 1 ;;
 	esac
 	[ "$got" = "$want" ] ||
-		{ echo "$kind $name: doctor says available=$got ($reason); this kernel: $want ($ev)"; return 1; }
+		{ echo "$kind $name: doctor says available=${got:-nothing} ($reason); this kernel: $want ($ev)"; return 1; }
 	[ -n "$reason" ] || { echo "$kind $name: empty reason"; return 1; }
 	if [ "$want" = false ] && [ "$expect" != - ]; then
 		[[ "$reason" == *"$expect"* ]] ||
@@ -78,24 +100,37 @@ agree_all() {
 	local kind=$1 n rc=0
 	shift
 	for n in "$@"; do agree "$kind" "$n" || rc=1; done
-	[ "$rc" -eq 0 ]
+	return $rc
 }
 
-FEATURES="btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit
-	fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd"
-BACKENDS="kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read"
+# agree_auto [TSV]: doctor's auto choice is this kernel's first usable backend
+agree_auto() {
+	local want got
+	want=$(fact auto auto state)
+	got=$(verdict auto auto available "${1:-$DOCTOR_TSV}")
+	[ "$got" = "$want" ] || { echo "doctor's auto is $got, this kernel's first usable backend: $want"; return 1; }
+}
+
+# well_formed KIND NAME...: each has a boolean verdict and a non-empty reason
+well_formed() {
+	local kind=$1
+	shift
+	awk -F'\t' -v k="$kind" -v want="$*" '
+		BEGIN { n = split(want, w, " ") }
+		$1 == k { t[$2] = $4; r[$2] = $5 }
+		END {
+			for (i = 1; i <= n; i++) {
+				if (!(w[i] in t)) print k " " w[i] ": missing"
+				else if (t[w[i]] != "boolean") print k " " w[i] ": available is a " t[w[i]]
+				else if (r[w[i]] == "") print k " " w[i] ": empty reason"
+			}
+		}' "$DOCTOR_TSV" | grep . && return 1
+	return 0
+}
 
 # mount points with their filesystem types, one per line, sorted
 mounts() {
 	awk '$9 ~ /^(tracefs|debugfs|bpf|securityfs|configfs)$/ { print $5, $9 }' /proc/self/mountinfo | sort
-}
-
-# agree_auto [JSON]: doctor's auto choice is this kernel's first usable backend
-agree_auto() {
-	local want got
-	want=$(fact auto auto state)
-	got=$(jq -r .auto "${1:-$DOCTOR_JSON}")
-	[ "$got" = "$want" ] || { echo "doctor's auto is $got, this kernel's first usable backend: $want"; return 1; }
 }
 
 @test "--help exits 0 and shows the usage" {
@@ -108,49 +143,44 @@ agree_auto() {
 	# the run of setup_file (a doctor run costs 10-15 s in a TCG guest)
 	[ "$(cat "${BATS_FILE_TMPDIR}/doctor.status")" -eq 0 ]
 	[ "$(wc -l <"$DOCTOR_JSON")" -eq 1 ]
-	jq -e 'type == "object"' "$DOCTOR_JSON" >/dev/null
+	[ -s "$DOCTOR_TSV" ] # jq parsed it
 	[ ! -s "${BATS_FILE_TMPDIR}/doctor.err" ]
 }
 
 @test "--json has exactly the keys kernel, where, features, backends, auto in that order" {
-	run jq -c 'keys_unsorted' "$DOCTOR_JSON"
-	[ "$output" = '["kernel","where","features","backends","auto"]' ]
-	[ "$(jq -r .kernel "$DOCTOR_JSON")" = "$(uname -r)" ]
-	[ "$(jq -r .where "$DOCTOR_JSON")" = host ]
+	[ "$(verdict top keys available)" = kernel,where,features,backends,auto ]
+	[ "$(verdict top kernel available)" = "$(uname -r)" ]
+	[ "$(verdict top where available)" = host ]
 }
 
 @test "every required feature is reported with a boolean and a non-empty reason" {
-	for f in $FEATURES; do
-		[ "$(jq -r --arg n "$f" '.features[$n].available | type' "$DOCTOR_JSON")" = boolean ] ||
-			{ echo "feature $f missing"; return 1; }
-		[ -n "$(feature "$f" reason)" ] || { echo "feature $f: empty reason"; return 1; }
-	done
+	# shellcheck disable=SC2086
+	well_formed feature $FEATURES
 }
 
 @test "every backend is reported, in preference order, with a non-empty reason" {
-	run jq -c '.backends | keys_unsorted' "$DOCTOR_JSON"
-	[ "$output" = '["kprobe-copyout","fmodret-copyout","fmodret-permission","fexit-read","tp-read"]' ]
-	for b in $BACKENDS; do
-		[ "$(jq -r --arg n "$b" '.backends[$n].available | type' "$DOCTOR_JSON")" = boolean ]
-		[ -n "$(backend "$b" reason)" ]
-	done
+	[ "$(verdict top backends available)" = "${BACKENDS// /,}" ]
+	# shellcheck disable=SC2086
+	well_formed backend $BACKENDS
+	[ "$(verdict auto auto type)" = string ]
 }
 
 # --- doctor against what this kernel can do (tests/bats/kernel_facts.sh) ---
 
 @test "this kernel: every feature, backend and the auto choice is derived without doctor" {
 	[ -s "$FACTS" ] || { echo "kernel_facts.sh printed nothing:"; cat "${BATS_FILE_TMPDIR}/facts.err"; return 1; }
-	local n st rc=0
-	for n in $FEATURES override_copyout kprobe_copyout_write; do
-		st=$(fact feature "$n" state)
-		[ "$st" = yes ] || [ "$st" = no ] || { echo "feature $n: ${st:-missing} ($(fact feature "$n" evidence))"; rc=1; }
-	done
-	for n in $BACKENDS; do
-		st=$(fact backend "$n" state)
-		[ "$st" = yes ] || [ "$st" = no ] || { echo "backend $n: ${st:-missing} ($(fact backend "$n" evidence))"; rc=1; }
-	done
-	st=$(fact auto auto state)
-	[ -n "$st" ] && [ "$st" != unknown ] || { echo "auto: ${st:-missing}"; rc=1; }
+	run awk -F'\t' -v want="$FEATURES $BACKENDS override_copyout kprobe_copyout_write" '
+		BEGIN { n = split(want, w, " ") }
+		$1 == "feature" || $1 == "backend" {
+			seen[$2] = 1
+			if ($3 != "yes" && $3 != "no") print $1 " " $2 ": " $3 " (" $5 ")"
+		}
+		$1 == "auto" { a = $3 }
+		END {
+			for (i = 1; i <= n; i++) if (!(w[i] in seen)) print "no fact for " w[i]
+			if (a == "" || a == "unknown") print "auto: " (a == "" ? "no fact" : a)
+		}' "$FACTS"
+	[ -z "$output" ]
 	# one summary in the TAP stream: what this kernel is
 	awk -F'\t' '
 		$1 == "fact" && $2 != "trials" { f = f " " $2 "=" $3 }
@@ -162,7 +192,6 @@ agree_auto() {
 			print "# features yes:" s["yes"] "; no:" s["no"]
 			print "# backends yes:" b["yes"] "; no:" b["no"] "; auto " a
 		}' "$FACTS" >&3
-	[ "$rc" -eq 0 ]
 }
 
 @test "this kernel: btf, tracepoint and raw_tracepoint agree with sysfs and tracefs" {
@@ -199,50 +228,45 @@ agree_auto() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"kernel   $(uname -r)"* ]]
 	[[ "$output" == *"where    host"* ]]
-	local n st auto rc=0
-	for n in $FEATURES; do
-		st=$(fact feature "$n" state)
-		grep -qE "^$n +$st " <<<"$output" || { echo "no line '$n $st'"; rc=1; }
-	done
-	for n in $BACKENDS; do
-		st=$(fact backend "$n" state)
-		grep -qE "^$n +$st " <<<"$output" || { echo "no line '$n $st'"; rc=1; }
-	done
-	auto=$(fact auto auto state)
+	local kind n st auto rc=0 nl=$'\n'
+	while read -r kind n st; do
+		case "$kind" in
+		feature | backend) [[ "$nl$output" =~ $nl$n\ +$st\  ]] || { echo "no line '$n $st'"; rc=1; } ;;
+		auto) auto=$n ;;
+		esac
+	done < <(awk -F'\t' -v want="$FEATURES $BACKENDS" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
+		($1 == "feature" || $1 == "backend") && ($2 in keep) { print $1, $2, $3 }
+		$1 == "auto" { print "auto", $3 }' "$FACTS")
 	[ "$auto" = none ] && auto="none (no backend is usable here)"
 	[ "${lines[-1]}" = "auto     $auto" ] || { echo "last line '${lines[-1]}', want 'auto     $auto'"; rc=1; }
 	[ "$rc" -eq 0 ]
 }
 
 @test "the checks can fail: a doctor wrong about any one feature, backend, cause or auto is caught" {
-	local wrong=$BATS_TEST_TMPDIR/wrong.json n kind st expect caught=0 tried=0
-	for kind in feature backend; do
-		local names=$FEATURES
-		[ "$kind" = backend ] && names=$BACKENDS
-		for n in $names; do
-			st=$(fact "$kind" "$n" state)
-			# the verdict flipped against this kernel
-			jq --arg n "$n" --argjson v "$([ "$st" = yes ] && echo false || echo true)" \
-				".${kind}s[\$n].available = \$v" "$DOCTOR_JSON" >"$wrong"
-			tried=$((tried + 1))
-			agree "$kind" "$n" "$wrong" >/dev/null && { echo "flipped $kind $n not caught"; continue; }
-			caught=$((caught + 1))
-			# the right "no" for the wrong reason
-			expect=$(fact "$kind" "$n" expect)
-			if [ "$st" = no ] && [ "$expect" != - ]; then
-				jq --arg n "$n" ".${kind}s[\$n].available = false | .${kind}s[\$n].reason = \"load failed: EXDEV\"" \
-					"$DOCTOR_JSON" >"$wrong"
-				tried=$((tried + 1))
-				agree "$kind" "$n" "$wrong" >/dev/null && { echo "$kind $n: wrong cause not caught"; continue; }
-				caught=$((caught + 1))
-			fi
-		done
-	done
-	jq --arg a "$([ "$(fact auto auto state)" = tp-read ] && echo none || echo tp-read)" '.auto = $a' "$DOCTOR_JSON" >"$wrong"
-	tried=$((tried + 1))
+	local wrong=$BATS_TEST_TMPDIR/wrong.tsv kind n st expect caught=0 tried=0
+	# wrong KIND NAME AVAILABLE [REASON]: doctor's verdicts with one changed, into $wrong
+	wrong() {
+		awk -F'\t' -v OFS='\t' -v k="$1" -v n="$2" -v v="$3" -v r="${4:-}" \
+			'$1 == k && $2 == n { $3 = v; if (r != "") $5 = r } 1' "$DOCTOR_TSV" >"$wrong"
+		tried=$((tried + 1))
+	}
+	while read -r kind n st expect; do
+		# the verdict flipped against this kernel
+		wrong "$kind" "$n" "$([ "$st" = yes ] && echo false || echo true)"
+		if agree "$kind" "$n" "$wrong" >/dev/null; then echo "flipped $kind $n not caught"; else caught=$((caught + 1)); fi
+		# the right "no" for the wrong reason
+		if [ "$st" = no ] && [ "$expect" != - ]; then
+			wrong "$kind" "$n" false "load failed: EXDEV"
+			if agree "$kind" "$n" "$wrong" >/dev/null; then echo "$kind $n: wrong cause not caught"; else caught=$((caught + 1)); fi
+		fi
+	done < <(awk -F'\t' -v want="$FEATURES $BACKENDS" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
+		($1 == "feature" || $1 == "backend") && ($2 in keep) { print $1, $2, $3, ($4 ~ / / ? "x" : $4) }' "$FACTS")
+	wrong auto auto "$([ "$(fact auto auto state)" = tp-read ] && echo none || echo tp-read)"
 	if agree_auto "$wrong" >/dev/null; then echo "wrong auto not caught"; else caught=$((caught + 1)); fi
 	echo "caught $caught of $tried wrong verdicts"
-	[ "$caught" -eq "$tried" ] && [ "$tried" -ge 19 ]
+	[ "$caught" -eq "$tried" ] && [ "$tried" -ge 20 ]
 }
 
 @test "--where and COB_WHERE set where; a bad place exits 2 with one line" {
@@ -334,6 +358,8 @@ guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	DOCTOR_JSON="$BATS_TEST_TMPDIR/guest.json"
 	printf '%s\n' "$output" | grep '^{' | tail -n1 >"$DOCTOR_JSON"
 	jq -e 'type == "object"' "$DOCTOR_JSON" >/dev/null
+	DOCTOR_TSV="$BATS_TEST_TMPDIR/guest.tsv"
+	verdicts "$DOCTOR_JSON" >"$DOCTOR_TSV"
 	[ "$(jq -r .where "$DOCTOR_JSON")" = guest-tcg ]
 }
 
