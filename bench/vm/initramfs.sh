@@ -192,7 +192,7 @@ if [ -f "$ROOT/tests/bats/kernel_facts.sh" ] && [ -f "$ROOT/tests/bats/trial.bpf
 		mkdir -p "$ICACHE"
 		OBJTMP=$(mktemp -d "$ICACHE/.trial.XXXXXX")
 		if bash "$ROOT/tests/bats/kernel_facts.sh" --build "$OBJTMP/o" >&2; then
-			mv "$OBJTMP/o" "$objdir" 2>/dev/null || [ -d "$objdir" ] || die "cannot store $objdir"
+			mv -T "$OBJTMP/o" "$objdir" 2>/dev/null || [ -d "$objdir" ] || die "cannot store $objdir"
 		else
 			log "warning: cannot compile the trial objects of tests/bats/kernel_facts.sh; the guest's doctor suite will fail"
 		fi
