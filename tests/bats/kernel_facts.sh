@@ -58,7 +58,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) [ $# -ge 2 ] || { echo "kernel_facts: --build DIR" >&2; exit 2; }; build "$2"; exit ;;
 	--bpf) [ $# -ge 2 ] || { echo "kernel_facts: --bpf DIR" >&2; exit 2; }; bpfdir=$2; shift 2 ;;
-	-h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "kernel_facts: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
