@@ -21,7 +21,7 @@ BASH_STATIC=${COB_BASH_STATIC:-/bin/bash-static}
 BOOT_MODULES="virtio_pci 9pnet_virtio 9p"
 EXTRA_MODULES="brd loop ext4 virtio_blk"
 # Bump when the layout produced below changes.
-LAYOUT_VERSION=2
+LAYOUT_VERSION=3
 KEEP_IMAGES=8
 
 usage() {
@@ -39,6 +39,11 @@ boot, more than reading the larger file costs the host.
 Contents:
   /bin/busybox + applet links, /bin/bash (bash-static), /init (vm/init),
   /usr/bin/iostat with its shared libraries (found with ldd),
+  for the doctor suite in the guest (tests/guest/backends.sh): bats, jq, bpftool
+      and setpriv (util-linux) with their shared libraries, /cob/tests/bats/
+      {doctor.bats,kernel_facts.sh,trial.bpf.c} and the trial objects compiled
+      from trial.bpf.c (clang, cached in $ICACHE/trial-bpf-<hash>) in
+      /cob/build/trial-bpf/,
   /cob/run.sh, /cob/{bench,configs,plots}/ (no C sources; vm/ is host-only and not copied),
   /cob/build/bin/*, /cob/build/bpf/*  (BUILD=$BUILD),
   /lib/modules/REL/: $BOOT_MODULES $EXTRA_MODULES and \$COB_VM_MODULES
@@ -61,8 +66,11 @@ EOF
 }
 
 
-TMPD=""
-cleanup() { [ -z "$TMPD" ] || rm -rf "$TMPD"; }
+TMPD="" OBJTMP=""
+cleanup() {
+	[ -z "$TMPD" ] || rm -rf "$TMPD"
+	[ -z "$OBJTMP" ] || rm -rf "$OBJTMP"
+}
 on_exit cleanup
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -123,7 +131,20 @@ exit 32
 EOS
 )
 MANIFEST=()
-add() { MANIFEST+=("$1	$2	$3"); }
+declare -A IN_MANIFEST=()
+add() { # the first entry for a destination wins
+	[ -n "${IN_MANIFEST[$2]:-}" ] && return 0
+	IN_MANIFEST[$2]=1
+	MANIFEST+=("$1	$2	$3")
+}
+# add_bin PATH: an executable and the shared libraries it needs (ldd), at the same paths
+add_bin() {
+	local lib
+	add f "$1" "$(readlink -f "$1")"
+	while IFS= read -r lib; do
+		add f "$lib" "$(readlink -f "$lib")"
+	done < <(ldd "$1" 2>/dev/null | grep -oE "/[^ ]+" | sort -u)
+}
 
 add f /init "$HERE/init"
 add f /bin/busybox "$BUSYBOX"
@@ -136,11 +157,54 @@ done < <("$BUSYBOX" --list-full | sort)
 # iostat (sysstat) and the shared libraries it needs, at the same paths.
 if iostat_bin=$(command -v iostat); then
 	add f /usr/bin/iostat "$iostat_bin"
-	while IFS= read -r lib; do
-		add f "$lib" "$(readlink -f "$lib")"
-	done < <(ldd "$iostat_bin" 2>/dev/null | grep -oE '/[^ ]+' | sort -u)
+	add_bin "$iostat_bin"
 else
 	log "warning: iostat not found (apt-get install sysstat); the guest will have none"
+fi
+
+# The doctor suite in the guest (tests/guest/backends.sh runs tests/bats/doctor.bats):
+# bats (bash scripts under its root), jq, bpftool and util-linux's setpriv
+# (busybox's has no --reuid), and tests/bats/kernel_facts.sh's trial objects.
+if bats_bin=$(command -v bats); then
+	bats_root=$(dirname "$(dirname "$(readlink -f "$bats_bin")")")
+	add f /usr/bin/bats "$(readlink -f "$bats_bin")"
+	while IFS= read -r -d '' f; do
+		add f "/usr/${f#"$bats_root"/}" "$f"
+	done < <(find "$bats_root/lib/bats-core" "$bats_root/libexec/bats-core" -type f -print0 2>/dev/null | sort -z)
+else
+	log "warning: bats not found (apt-get install bats); the guest cannot run the doctor suite"
+fi
+for t in jq bpftool setpriv; do
+	if tb=$(command -v "$t"); then
+		add_bin "$tb"
+	else
+		log "warning: $t not found; the guest will have none"
+	fi
+done
+for f in doctor.bats kernel_facts.sh trial.bpf.c; do
+	if [ -f "$ROOT/tests/bats/$f" ]; then add f "/cob/tests/bats/$f" "$ROOT/tests/bats/$f"; fi
+done
+if [ -f "$ROOT/tests/bats/kernel_facts.sh" ] && [ -f "$ROOT/tests/bats/trial.bpf.c" ]; then
+	# compiled once per version of their sources, cached beside the images
+	objkey=$(cat "$ROOT/tests/bats/kernel_facts.sh" "$ROOT/tests/bats/trial.bpf.c" | sha256sum | cut -c1-16)
+	objdir=$ICACHE/trial-bpf-$objkey
+	if [ ! -d "$objdir" ]; then
+		mkdir -p "$ICACHE"
+		OBJTMP=$(mktemp -d "$ICACHE/.trial.XXXXXX")
+		if bash "$ROOT/tests/bats/kernel_facts.sh" --build "$OBJTMP/o" >&2; then
+			mv -T "$OBJTMP/o" "$objdir" 2>/dev/null || [ -d "$objdir" ] || die "cannot store $objdir"
+		else
+			log "warning: cannot compile the trial objects of tests/bats/kernel_facts.sh; the guest's doctor suite will fail"
+		fi
+		rm -rf "$OBJTMP"
+		OBJTMP=""
+	fi
+	if [ -d "$objdir" ]; then
+		touch "$objdir"
+		while IFS= read -r -d '' f; do
+			add f "/cob/build/trial-bpf/${f##*/}" "$f"
+		done < <(find "$objdir" -maxdepth 1 -type f -name '*.bpf.o' -print0 | sort -z)
+	fi
 fi
 
 # The repository: run.sh, scripts, configs, plots, prebuilt binaries and BPF objects.
@@ -262,4 +326,7 @@ log "built $out ($(du -h "$out" | cut -f1), ${#MANIFEST[@]} entries, kernel $rel
 # Keep only the most recent images.
 find "$ICACHE" -maxdepth 1 -name '*.cpio*' -printf '%T@ %p\n' | sort -rn | tail -n +$((KEEP_IMAGES + 1)) |
 	cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
+# and the trial objects of older versions of tests/bats/kernel_facts.sh
+find "$ICACHE" -maxdepth 1 -name 'trial-bpf-*' -printf '%T@ %p\n' | sort -rn | tail -n +5 |
+	cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
 echo "$out"

@@ -15,6 +15,9 @@
 # which must be there: *-cob-thesis all five, Debian's fmodret-permission,
 # fexit-read and tp-read, with kprobe-copyout / fmodret-copyout refused):
 #   clock       the guest clocksource is not jiffies (per-read timestamps)
+#   doctor      tests/bats/doctor.bats (in the initramfs) inside this kernel:
+#               cob-doctor agrees with what tests/bats/kernel_facts.sh derives
+#               from the kernel (its TAP renumbered into this stream)
 #   avail       cob-hook can: each expected backend attaches, the others are
 #               refused with a reason; --backend auto picks the best per mode
 #   basic       override on 4 KiB and 64 KiB reads (seek to 0 each time):
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--in-guest) in_guest=1; shift ;;
-	-h | --help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "backends.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -74,11 +77,12 @@ fi
 H=${COB_BIN:-/cob/build/bin}
 W=/dev/shm/cob-tests
 mkdir -p "$W" "$out"
-n=0 npass=0 nfail=0
+n=0 npass=0 nfail=0 nskip=0
 rel=$(uname -r)
 
 pass() { n=$((n + 1)); npass=$((npass + 1)); echo "ok $n - $*"; }
 fail() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $*"; }
+skipped() { n=$((n + 1)); nskip=$((nskip + 1)); echo "ok $n - $*"; } # "DESC # skip REASON"
 note() { echo "# $*"; }
 
 case "$rel" in
@@ -160,6 +164,30 @@ case "$cs" in
 "" | jiffies | refined-jiffies) fail "clock: clocksource '$cs' is too coarse for per-read timestamps" ;;
 *) pass "clock: clocksource $cs" ;;
 esac
+
+# ------------------------------------------------------------------ doctor --
+# tests/bats/doctor.bats (in the initramfs): cob-doctor's verdicts against what
+# this kernel can do, derived without doctor by tests/bats/kernel_facts.sh.
+# Its TAP is renumbered into this stream; its diagnostics pass through.
+DOCTOR_BATS=${COB_DOCTOR_BATS:-/cob/tests/bats/doctor.bats}
+if ! command -v bats >/dev/null || [ ! -f "$DOCTOR_BATS" ]; then
+	fail "doctor: no bats or no $DOCTOR_BATS in this guest (see vm/initramfs.sh)"
+else
+	plan=0 ran=0
+	while IFS= read -r line; do
+		case "$line" in
+		1..*) plan=${line#1..} ;;
+		"not ok "*) ran=$((ran + 1)); d=${line#not ok }; fail "doctor: ${d#* }" ;;
+		"ok "*"# skip"*) ran=$((ran + 1)); d=${line#ok }; skipped "doctor: ${d#* }" ;;
+		"ok "*) ran=$((ran + 1)); d=${line#ok }; pass "doctor: ${d#* }" ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $line" ;;
+		esac
+	done < <(COB_DOCTOR=$H/cob-doctor bats --tap "$DOCTOR_BATS" 2>&1)
+	if [ "$ran" = 0 ] || [ "$ran" != "$plan" ]; then
+		fail "doctor: bats reported $ran of $plan planned tests"
+	fi
+fi
 
 # ------------------------------------------------------------------- avail --
 for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
@@ -372,5 +400,7 @@ for b in $have; do
 	fi
 done
 
-echo "# $npass passed, $nfail failed ($rel)"
+skips=""
+[ "$nskip" -gt 0 ] && skips=", $nskip skipped"
+echo "# $npass passed, $nfail failed ($rel$skips)"
 [ "$nfail" = 0 ] && [ "$npass" -gt 0 ]
