@@ -63,6 +63,32 @@ struct hook_backend {
 		(skel)->rodata->mode = (__u32)(cfg)->mode;               \
 	} while (0)
 
+/* attach and detach of a backend that is one skeleton NAME (bpf/NAME.bpf.c):
+ * open, SKEL_CONFIGURE, then SETUP (a statement that may use skel, e.g. to
+ * leave out programs this kernel lacks), load + attach (WHAT and HINT make
+ * the failure reasons); the handle is the skeleton, the events its ring
+ * buffer. Defines NAME_attach and NAME_detach. */
+#define SKEL_BACKEND_OPS(NAME, WHAT, HINT, SETUP)                                                   \
+	static void *NAME##_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len) \
+	{                                                                                           \
+		struct NAME *skel = NAME##__open();                                                 \
+                                                                                                    \
+		if (!skel)                                                                          \
+			return skel_open_failed(errno, reason, len);                                \
+		SKEL_CONFIGURE(skel, cfg);                                                          \
+		SETUP;                                                                              \
+		if (skel_load_attach(skel->skeleton, cfg, WHAT, HINT, reason, len)) {               \
+			NAME##__destroy(skel);                                                      \
+			return NULL;                                                                \
+		}                                                                                   \
+		*events_fd = bpf_map__fd(skel->maps.events);                                        \
+		return skel;                                                                        \
+	}                                                                                           \
+	static void NAME##_detach(void *h)                                                          \
+	{                                                                                           \
+		NAME##__destroy(h);                                                                 \
+	}
+
 enum skel_step { SKEL_LOAD, SKEL_ATTACH };
 /* What an error at that step means on this backend (or ""). */
 typedef const char *(*skel_hint_fn)(enum skel_step step, int err, const struct hook_cfg *cfg);

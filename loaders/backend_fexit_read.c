@@ -27,29 +27,16 @@ static const char *fr_hint(enum skel_step step, int err, const struct hook_cfg *
 	return step == SKEL_LOAD && err == -EPERM ? " (kernel refuses trampolines: fentry/fexit)" : "";
 }
 
-static void *fr_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
+/* vfs_readv is traced only where this kernel's BTF has it */
+static void fr_setup(struct fexit_read *skel)
 {
-	struct fexit_read *skel = fexit_read__open();
-
-	if (!skel)
-		return skel_open_failed(errno, reason, len);
-	SKEL_CONFIGURE(skel, cfg);
 	if (!fr_have_readv()) {
 		bpf_program__set_autoload(skel->progs.cob_fr_enter_readv, false);
 		bpf_program__set_autoload(skel->progs.cob_fr_exit_readv, false);
 	}
-	if (skel_load_attach(skel->skeleton, cfg, "fentry/fexit vfs_read(v)", fr_hint, reason, len)) {
-		fexit_read__destroy(skel);
-		return NULL;
-	}
-	*events_fd = bpf_map__fd(skel->maps.events);
-	return skel;
 }
 
-static void fr_detach(void *h)
-{
-	fexit_read__destroy(h);
-}
+SKEL_BACKEND_OPS(fexit_read, "fentry/fexit vfs_read(v)", fr_hint, fr_setup(skel))
 
 const struct hook_backend backend_fexit_read = {
 	.name = "fexit-read",
@@ -58,7 +45,7 @@ const struct hook_backend backend_fexit_read = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "fexit" },
-	.attach = fr_attach,
-	.detach = fr_detach,
+	.attach = fexit_read_attach,
+	.detach = fexit_read_detach,
 	.refuse_access = fr_refuse_access,
 };

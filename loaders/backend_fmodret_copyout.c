@@ -17,25 +17,7 @@ static const char *fc_hint(enum skel_step step, int err, const struct hook_cfg *
 	return err == -EBUSY || err == -EINVAL ? " (copyout has no ftrace site: lib/ built without ftrace)" : "";
 }
 
-static void *fc_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
-{
-	struct fmodret_copyout *skel = fmodret_copyout__open();
-
-	if (!skel)
-		return skel_open_failed(errno, reason, len);
-	SKEL_CONFIGURE(skel, cfg);
-	if (skel_load_attach(skel->skeleton, cfg, "fmod_ret/copyout + read tracepoints", fc_hint, reason, len)) {
-		fmodret_copyout__destroy(skel);
-		return NULL;
-	}
-	*events_fd = bpf_map__fd(skel->maps.events);
-	return skel;
-}
-
-static void fc_detach(void *h)
-{
-	fmodret_copyout__destroy(h);
-}
+SKEL_BACKEND_OPS(fmodret_copyout, "fmod_ret/copyout + read tracepoints", fc_hint, (void)0)
 
 /* The first copyout of a read is skipped with "n bytes not copied": the read
  * stops there with EFAULT; at end of file there is no copyout and read()
@@ -54,7 +36,7 @@ const struct hook_backend backend_fmodret_copyout = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "fmod_ret_copyout", "probe_write_user" },
-	.attach = fc_attach,
-	.detach = fc_detach,
+	.attach = fmodret_copyout_attach,
+	.detach = fmodret_copyout_detach,
 	.override_ret = fc_override_ret,
 };

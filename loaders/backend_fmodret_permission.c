@@ -14,25 +14,7 @@ static const char *fp_hint(enum skel_step step, int err, const struct hook_cfg *
 	return step == SKEL_LOAD && err == -EPERM ? " (kernel refuses trampolines, or lockdown forbids bpf_probe_write_user)" : "";
 }
 
-static void *fp_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
-{
-	struct fmodret_permission *skel = fmodret_permission__open();
-
-	if (!skel)
-		return skel_open_failed(errno, reason, len);
-	SKEL_CONFIGURE(skel, cfg);
-	if (skel_load_attach(skel->skeleton, cfg, "fmod_ret/security_file_permission", fp_hint, reason, len)) {
-		fmodret_permission__destroy(skel);
-		return NULL;
-	}
-	*events_fd = bpf_map__fd(skel->maps.events);
-	return skel;
-}
-
-static void fp_detach(void *h)
-{
-	fmodret_permission__destroy(h);
-}
+SKEL_BACKEND_OPS(fmodret_permission, "fmod_ret/security_file_permission", fp_hint, (void)0)
 
 /* read() returns the result header's size when the buffer holds it, else
  * fails with EMSGSIZE. */
@@ -61,8 +43,8 @@ const struct hook_backend backend_fmodret_permission = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "fmod_ret_permission", "probe_write_user", "fentry" },
-	.attach = fp_attach,
-	.detach = fp_detach,
+	.attach = fmodret_permission_attach,
+	.detach = fmodret_permission_detach,
 	.override_ret = fp_override_ret,
 	.refuse_access = fp_refuse_access,
 };

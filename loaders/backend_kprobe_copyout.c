@@ -16,25 +16,7 @@ static const char *kc_hint(enum skel_step step, int err, const struct hook_cfg *
 	       err == -EINVAL ? " (copyout is notrace / not error-injectable here)" : "";
 }
 
-static void *kc_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
-{
-	struct kprobe_copyout *skel = kprobe_copyout__open();
-
-	if (!skel)
-		return skel_open_failed(errno, reason, len);
-	SKEL_CONFIGURE(skel, cfg);
-	if (skel_load_attach(skel->skeleton, cfg, "kprobe/copyout + read tracepoints", kc_hint, reason, len)) {
-		kprobe_copyout__destroy(skel);
-		return NULL;
-	}
-	*events_fd = bpf_map__fd(skel->maps.events);
-	return skel;
-}
-
-static void kc_detach(void *h)
-{
-	kprobe_copyout__destroy(h);
-}
+SKEL_BACKEND_OPS(kprobe_copyout, "kprobe/copyout + read tracepoints", kc_hint, (void)0)
 
 /* Every copyout is told "all copied": read() returns its normal length. */
 static int64_t kc_override_ret(const struct read_record *r)
@@ -52,7 +34,7 @@ const struct hook_backend backend_kprobe_copyout = {
 	.auto_pick = true,
 	.needs = { "kprobe_copyout", "override_return", "probe_write_user" },
 	.checks = { "override_copyout", "kprobe_copyout_write" },
-	.attach = kc_attach,
-	.detach = kc_detach,
+	.attach = kprobe_copyout_attach,
+	.detach = kprobe_copyout_detach,
 	.override_ret = kc_override_ret,
 };

@@ -6,25 +6,7 @@
 #include "copyout_hook.h"
 #include "tp_read.skel.h"
 
-static void *tp_attach(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len)
-{
-	struct tp_read *skel = tp_read__open();
-
-	if (!skel)
-		return skel_open_failed(errno, reason, len);
-	SKEL_CONFIGURE(skel, cfg);
-	if (skel_load_attach(skel->skeleton, cfg, "syscalls/sys_{enter,exit}_{read,pread64,readv}", NULL, reason, len)) {
-		tp_read__destroy(skel);
-		return NULL;
-	}
-	*events_fd = bpf_map__fd(skel->maps.events);
-	return skel;
-}
-
-static void tp_detach(void *h)
-{
-	tp_read__destroy(h);
-}
+SKEL_BACKEND_OPS(tp_read, "syscalls/sys_{enter,exit}_{read,pread64,readv}", NULL, (void)0)
 
 const struct hook_backend backend_tp_read = {
 	.name = "tp-read",
@@ -33,6 +15,6 @@ const struct hook_backend backend_tp_read = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "tracepoint", "bpf_loop", "ringbuf" },
-	.attach = tp_attach,
-	.detach = tp_detach,
+	.attach = tp_read_attach,
+	.detach = tp_read_detach,
 };
