@@ -66,7 +66,9 @@ static int put_fields(struct cob_csvw *w, const char *const *fields, size_t n)
 	return putc('\n', w->f) == EOF ? -1 : 0;
 }
 
-struct cob_csvw *cob_csvw_open(const char *path, const char *const *cols, size_t ncols)
+/* A writer of path (through path.tmp) opened with fopen mode, positioned at
+ * its end; NULL with errno on failure. */
+static struct cob_csvw *csvw_new(const char *path, size_t ncols, size_t rows, const char *mode)
 {
 	struct cob_csvw *w;
 	int err;
@@ -79,28 +81,34 @@ struct cob_csvw *cob_csvw_open(const char *path, const char *const *cols, size_t
 	if (!w)
 		return NULL;
 	w->ncols = ncols;
+	w->rows = rows;
 	w->path = strdup(path);
 	if (w->path && asprintf(&w->tmp, "%s.tmp", path) < 0)
 		w->tmp = NULL;
-	if (!w->path || !w->tmp)
-		goto fail;
-	w->f = fopen(w->tmp, "w");
-	if (!w->f)
-		goto fail;
-	if (put_fields(w, cols, ncols)) {
-		err = errno;
-		cob_csvw_abort(w);
-		errno = err;
-		return NULL;
-	}
-	return w;
-fail:
+	if (w->path && w->tmp && (w->f = fopen(w->tmp, mode)) && !fseeko(w->f, 0, SEEK_END))
+		return w;
 	err = errno;
+	if (w->f)
+		fclose(w->f);
 	free(w->path);
 	free(w->tmp);
 	free(w);
 	errno = err;
 	return NULL;
+}
+
+struct cob_csvw *cob_csvw_open(const char *path, const char *const *cols, size_t ncols)
+{
+	struct cob_csvw *w = csvw_new(path, ncols, 0, "w");
+
+	if (w && put_fields(w, cols, ncols)) {
+		int err = errno;
+
+		cob_csvw_abort(w);
+		errno = err;
+		return NULL;
+	}
+	return w;
 }
 
 int cob_csvw_row(struct cob_csvw *w, const char *const *fields, size_t n)
@@ -162,31 +170,7 @@ void cob_csvw_close(struct cob_csvw *w)
 
 struct cob_csvw *cob_csvw_append(const char *path, size_t ncols, size_t rows)
 {
-	struct cob_csvw *w;
-	int err;
-
-	if (!ncols) {
-		errno = EINVAL;
-		return NULL;
-	}
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->ncols = ncols;
-	w->rows = rows;
-	w->path = strdup(path);
-	if (w->path && asprintf(&w->tmp, "%s.tmp", path) < 0)
-		w->tmp = NULL;
-	if (w->path && w->tmp && (w->f = fopen(w->tmp, "r+")) && !fseeko(w->f, 0, SEEK_END))
-		return w;
-	err = errno;
-	if (w->f)
-		fclose(w->f);
-	free(w->path);
-	free(w->tmp);
-	free(w);
-	errno = err;
-	return NULL;
+	return csvw_new(path, ncols, rows, "r+");
 }
 
 int cob_csvw_sync(struct cob_csvw *w, long long *size)
