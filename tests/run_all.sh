@@ -109,8 +109,14 @@ RUNDIR=$(mktemp -d /tmp/cob-run-all.XXXXXX)
 PIDFILE=$RUNDIR/pid
 trap 'rm -rf "$RUNDIR"' EXIT
 stop_suite() { # on INT/TERM: stop the running suite too (timeout puts it in its own process group)
-	local p
-	p=$(cat "$PIDFILE" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+	local p i
+	if p=$(cat "$PIDFILE" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null; then
+		# timeout passes TERM on to its group, KILL after KILL_AFTER s, then exits
+		for ((i = 0; i < (KILL_AFTER + 2) * 10; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
 	exit "$1"
 }
 trap 'stop_suite 130' INT
@@ -138,13 +144,13 @@ stream() {
 			st=${line##*"$SENTINEL "}
 			break
 		fi
-		if [[ $line =~ ^timeout:\ sending\ signal\ [A-Z]+\ to\ command ]]; then
-			timed_out=1
-			continue
-		fi
+		[[ $line =~ ^timeout:\ sending\ signal\ [A-Z]+\ to\ command ]] && timed_out=1
 		"$handler" "$line"
 	done
 	: >"$PIDFILE"
+	# timeout's own notice and its status (124 after TERM, 137 after KILL),
+	# not a notice some test printed
+	case $st in 124 | 137) ;; *) timed_out=0 ;; esac
 	took=$((SECONDS - start))
 }
 
@@ -232,7 +238,7 @@ need_kernels() {
 				if [ "$k" = debian ]; then
 					echo "=== fetching Debian's kernel (first run, about a minute)..."
 				elif [ -e "$KCACHE/.lock-thesis" ] && ! flock -n "$KCACHE/.lock-thesis" true 2>/dev/null; then
-					echo "=== waiting for the thesis kernel another run is building (5-10 min)..."
+					echo "=== building the thesis kernel (first run, 5-10 min), once the kernel build another run holds the lock ends..."
 				else
 					echo "=== building the thesis kernel (first run, 5-10 min)..."
 				fi
