@@ -47,6 +47,18 @@ kl_init() { # kl_init ROOT RESULTS LOGDIR [PRIV]
 	KL_TOKEN=cobkill$$x$RANDOM$RANDOM
 	mkdir -p "$KL_RESULTS" "$KL_LOGDIR"
 	[ -z "$KL_PRIV" ] || mkdir -p "$KL_PRIV/tmp" "$KL_PRIV/shm" "$KL_PRIV/vartmp"
+	# A clone under /tmp, /dev/shm or /var/tmp stays visible at its own path
+	# in kl_run's namespace: its mount point exists in the private directory
+	# from the start (so it is no leftover of a kill).
+	KL_ROOT_AT=""
+	if [ -n "$KL_PRIV" ]; then
+		case "$KL_ROOT/" in
+		/tmp/*) KL_ROOT_AT=$KL_PRIV/tmp${KL_ROOT#/tmp} ;;
+		/dev/shm/*) KL_ROOT_AT=$KL_PRIV/shm${KL_ROOT#/dev/shm} ;;
+		/var/tmp/*) KL_ROOT_AT=$KL_PRIV/vartmp${KL_ROOT#/var/tmp} ;;
+		esac
+		[ -z "$KL_ROOT_AT" ] || mkdir -p "$KL_ROOT_AT"
+	fi
 	KL_SEED=${KL_SEED:-$((RANDOM * 32768 + RANDOM))}
 	RANDOM=$KL_SEED
 	KL_PROBE_NS=""
@@ -181,9 +193,10 @@ kl_run() {
 		exec env "$@"
 	fi
 	# shellcheck disable=SC2016 # the inner script's own $1, $p, $@
-	exec unshare -m --propagation private bash -c 'p=$1; shift
-		mount --bind "$p/tmp" /tmp && mount --bind "$p/shm" /dev/shm && mount --bind "$p/vartmp" /var/tmp &&
-		exec env "$@"' kl_run "$KL_PRIV" "$@"
+	exec unshare -m --propagation private bash -c 'p=$1 root=$2 at=$3; shift 3
+		{ [ -z "$at" ] || mount --bind "$root" "$at"; } &&
+		mount --rbind "$p/tmp" /tmp && mount --rbind "$p/shm" /dev/shm && mount --rbind "$p/vartmp" /var/tmp &&
+		exec env "$@"' kl_run "$KL_PRIV" "$KL_ROOT" "$KL_ROOT_AT" "$@"
 }
 
 kl_complete() { # kl_complete DIR: a finished results directory
