@@ -345,7 +345,7 @@ leftover() {
 
 # --- inside guest kernels (vm, qemu TCG; about 5-15 s each once the
 # kernels are cached): the two named kernels, booted from this host, against
-# what they are known to offer (KERNEL-FACTS.md sections 2 and 3). COB_SKIP_GUEST=1
+# what they are known to offer (README: Guest kernels). COB_SKIP_GUEST=1
 # skips them; inside a guest (COB_IN_GUEST=1) there is no qemu to boot them.
 
 guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
