@@ -21,14 +21,9 @@ PACKAGES=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-d
 	qemu-system-x86 busybox-static bash-static cpio linux-source-6.1 bc bison flex libssl-dev
 	dwarves xz-utils jq patch e2fsprogs)
 
-die() { # die CODE MESSAGE: one line, non-zero exit
-	local code=$1
-	shift
-	echo "$PROG: $*" >&2
-	exit "$code"
-}
-
-say() { echo "$PROG: $*" >&2; }
+# die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 in_guest() { [ "${COB_IN_GUEST:-0}" = 1 ]; }
 
@@ -76,10 +71,8 @@ ensure_mounts() {
 	EOF
 }
 
-CLEANUP=()
-cleanup() {
+unmount_ours() {
 	local i
-	for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do eval "${CLEANUP[$i]}" || true; done
 	for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do umount "${MOUNTED[$i]}" 2>/dev/null || true; done
 }
 
@@ -132,7 +125,7 @@ on_signal() { # on_signal STATUS
 	stop_child
 	exit "$1"
 }
-trap cleanup EXIT
+on_exit unmount_ours # runs last: registered first
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 trap 'on_signal 129' HUP
@@ -368,7 +361,7 @@ cmd_sweep() {
 
 	local name stamp final tmp parent latest=0 resume_cmd
 	name=$(basename "$cfg" .conf)
-	CLEANUP+=("partial_exit")
+	on_exit partial_exit
 	if [ -n "$resume" ] && [ -f "$resume/meta.json" ] && [ ! -f "$resume/.run" ]; then
 		say "$resume holds a complete sweep: nothing to resume"
 		return 0
