@@ -126,9 +126,16 @@ on_signal() { # on_signal STATUS
 	exit "$1"
 }
 on_exit unmount_ours # runs last: registered first
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
-trap 'on_signal 129' HUP
+# Installed by main, once bash has read the whole script: a trap that runs
+# while bash is still parsing the file (a signal in the first moments, seen
+# in a slow guest) breaks the parse ("unexpected EOF while looking for
+# matching `)'", exit 2). Before that, a signal just ends run.sh (nothing
+# made yet to clean up).
+install_traps() {
+	trap 'on_signal 130' INT
+	trap 'on_signal 143' TERM
+	trap 'on_signal 129' HUP
+}
 
 setup() { # setup SUBCOMMAND: everything a command needs before it runs
 	need_root "$1"
@@ -513,6 +520,7 @@ cmd_vm() {
 
 # ---------------------------------------------------------------- main
 main() {
+	install_traps
 	local cmd=${1:-help}
 	[ $# -gt 0 ] && shift
 	case $cmd in

@@ -372,6 +372,7 @@ kl_kill() {
 	if [ "$KL_LANDED" = 1 ] && [ "$st" != 0 ] && [ -e "$out" ]; then # (odd i: --out $out)
 		problems+="--out $out exists after a killed sweep; "
 	fi
+	[ -z "$problems" ] || problems+="(log: $(tail -3 "$log" | tr '\n' ';')) "
 	printf 'kill %2d: %-9s SIG%-4s delay %4d ms, %5d ms into the sweep: %s, exit %3s in %4d ms, settled in %4d ms%s\n' \
 		"$i" "$target" "$sig" "$delay" $((t_kill - t_start)) \
 		"$([ "$KL_LANDED" = 1 ] && echo landed || echo 'missed (sweep over)')" \
