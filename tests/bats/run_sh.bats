@@ -87,6 +87,7 @@ no_results_left() {
 	# a copy the unprivileged user can reach (bats' own temp dirs are private)
 	copy=$(mktemp -d /tmp/cob-nonroot.XXXXXX)
 	cp -r "$PWD/run.sh" "$PWD/configs" "$copy/"
+	mkdir "$copy/bench" && cp "$PWD/bench/lib.sh" "$copy/bench/"
 	chmod -R a+rX "$copy"
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$copy/run.sh" sweep iterations
 	rm -rf "$copy"
