@@ -327,10 +327,10 @@ run_field() { # run_field DIR KEY: KEY=VALUE of DIR/.run
 	sed -n "s/^$2=//p" "$1/.run" 2>/dev/null | head -1
 }
 
-owner_alive() { # owner_alive DIR: the run.sh that owns partial DIR still runs
+owner_alive() { # owner_alive DIR: the run.sh that owns partial DIR still runs (a zombie does not)
 	local pid
 	pid=$(run_field "$1" pid)
-	[ -n "$pid" ] && [ "$(run_field "$1" boot)" = "$BOOT_ID" ] &&
+	[ -n "$pid" ] && alive "$pid" && [ "$(run_field "$1" boot)" = "$BOOT_ID" ] &&
 		[ "$(proc_start "$pid" || true)" = "$(run_field "$1" start)" ]
 }
 

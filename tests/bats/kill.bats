@@ -190,6 +190,7 @@ nothing_of_ours_left() {
 	[ "$k" -ge 3 ]
 	# not the same sweep (no --quick): refused, state untouched
 	run --separate-stderr ./run.sh sweep iterations --resume "$out"
+	echo "$stderr"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"holds another sweep"* ]]
 	[ "$(grep -c '^run ' "$partial/.progress")" -eq "$k" ]
