@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 # Kills at random moments. 50 quick host sweeps (./run.sh sweep iterations
 # --quick), each killed once: SIGKILL of run.sh, cob-sweep or cob-hook in
 # turn, and SIGTERM/SIGINT of run.sh, after a random delay counted from when
@@ -11,7 +12,6 @@
 # guest. KL_SEED=N reproduces the random delays (printed with each batch).
 
 bats_require_minimum_version 1.5.0
-# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 
 load common
 load kill_lib
