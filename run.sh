@@ -76,15 +76,26 @@ unmount_ours() {
 	for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do umount "${MOUNTED[$i]}" 2>/dev/null || true; done
 }
 
-# Signals. bash runs a trap only once the foreground command has ended, so a
-# TERM, INT or HUP sent to run.sh alone (kill PID, a supervisor) would wait
-# for the whole sweep. Long-running children therefore run in the background
-# while run.sh waits for them (run_child); the trap forwards SIGTERM to the
-# child (a shell starts background jobs with SIGINT ignored), waits for it to
-# clean up (at most STOP_GRACE s, then SIGKILL) and exits 128+signal; the EXIT
-# trap then removes what run.sh made. A SIGKILL runs no trap: cob-sweep then
-# dies with run.sh (its --parent) and its children with it, and the partial
-# results directory is left for the next sweep to judge (see PARTIAL below).
+# Signals. A TERM, INT or HUP sent to run.sh's pid (kill PID, a supervisor,
+# Ctrl-C) must act at once and leave nothing. Two things in bash stand in the
+# way: it runs a trap only once the foreground command has ended (so the
+# trap would wait for the whole sweep), and a trap that fires while bash is
+# expanding a command substitution is parsed with the substitution's parser
+# state still open: the trap fails ("trap: line 2: unexpected EOF while
+# looking for matching `)'", exit 2) or the signal is lost and the sweep runs
+# on (both seen in the guests, a few times in a hundred). So for the long
+# commands (sweep, vm) the process run.sh's pid names only supervises
+# (supervise): it starts the worker (this script again, RUNSH_SUPERVISOR set)
+# and waits; its traps only note the signal, and it does nothing but wait,
+# read /proc and send signals (no command substitution). On a signal it sends
+# SIGTERM to the worker's children (cob-sweep, vm.sh, gnuplot, make), again
+# until the worker has ended (the worker has no signal traps: it exits when
+# its child fails, and its EXIT trap removes what it made), removes a partial
+# results directory the worker left, and exits 128+signal. The worker dies
+# with the supervisor (cob-die-with, else setpriv --pdeathsig), cob-sweep with
+# the worker (its --parent), cob-sweep's children with cob-sweep: a SIGKILL of
+# run.sh leaves only the partial directory, for the next sweep to judge (see
+# PARTIAL below). Other commands keep a trap of their own (install_traps).
 CHILD=""
 STOP_GRACE=${COB_STOP_GRACE:-30}
 
@@ -102,6 +113,77 @@ alive() { # alive PID: the process exists and is not a zombie
 	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
 	s=${s##*) }
 	[ "${s%% *}" != Z ]
+}
+
+signal_children() { # signal_children PID SIG: SIG to every child of PID (from /proc, no fork)
+	local f line rest
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$f" || continue
+		rest=${line##*) }
+		rest=${rest#* } # the state
+		[ "${rest%% *}" = "$1" ] && kill -"$2" "${line%% *}" 2>/dev/null
+	done
+	return 0
+}
+
+remove_partials() { # remove_partials DIR PID: the partial directories in DIR that PID owns
+	local d line
+	for d in "$1"/.partial-*; do
+		[ -f "$d/.run" ] || continue
+		while IFS= read -r line; do
+			if [ "$line" = "pid=$2" ]; then
+				rm -rf "$d"
+				break
+			fi
+		done <"$d/.run"
+	done
+	return 0
+}
+
+supervise() { # supervise ARGS...: run.sh ARGS in a worker, see Signals above; exits
+	local sig=0 st=0 i worker out="" resume="" parent a prev=""
+	trap 'sig=143' TERM
+	trap 'sig=130' INT
+	trap 'sig=129' HUP
+	local die_with=()
+	if [ -x "$BIN/cob-die-with" ]; then
+		die_with=("$BIN/cob-die-with" "$$")
+	elif setpriv --pdeathsig KILL true 2>/dev/null; then
+		die_with=(setpriv --pdeathsig KILL)
+	fi
+	RUNSH_SUPERVISOR=$$ "${die_with[@]}" "$BASH" "$ROOT/run.sh" "$@" <&0 &
+	worker=$!
+	wait "$worker" || st=$?
+	[ "$sig" != 0 ] || exit "$st"
+	for ((i = 0; i < STOP_GRACE * 10; i++)); do
+		alive "$worker" || break
+		signal_children "$worker" TERM
+		sleep 0.1
+	done
+	if alive "$worker"; then
+		say "the sweep did not stop within ${STOP_GRACE} s of SIGTERM: killing it"
+		signal_children "$worker" KILL
+		kill -KILL "$worker" 2>/dev/null || true
+	fi
+	wait "$worker" 2>/dev/null || true # (its status is not ours: set -e)
+	# what a worker that could not clean up left (a sweep's, not a resumed one's)
+	if [ "${1:-}" = sweep ]; then
+		for a in "$@"; do
+			[ "$prev" = --out ] && out=$a
+			[ "$prev" = --resume ] && resume=$a
+			prev=$a
+		done
+		if [ -z "$resume" ]; then
+			parent=$RESULTS
+			if [ -n "$out" ]; then
+				out=${out%/}
+				parent=${out%/*}
+				[ "$parent" != "$out" ] || parent=.
+			fi
+			remove_partials "$parent" "$worker"
+		fi
+	fi
+	exit "$sig"
 }
 
 stop_child() {
@@ -126,12 +208,8 @@ on_signal() { # on_signal STATUS
 	exit "$1"
 }
 on_exit unmount_ours # runs last: registered first
-# Installed by main, once bash has read the whole script: a trap that runs
-# while bash is still parsing the file (a signal in the first moments, seen
-# in a slow guest) breaks the parse ("unexpected EOF while looking for
-# matching `)'", exit 2). Before that, a signal just ends run.sh (nothing
-# made yet to clean up).
-install_traps() {
+
+install_traps() { # the commands that are not supervised (doctor, test, kernel, help)
 	trap 'on_signal 130' INT
 	trap 'on_signal 143' TERM
 	trap 'on_signal 129' HUP
@@ -242,10 +320,10 @@ run_field() { # run_field DIR KEY: KEY=VALUE of DIR/.run
 	sed -n "s/^$2=//p" "$1/.run" 2>/dev/null | head -1
 }
 
-owner_alive() { # owner_alive DIR: the run.sh that owns partial DIR still runs
+owner_alive() { # owner_alive DIR: the run.sh that owns partial DIR still runs (a zombie does not)
 	local pid
 	pid=$(run_field "$1" pid)
-	[ -n "$pid" ] && [ "$(run_field "$1" boot)" = "$BOOT_ID" ] &&
+	[ -n "$pid" ] && alive "$pid" && [ "$(run_field "$1" boot)" = "$BOOT_ID" ] &&
 		[ "$(proc_start "$pid" || true)" = "$(run_field "$1" start)" ]
 }
 
@@ -520,8 +598,15 @@ cmd_vm() {
 
 # ---------------------------------------------------------------- main
 main() {
-	install_traps
 	local cmd=${1:-help}
+	if [ -n "${RUNSH_SUPERVISOR:-}" ]; then # the worker of a supervising run.sh
+		[ "$PPID" = "$RUNSH_SUPERVISOR" ] || exit 125 # it died before we could die with it
+		unset RUNSH_SUPERVISOR
+		: # cleanup is the EXIT trap of bench/lib.sh (on_exit); no signal traps: see Signals
+	else
+		case $cmd in sweep | vm) supervise "$@" ;; esac
+		install_traps
+	fi
 	[ $# -gt 0 ] && shift
 	case $cmd in
 	sweep) cmd_sweep "$@" ;;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # $stderr: set by bats' run --separate-stderr
 # Kills at random moments. 50 quick host sweeps (./run.sh sweep iterations
 # --quick), each killed once: SIGKILL of run.sh, cob-sweep or cob-hook in
 # turn, and SIGTERM/SIGINT of run.sh, after a random delay counted from when
@@ -190,6 +191,7 @@ nothing_of_ours_left() {
 	[ "$k" -ge 3 ]
 	# not the same sweep (no --quick): refused, state untouched
 	run --separate-stderr ./run.sh sweep iterations --resume "$out"
+	echo "$stderr"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"holds another sweep"* ]]
 	[ "$(grep -c '^run ' "$partial/.progress")" -eq "$k" ]
@@ -271,7 +273,7 @@ nothing_of_ours_left() {
 			fails=0; for i in 0 1 2 3 4 5 6 7 8 9; do kl_kill \$i || fails=\$((fails + 1)); done; exit \$fails"
 	echo "$output"
 	echo "$stderr" | tail -5
-	sed 's/^/# guest: /' <<<"$output" | grep '# guest: kill' >&3 || true
+	grep '^kill' <<<"$output" | while IFS= read -r l; do echo "# guest: $l"; done >&3
 	echo "# guest: 10 kills in $((SECONDS - start)) s (KL_SEED_BASE=$seed)" >&3
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^kill .* landed' <<<"$output")" -ge 8 ]

@@ -199,6 +199,14 @@ kl_run() {
 		exec env "$@"' kl_run "$KL_PRIV" "$KL_ROOT" "$KL_ROOT_AT" "$@"
 }
 
+kl_ncomplete() { # complete results directories in RESULTS
+	local d n=0
+	for d in "$KL_RESULTS"/*/; do
+		[ -L "${d%/}" ] || ! kl_complete "$d" || n=$((n + 1))
+	done
+	echo "$n"
+}
+
 kl_complete() { # kl_complete DIR: a finished results directory
 	[ -f "$1/meta.json" ] && [ -f "$1/reads.csv" ] && [ ! -e "$1/.run" ] && [ ! -e "$1/.progress" ] &&
 		grep -q '"status": *"complete"' "$1/meta.json"
@@ -249,7 +257,7 @@ kl_results() {
 kl_kill() {
 	local i=$1 target sig delay out outarg=() before after="" log pid victim st=0 which=""
 
-	local t_start t_kill t_exit t_settled sweeps="" p d dead=1 problems="" new vartmp
+	local ndone t_start t_kill t_exit t_settled sweeps="" p d dead=1 problems="" new vartmp
 	case $((i % 3)) in
 	0) target=run.sh ;;
 	1) target=cob-sweep ;;
@@ -282,6 +290,7 @@ kl_kill() {
 	log=$KL_LOGDIR/kill-$i.log
 	KL_LANDED=0
 	before=$(kl_state)
+	ndone=$(kl_ncomplete)
 
 	# job control: the sweep gets its own process group and SIGINT not ignored
 	# (a shell starts background jobs with SIGINT ignored otherwise)
@@ -369,8 +378,11 @@ kl_kill() {
 	if ! kl_results "$pid" "$dead" >"$log.results"; then
 		problems+="results: $(tr '\n' ';' <"$log.results") "
 	fi
-	if [ "$KL_LANDED" = 1 ] && [ "$st" != 0 ] && [ -e "$out" ]; then # (odd i: --out $out)
-		problems+="--out $out exists after a killed sweep; "
+	if [ "$KL_LANDED" = 1 ] && [ "$st" != 0 ]; then
+		# the kill took the sweep down: no result of it appears later, promptly
+		[ ! -e "$out" ] || problems+="--out $out exists after a killed sweep; "
+		[ "$(kl_ncomplete)" = "$ndone" ] || problems+="a killed sweep completed its results anyway; "
+		[ $((t_settled - t_exit)) -lt 5000 ] || problems+="the sweep went on for $((t_settled - t_exit)) ms after run.sh ended; "
 	fi
 	[ -z "$problems" ] || problems+="(log: $(tail -3 "$log" | tr '\n' ';')) "
 	printf 'kill %2d: %-9s SIG%-4s delay %4d ms, %5d ms into the sweep: %s, exit %3s in %4d ms, settled in %4d ms%s\n' \
