@@ -145,16 +145,16 @@ int cob_csvw_commit(struct cob_csvw *w)
 	return rc;
 }
 
+/* close, and the temporary file goes too */
 void cob_csvw_abort(struct cob_csvw *w)
 {
 	if (!w)
 		return;
 	if (w->f)
 		fclose(w->f);
+	w->f = NULL;
 	unlink(w->tmp);
-	free(w->path);
-	free(w->tmp);
-	free(w);
+	cob_csvw_close(w);
 }
 
 void cob_csvw_close(struct cob_csvw *w)
