@@ -6,8 +6,15 @@
 #   tests/run_all.sh [SUITE...]    SUITE: unit, guest, or a bats file by name
 #   tests/run_all.sh --list        the suite names, one a line
 #
-# Suites run with the repository root as cwd, one at a time, each under
-# `timeout`, their output streamed line by line as it comes. Besides its failed
+# Suites run with the repository root as cwd, each under `timeout`, their
+# output streamed line by line as it comes. What only waits for a CPU runs in
+# the background from the start, so a cold cache costs little more than a warm
+# one: the guest kernels a selected suite boots are fetched or built at once,
+# and the guest suite runs one job per kernel as soon as that kernel is ready
+# (single-threaded TCG: a core each). The foreground runs the suites that need
+# no guest kernel first; the guest suite's output is shown (and counted) at
+# the end, and the output of a kernel build whenever a suite waits for it.
+# Besides its failed
 # tests, a suite counts as one failure, with one line "!!! NAME: what happened",
 # when it ran no test, crashed (a TAP plan "1..N" with fewer results, no
 # Criterion synthesis, a guest kernel without its "# N passed, N failed" line),
@@ -45,7 +52,7 @@ GUEST_KERNEL=${COB_TEST_GUEST_KERNEL:-both}
 KILL_AFTER=${COB_TEST_KILL_AFTER:-30}
 KCACHE=${COB_CACHE:-/var/cache/copyout-bench}/kernels
 # what each suite boots (bats files by name); fetched or built before it runs
-declare -A NEEDS=([doctor]="debian thesis" [vm]=thesis)
+declare -A NEEDS=([doctor]="debian thesis" [vm]="thesis debian" [kill]=debian)
 case $GUEST_KERNEL in
 both) NEEDS[guest]="thesis debian" ;;
 thesis | debian) NEEDS[guest]=$GUEST_KERNEL ;;
@@ -108,15 +115,19 @@ problem() { # problem TEXT: one failure that is not a failed test, one line
 RUNDIR=$(mktemp -d /tmp/cob-run-all.XXXXXX)
 PIDFILE=$RUNDIR/pid
 trap 'rm -rf "$RUNDIR"' EXIT
-stop_suite() { # on INT/TERM: stop the running suite too (timeout puts it in its own process group)
-	local p i
-	if p=$(cat "$PIDFILE" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null; then
-		# timeout passes TERM on to its group, KILL after KILL_AFTER s, then exits
-		for ((i = 0; i < (KILL_AFTER + 2) * 10; i++)); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
-		done
-	fi
+stop_suite() { # on INT/TERM: stop the running suite and the background jobs too
+	local p i f pids=()
+	# each runs under timeout, which puts it in its own process group, passes
+	# TERM on to that group, KILL after KILL_AFTER s, then exits
+	for f in "$PIDFILE" "$RUNDIR"/*.pid; do
+		p=$(cat "$f" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null && pids+=("$p")
+	done
+	for p in ${BG_WAITERS[@]+"${BG_WAITERS[@]}"}; do kill -TERM "$p" 2>/dev/null; done
+	for ((i = 0; i < (KILL_AFTER + 2) * 10; i++)); do
+		for p in ${pids[@]+"${pids[@]}"}; do kill -0 "$p" 2>/dev/null && break; p=""; done
+		[ -z "${p:-}" ] && break
+		sleep 0.1
+	done
 	exit "$1"
 }
 trap 'stop_suite 130' INT
@@ -152,6 +163,69 @@ stream() {
 	# not a notice some test printed
 	case $st in 124 | 137) ;; *) timed_out=0 ;; esac
 	took=$((SECONDS - start))
+}
+
+# ------------------------------------------------------------ background jobs
+# bg_start NAME AFTER SECS CMD...: run CMD in ROOT in the background under
+# `timeout`, its output into $RUNDIR/NAME.out, its exit status into
+# $RUNDIR/NAME.st once it ends. With AFTER (a job name), first wait for that
+# job; if it failed, CMD does not run and the status is "after".
+BG_WAITERS=()
+bg_start() {
+	local name=$1 after=$2 secs=$3 s
+	shift 3
+	(
+		trap 'exit 143' TERM
+		if [ -n "$after" ]; then
+			until [ -e "$RUNDIR/$after.st" ]; do
+				[ -d "$RUNDIR" ] || exit 1 # the runner is gone
+				sleep 1
+			done
+			s=$(cat "$RUNDIR/$after.st")
+			if [ "$s" != 0 ]; then
+				echo after >"$RUNDIR/$name.st.tmp" && mv "$RUNDIR/$name.st.tmp" "$RUNDIR/$name.st"
+				exit 0
+			fi
+		fi
+		cd "$ROOT" || exit 1
+		date +%s >"$RUNDIR/$name.start"
+		timeout --verbose -k "$KILL_AFTER" "$secs" "$@" </dev/null >"$RUNDIR/$name.out" 2>&1 &
+		echo $! >"$RUNDIR/$name.pid"
+		wait $! 2>/dev/null
+		s=$?
+		rm -f "$RUNDIR/$name.pid"
+		echo "$s" >"$RUNDIR/$name.st.tmp" && mv "$RUNDIR/$name.st.tmp" "$RUNDIR/$name.st"
+	) &
+	BG_WAITERS+=($!)
+	echo $! >"$RUNDIR/$name.waiter"
+}
+
+bg_started() { [ -e "$RUNDIR/$1.waiter" ]; }
+
+# bg_follow NAME HANDLER: HANDLER on each output line of job NAME, from its
+# first line, as they come, until the job has ended. Sets st (its status, or
+# "after"), timed_out (0/1) and took (s, from when CMD started).
+bg_follow() {
+	local name=$1 handler=$2 line waiter start now
+	waiter=$(cat "$RUNDIR/$name.waiter")
+	until [ -e "$RUNDIR/$name.out" ] || [ -e "$RUNDIR/$name.st" ]; do
+		kill -0 "$waiter" 2>/dev/null || break
+		sleep 0.2
+	done
+	timed_out=0
+	if [ -e "$RUNDIR/$name.out" ]; then
+		# tail ends once the waiter has (after its last read of the file)
+		tail -n +1 -f --pid="$waiter" "$RUNDIR/$name.out" 2>/dev/null | while IFS= read -r line || [ -n "$line" ]; do
+			[[ $line =~ ^timeout:\ sending\ signal\ [A-Z]+\ to\ command ]] && timed_out=1
+			"$handler" "$line"
+		done
+	fi
+	wait "$waiter" 2>/dev/null
+	st=$(cat "$RUNDIR/$name.st" 2>/dev/null || echo 255)
+	case $st in 124 | 137) ;; *) timed_out=0 ;; esac
+	start=$(cat "$RUNDIR/$name.start" 2>/dev/null || date +%s)
+	now=$(date +%s)
+	took=$((now - start))
 }
 
 # ------------------------------------------------------------ TAP (bats, guest)
@@ -225,35 +299,52 @@ kernel_cached() {
 
 indent_line() { printf '    %s\n' "$1"; }
 
-# need_kernels NAME: fetch or build what suite NAME boots, announcing the wait;
-# fails (one line) when a kernel cannot be had
+# start_kernels: a background job (kernel-K) for each guest kernel a selected
+# suite boots and the cache lacks, announced; a cached kernel (or none to
+# prepare) gets the status file at once, so what waits on it goes on
+start_kernels() {
+	local s k ks=""
+	for s in $(suite_names); do
+		selected "$s" && ks+=" ${NEEDS[$s]:-}"
+	done
+	for k in $(tr ' ' '\n' <<<"$ks" | awk 'NF && !seen[$0]++'); do
+		if [ "${COB_TEST_PREPARE_KERNELS:-1}" = 0 ] || kernel_cached "$k"; then
+			KERNEL_STATE[$k]=ok
+			echo 0 >"$RUNDIR/kernel-$k.st"
+			continue
+		fi
+		if [ "$k" = debian ]; then
+			echo "=== fetching Debian's kernel in the background (first run, about a minute)..."
+		elif [ -e "$KCACHE/.lock-thesis" ] && ! flock -n "$KCACHE/.lock-thesis" true 2>/dev/null; then
+			echo "=== building the thesis kernel in the background (first run, 5-10 min), once the kernel build another run holds the lock ends..."
+		else
+			echo "=== building the thesis kernel in the background (first run, 5-10 min)..."
+		fi
+		bg_start "kernel-$k" "" "$(timeout_for kernel 3600)" bash "$ROOT/vm/kernel.sh" path "$k"
+	done
+}
+
+# need_kernels NAME DESC: wait for what suite NAME boots (showing the kernel
+# job's output, live while it runs); fails (one line) when a kernel cannot be had
 need_kernels() {
-	local k secs ok=0
+	local k ok=0
 	for k in ${NEEDS[$1]:-}; do
-		[ "${COB_TEST_PREPARE_KERNELS:-1}" = 0 ] && continue
 		if [ -z "${KERNEL_STATE[$k]:-}" ]; then
-			if kernel_cached "$k"; then
-				KERNEL_STATE[$k]=ok
+			if [ -e "$RUNDIR/kernel-$k.st" ]; then
+				echo "=== the $k kernel (background job):"
 			else
-				if [ "$k" = debian ]; then
-					echo "=== fetching Debian's kernel (first run, about a minute)..."
-				elif [ -e "$KCACHE/.lock-thesis" ] && ! flock -n "$KCACHE/.lock-thesis" true 2>/dev/null; then
-					echo "=== building the thesis kernel (first run, 5-10 min), once the kernel build another run holds the lock ends..."
-				else
-					echo "=== building the thesis kernel (first run, 5-10 min)..."
-				fi
-				secs=$(timeout_for kernel 3600)
-				stream "$secs" indent_line bash "$ROOT/vm/kernel.sh" path "$k"
-				if [ "$timed_out" = 1 ]; then
-					problem "$k kernel: timed out after $secs s"
-					KERNEL_STATE[$k]=failed
-				elif [ "$st" -ne 0 ]; then
-					problem "$k kernel: could not be had (kernel.sh path $k: exit status $st)"
-					KERNEL_STATE[$k]=failed
-				else
-					echo "    $k kernel ready ($took s)"
-					KERNEL_STATE[$k]=ok
-				fi
+				echo "=== $2 waits for the $k kernel (background job, $(($(date +%s) - $(cat "$RUNDIR/kernel-$k.start" 2>/dev/null || date +%s))) s so far)..."
+			fi
+			bg_follow "kernel-$k" indent_line
+			if [ "$timed_out" = 1 ]; then
+				problem "$k kernel: timed out after $(timeout_for kernel 3600) s"
+				KERNEL_STATE[$k]=failed
+			elif [ "$st" != 0 ]; then
+				problem "$k kernel: could not be had (kernel.sh path $k: exit status $st)"
+				KERNEL_STATE[$k]=failed
+			else
+				echo "    $k kernel ready ($took s)"
+				KERNEL_STATE[$k]=ok
 			fi
 		fi
 		if [ "${KERNEL_STATE[$k]}" != ok ]; then
@@ -350,37 +441,66 @@ guest_line() {
 	esac
 }
 
-run_guest() {
-	local dir secs expect=1 p0
-	[ "$GUEST_KERNEL" = both ] && expect=2
-	echo "=== guest: hook backends in the guest kernels ($GUEST_KERNEL)"
-	need_kernels guest guest || return 0
+# start_guest: one background job (guest-K) per kernel, each starting once
+# its kernel job has ended well
+start_guest() {
+	local k secs
 	secs=$(timeout_for guest 2400)
-	dir=$(mktemp -d "$RUNDIR/guest.XXXXXX")
+	GUEST_DIR=$(mktemp -d "$RUNDIR/guest.XXXXXX")
+	echo "=== guest: started in the background (${NEEDS[guest]// /, }), each kernel once it is ready; its results come last"
+	for k in ${NEEDS[guest]}; do
+		bg_start "guest-$k" "kernel-$k" "$secs" bash "$GUEST_SCRIPT" --kernel "$k" --quick --out "$GUEST_DIR/$k"
+	done
+}
+
+run_guest() {
+	local k secs expect=0 p0 b0 first last
+	secs=$(timeout_for guest 2400)
+	echo "=== guest: hook backends in the guest kernels ($GUEST_KERNEL)"
 	tap_reset guest
 	g_k="" g_seen=0 g_ok=0 g_bad=0 g_trailer=0
-	p0=${#PROBLEMS[@]}
-	stream "$secs" guest_line bash "$GUEST_SCRIPT" --kernel "$GUEST_KERNEL" --quick --out "$dir"
-	[ "$timed_out" = 1 ] || g_close
-	echo "    guest: $t_ok passed, $t_bad failed, $t_skip skipped ($took s)"
+	first=$(date +%s) last=0
+	for k in ${NEEDS[guest]}; do
+		need_kernels "guest_$k" guest || continue
+		expect=$((expect + 1))
+		p0=${#PROBLEMS[@]} b0=$t_bad
+		bg_follow "guest-$k" guest_line
+		[ "$timed_out" = 1 ] || g_close
+		[ -e "$RUNDIR/guest-$k.start" ] && first=$(( $(cat "$RUNDIR/guest-$k.start") < first ? $(cat "$RUNDIR/guest-$k.start") : first ))
+		last=$(date +%s)
+		if [ "$timed_out" = 1 ]; then
+			problem "guest: timed out after $secs s (in the $k kernel)"
+			g_k=""
+		elif [ "${#PROBLEMS[@]}" -eq "$p0" ] && [ "$st" -ne 0 ] && [ "$t_bad" -eq "$b0" ]; then
+			problem "guest: $k: exit status $st with no failing test"
+		fi
+	done
+	echo "    guest: $t_ok passed, $t_bad failed, $t_skip skipped ($((last > first ? last - first : 0)) s)"
 	tap_add
-	if [ "$timed_out" = 1 ]; then
-		problem "guest: timed out after $secs s${g_k:+ (in the $g_k kernel)}"
-	elif [ "$g_seen" -ne "$expect" ]; then
-		problem "guest: $g_seen of $expect guest kernels ran, exit status $st"
-	elif [ "${#PROBLEMS[@]}" -eq "$p0" ] && [ "$st" -ne 0 ] && [ "$t_bad" -eq 0 ]; then
-		problem "guest: exit status $st with no failing test"
+	if [ "$g_seen" -ne "$expect" ]; then
+		problem "guest: $g_seen of $expect guest kernels ran"
 	fi
 }
 
 # ----------------------------------------------------------------------- main
+start_kernels
+for k in ${NEEDS[guest]}; do NEEDS[guest_$k]=$k; done
+if selected guest; then start_guest; fi
 if selected unit; then run_criterion; fi
-for f in "$BATS_DIR"/*.bats; do
-	[ -e "$f" ] || continue
-	name=$(basename "$f" .bats)
-	selected "$name" || continue
-	if [ -n "${NEEDS[$name]:-}" ]; then need_kernels "$name" "$name.bats" || continue; fi
-	run_bats_file "$f"
+# the suites that need no guest kernel first: the kernels are on their way
+for pass in without with; do
+	for f in "$BATS_DIR"/*.bats; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .bats)
+		selected "$name" || continue
+		if [ -n "${NEEDS[$name]:-}" ]; then
+			[ "$pass" = with ] || continue
+			need_kernels "$name" "$name.bats" || continue
+		else
+			[ "$pass" = without ] || continue
+		fi
+		run_bats_file "$f"
+	done
 done
 if selected guest; then run_guest; fi
 
