@@ -37,7 +37,7 @@
 #               with drop_caches before every read, each read is either let
 #               through (copied) or, when the pages stayed cached, ok and exact
 #   conc        a second process (plain cob-read, no hook) reads the same file
-#               10,000 times while an override run is active: 100 % exact bytes
+#               2,000 times while an override run is active: 100 % exact bytes
 #   kill        SIGKILL of cob-hook during a run: its programs, trampolines,
 #               kprobes and its workload are gone within 10 s
 set -uo pipefail
@@ -84,6 +84,7 @@ pass() { n=$((n + 1)); npass=$((npass + 1)); echo "ok $n - $*"; }
 fail() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $*"; }
 skipped() { n=$((n + 1)); nskip=$((nskip + 1)); echo "ok $n - $*"; } # "DESC # skip REASON"
 note() { echo "# $*"; }
+section() { note "[$SECONDS s] $1"; } # where the guest's time goes, in its log
 
 case "$rel" in
 *-cob-thesis) expect_on="kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read" expect_off=""
@@ -157,6 +158,7 @@ expect_run() {
 }
 
 # ------------------------------------------------------------------- clock --
+section clock
 # Per-read timestamps need a fine clock: an earlier thesis build (no ACPI, no
 # PVH) ran on refined-jiffies, where t0 = t1 = every BPF timestamp of a read.
 cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
@@ -166,6 +168,7 @@ case "$cs" in
 esac
 
 # ------------------------------------------------------------------ doctor --
+section doctor
 # tests/bats/doctor.bats (in the initramfs): cob-doctor's verdicts against what
 # this kernel can do, derived without doctor by tests/bats/kernel_facts.sh.
 # Its TAP is renumbered into this stream; its diagnostics pass through.
@@ -190,6 +193,7 @@ else
 fi
 
 # ------------------------------------------------------------------- avail --
+section avail
 for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
 	for m in override observe; do
 		[ "$m" = override ] && { [ "$b" = fexit-read ] || [ "$b" = tp-read ]; } && continue
@@ -223,6 +227,7 @@ for b in kprobe-copyout fmodret-copyout fmodret-permission; do avail "$b" && ovr
 is_ovr() { case " $ovr_backends " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # --------------------------------------------------------------- test files --
+section test-files
 KF=$W/known7            # known file, width 7, 4 MiB + 5 bytes: records straddle pages
 KSIZE=4194309
 "$H/cob-mkfile" --kind known --size "$KSIZE" --width 7 --out "$KF" || { fail "cob-mkfile"; exit 1; }
@@ -232,6 +237,7 @@ SSIZE=1048576
 "$H/cob-mkfile" --kind known --size "$SSIZE" --width 7 --out "$SF"
 
 # ------------------------------------------------------------------- basic --
+section basic
 for b in $ovr_backends; do
 	for buf in 4096 65536; do
 		it=500
@@ -245,6 +251,7 @@ for b in $ovr_backends; do
 done
 
 # ---------------------------------------------------------------------- fr --
+section fr
 iters_for() { # buffer size -> iterations (sequential)
 	case "$1" in
 	1) [ "$quick" = 1 ] && echo 40 || echo 300 ;;
@@ -269,6 +276,7 @@ for b in $have; do
 done
 
 # ------------------------------------------------------------------ access --
+section access
 for b in $have; do
 	for m in observe override; do
 		[ "$m" = override ] && ! is_ovr "$b" && continue
@@ -295,6 +303,7 @@ for b in $have; do
 done
 
 # -------------------------------------------------------------------- cold --
+section cold
 if avail fmodret-permission; then
 	fst=$(stat -f -c %T /var/tmp 2>/dev/null)
 	case "$fst" in
@@ -332,6 +341,7 @@ if avail fmodret-permission; then
 fi
 
 # -------------------------------------------------------------------- conc --
+section conc
 # conc_once B HOOKED_ITERS: sets prows pmatch hrows hok hrc overlap what
 conc_once() {
 	local b=$1 hit=$2 hp pfirst plast hfirst hlast
@@ -358,10 +368,11 @@ conc_once() {
 	[ "$hrows" -gt 0 ] && [ "$hfirst" -lt "$pfirst" ] && [ "$hlast" -gt "$plast" ] && overlap=1
 	return 0
 }
-pit=10000
+# enough reads for both runs to overlap for seconds; the hooked run is longer
+pit=2000
 for b in $ovr_backends; do
 	# the hooked run must outlast the plain one: retry longer if it did not
-	hit=40000
+	hit=8000
 	for _ in 1 2 3; do
 		conc_once "$b" "$hit" || break
 		[ "$overlap" = 1 ] && break
@@ -378,6 +389,7 @@ for b in $ovr_backends; do
 done
 
 # -------------------------------------------------------------------- kill --
+section kill
 for b in $have; do
 	m=override
 	is_ovr "$b" || m=observe
