@@ -172,15 +172,6 @@ fi'
 	nothing_left
 }
 
-@test "thesis guest: doctor runs inside and reports the guest" {
-	run vm --kernel thesis -- doctor
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *guest-tcg* ]]
-	[[ "$output" == *cob-thesis* ]]
-	nothing_left
-}
-
 @test "a failing run.sh subcommand in the guest propagates its exit code" {
 	run --separate-stderr vm --kernel thesis -- sweep no-such-experiment
 	echo "$output"; echo "$stderr"
@@ -255,15 +246,6 @@ fi'
 	[ "$status" -eq 0 ]
 	[[ "$stderr" != *fetching* ]]
 	echo "# debian warm boot: $((SECONDS - start)) s" >&3
-	nothing_left
-}
-
-@test "debian guest: doctor runs inside" {
-	run vm --kernel debian -- doctor
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *guest-tcg* ]]
-	[[ "$output" == *-amd64* ]]
 	nothing_left
 }
 
