@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +78,39 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Fit a freshly opened descriptor to the access method (direct: O_DIRECT). */
+static int prepare(const struct opts *o, int fd)
+{
+	int rc = o->access->prepare ? o->access->prepare(fd) : 0;
+
+	if (rc)
+		fprintf(stderr, "cob-read: --access %s: %s: the filesystem refuses it (%s)\n", o->access->name,
+			o->file, strerror(-rc));
+	return rc ? 2 : 0;
+}
+
+/* A method that needs more than a plain read (direct) gets one untimed read
+ * of the first buffer before the hook attaches: a filesystem or block size
+ * that refuses it is one clear line now, not a run of failed reads. */
+static int probe_read(const struct opts *o, int fd, void *buf)
+{
+	if (!o->access->prepare || pread(fd, buf, o->buf, 0) >= 0)
+		return 0;
+	fprintf(stderr, "cob-read: --access %s: %s: a %" PRIu64 "-byte read at offset 0 fails (%s)%s\n",
+		o->access->name, o->file, o->buf, strerror(errno),
+		errno == EINVAL ? ": --buf must be a multiple of the device's logical block size" : "");
+	return 2;
+}
+
+static void faults(uint64_t *minflt, uint64_t *majflt)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	*minflt = (uint64_t)ru.ru_minflt;
+	*majflt = (uint64_t)ru.ru_majflt;
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -183,13 +217,13 @@ static int handshake(const struct opts *o)
 
 static void print_csv(const struct read_record *r, uint64_t n)
 {
-	printf("iter,offset,req,ret,errno,lat_ns,t_start_ns,t_end_ns,bytes_match,copied_bytes,user_count,user_sum,user_min,user_max\n");
+	printf("iter,offset,req,ret,errno,lat_ns,t_start_ns,t_end_ns,bytes_match,copied_bytes,user_count,user_sum,user_min,user_max,minflt,majflt\n");
 	for (uint64_t i = 0; i < n; i++, r++)
 		printf("%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		       ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+		       ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
 		       r->iter, r->offset, r->req, r->ret, r->err, r->t1 - r->t0, r->t0, r->t1,
 		       !!(r->flags & REC_BYTES_MATCH), r->copied_bytes, r->user.count, r->user.sum,
-		       r->user.min, r->user.max);
+		       r->user.min, r->user.max, r->minflt, r->majflt);
 }
 
 static int write_records(const char *path, const struct read_record *r, uint64_t n)
@@ -223,11 +257,16 @@ int main(int argc, char **argv)
 	/* Bytes any read may touch (the reposition mode knows). */
 	uint64_t span = o.repo->span(o.buf, o.iterations, fsize);
 	unsigned char *ref = load_reference(o.file, span);
-	unsigned char *buf = aligned_alloc(4096, (o.buf + 4095) / 4096 * 4096);
+	/* page-aligned, a whole number of pages: what O_DIRECT asks of a buffer */
+	unsigned char *buf = NULL;
 	struct read_record *recs = calloc(o.iterations, sizeof(*recs));
 
+	if (posix_memalign((void **)&buf, 4096, (o.buf + 4095) / 4096 * 4096))
+		buf = NULL;
 	if (!ref || !buf || !recs)
 		return fail("cannot load the reference bytes (out of memory?)", o.file);
+	if ((rc = prepare(&o, fd)) || (rc = probe_read(&o, fd, buf)))
+		return rc;
 	if ((rc = o.cache->before_run(fd)))
 		return fail(strerror(-rc), o.cache->name);
 	if (handshake(&o))
@@ -239,6 +278,9 @@ int main(int argc, char **argv)
 
 		if ((rc = o.repo->next(&fd, o.file, end, fsize, &off)))
 			return fail(strerror(-rc), o.file);
+		/* every time: reopen may have replaced fd by one with the same number */
+		if ((rc = prepare(&o, fd)))
+			return rc;
 		if (lseek(fd, (off_t)off, SEEK_SET) < 0)
 			return fail(strerror(errno), "lseek");
 		r->iter = i;
@@ -250,13 +292,21 @@ int main(int argc, char **argv)
 		if ((rc = o.cache->before_read(fd)))
 			return fail(strerror(-rc), o.cache->name);
 
+		uint64_t minflt, majflt;
+
+		faults(&minflt, &majflt);
 		r->t0 = now_ns();
-		ssize_t got = o.access->read(fd, buf, o.buf, (off_t)off);
+		ssize_t got = o.access->read(fd, buf, o.buf, (off_t)off, fsize);
 		r->t1 = now_ns();
 
 		r->ret = got;
 		r->err = got < 0 ? errno : 0;
+		faults(&r->minflt, &r->majflt);
+		r->minflt -= minflt;
+		r->majflt -= majflt;
 		read_check(r, buf, ref + off);
+		if (!o.access->syscall)
+			r->flags |= REC_NO_SYSCALL;
 		end = off + (r->expect_len ? r->expect_len : 1);
 	}
 	close(fd);
