@@ -49,7 +49,7 @@ Test(registry, lists_and_errors)
 	cr_assert_str_eq(cob_choice_join(reposition_choice, ", ", buf, sizeof(buf)), "seek, reopen, sequential");
 	cr_assert_str_eq(cob_choice_join(filegen_kind_choice, "|", buf, sizeof(buf)), "known|random");
 	cr_assert_str_eq(cob_choice_error(access_choice, "--access", "mmap", buf, sizeof(buf)),
-			 "--access: 'mmap' is not one of read, pread, readv");
+			 "--access: 'mmap' is not one of read, pread, readv, mmap-shared, mmap-private, direct");
 	cr_assert(cob_choice_has(cache_choice, "drop-each"));
 	cr_assert_not(cob_choice_has(cache_choice, "drop_each"));
 	cr_assert_str_eq(cob_choice_join(storage_choice, ", ", buf, 3), "di");
