@@ -349,7 +349,10 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 		fprintf(f, ",%" PRIu64 ",%" PRIu64, r->user.count, r->user.sum);
 		print_u64_or_blank(f, r->user.count != 0, r->user.min);
 		print_u64_or_blank(f, r->user.count != 0, r->user.max);
-		fprintf(f, ",%d,%" PRIu64 ",%" PRIu64 "\n", match, r->minflt, r->majflt);
+		fprintf(f, ",%d", match);
+		print_u64_or_blank(f, r->flags & REC_FAULTS, r->minflt);
+		print_u64_or_blank(f, r->flags & REC_FAULTS, r->majflt);
+		fputc('\n', f);
 	}
 	if (o->csv) {
 		if (fclose(f) || rename(tmp, o->csv)) {

@@ -74,15 +74,16 @@ static int set_direct(int fd)
 }
 
 static const struct access_ops access_methods[] = {
-	{ "read", "read(2) at the current position", do_read, NULL, 1 },
-	{ "pread", "pread64(2) at the offset", do_pread, NULL, 1 },
-	{ "readv", "readv(2) with one iovec", do_readv, NULL, 1 },
+	/* name, help, read, prepare, syscall, at_offset */
+	{ "read", "read(2) at the current position", do_read, NULL, 1, 0 },
+	{ "pread", "pread64(2) at the offset", do_pread, NULL, 1, 1 },
+	{ "readv", "readv(2) with one iovec", do_readv, NULL, 1, 0 },
 	{ "mmap-shared", "MAP_SHARED mapping per read, copied out: page faults, no read syscall", do_mmap_shared,
-	  NULL, 0 },
+	  NULL, 0, 1 },
 	{ "mmap-private", "MAP_PRIVATE mapping per read, copied out: page faults, no read syscall",
-	  do_mmap_private, NULL, 0 },
+	  do_mmap_private, NULL, 0, 1 },
 	{ "direct", "read(2) with O_DIRECT (no page cache; buffer page-aligned, buf a block multiple)", do_read,
-	  set_direct, 1 },
+	  set_direct, 1, 0 },
 };
 
 COB_REGISTRY_DEFINE(access, struct access_ops, access_methods)

@@ -22,6 +22,10 @@ struct access_ops {
 	 * by page faults, no read syscall and no copyout, so no backend sees
 	 * it and its CSV row says so: status no_syscall). */
 	int syscall;
+	/* 1 when it reads at the offset it is given, whatever the file
+	 * position (pread, mmap): the workload then does not lseek before each
+	 * read, a syscall that would only lengthen the time between reads. */
+	int at_offset;
 };
 
 /* access_find, access_choice, access_help */
