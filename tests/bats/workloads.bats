@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2030,SC2031,SC2154 # bats: run sets output/status
+# shellcheck disable=SC2030,SC2031,SC2154,SC2016 # bats: run sets output/status; sh -c scripts in single quotes
 # The access methods, cache hints and the workload benchmark for real on
 # this host: cob-read with each new method against read(2) on the same file,
 # what the CSV says of mmap reads under a real hook (tp-read), O_DIRECT
