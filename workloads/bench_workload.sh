@@ -57,7 +57,10 @@ command -v jq >/dev/null || die 1 "jq is not installed"
 
 FILE_SIZE=$((1024 * 1024)) BUF=4096
 [ -n "$out" ] || out=${COB_RESULTS:-$ROOT/results}/$(date +%Y%m%d-%H%M%S)-workload
-mkdir -p "$out" || die 1 "cannot create $out"
+if [ ! -d "$out" ]; then
+	mkdir -p "$out" || die 1 "cannot create $out"
+	on_exit "rmdir '$out' 2>/dev/null" # only if it stayed empty (a failed or interrupted run)
+fi
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/cob-bench-workload.XXXXXX") || die 1 "cannot create a work directory"
 on_exit "rm -rf '$work'"
 csv=$out/workload.csv

@@ -175,3 +175,18 @@ hooked() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"usage: ./run.sh bench workload"* ]]
 }
+
+@test "bench workload interrupted: exit 143, no CSV, no directory, no work files" {
+	out=$BATS_TEST_TMPDIR/killed
+	./run.sh bench workload --reads 200000 --reps 5 --out "$out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 100); do grep -q 'median ns/read' "$BATS_TEST_TMPDIR/err" && break; sleep 0.2; done
+	grep -q 'median ns/read' "$BATS_TEST_TMPDIR/err" # inside the measurement
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$st" -eq 143 ]
+	[ ! -e "$out" ]
+	[ -z "$(find /var/tmp -maxdepth 1 -name 'cob-bench-workload.*' -newer "$DATA/f")" ]
+}
