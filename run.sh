@@ -19,7 +19,7 @@ PROG=run.sh
 PACKAGES=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev libjansson-dev
 	pkg-config libcriterion-dev bats shellcheck gnuplot-nox sysstat cgroup-tools kmod
 	qemu-system-x86 busybox-static bash-static cpio linux-source-6.1 bc bison flex libssl-dev
-	dwarves xz-utils jq patch e2fsprogs)
+	dwarves xz-utils jq patch e2fsprogs fio)
 
 # die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
 # shellcheck source=bench/lib.sh
@@ -230,6 +230,7 @@ usage: ./run.sh COMMAND [options]     (each command takes --help)
   doctor [--json]        what this kernel can hook, found by trial load/attach
   test                   every test suite (C, bats, guest); ends with 'N passed, N failed'
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
+  bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
   help                   this text
 
@@ -570,6 +571,27 @@ EOF
 	bash "$ROOT/tests/run_all.sh" "$@"
 }
 
+# ---------------------------------------------------------------- bench
+cmd_bench() {
+	case ${1:-} in
+	-h | --help)
+		cat <<EOF
+usage: ./run.sh bench workload [options]   (./run.sh bench workload --help for its options)
+Benchmarks of the suite itself.
+  workload   the workload's own cost: cob-read without a hook against a bare C read loop and
+             fio --ioengine=psync, cached 4 KiB reads, per-read median; CSV and ratios
+EOF
+		return 0 ;;
+	workload) shift ;;
+	"") die 2 "bench: which benchmark? (benchmarks: workload; see ./run.sh bench --help)" ;;
+	*) die 2 "bench: unknown benchmark '$1' (benchmarks: workload)" ;;
+	esac
+	case ${1:-} in -h | --help) bash "$ROOT/workloads/bench_workload.sh" --help; return 0 ;; esac
+	setup bench
+	COB_BIN=$BIN COB_RESULTS=$RESULTS COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
+		run_child bash "$ROOT/workloads/bench_workload.sh" "$@"
+}
+
 # ---------------------------------------------------------------- vm
 # Runs vm/vm.sh; a sweep run in the guest gets its graphs drawn here,
 # where gnuplot is (the guest has none).
@@ -613,6 +635,7 @@ main() {
 	doctor) cmd_doctor "$@" ;;
 	test) cmd_test "$@" ;;
 	vm) cmd_vm "$@" ;;
+	bench) cmd_bench "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;

@@ -7,6 +7,8 @@ void join_events(const struct read_record *recs, size_t nrec, const struct cob_e
 
 	for (size_t i = 0; i < nrec; i++) {
 		out[i] = NULL;
+		if (recs[i].flags & REC_NO_SYSCALL)
+			continue; /* nothing a backend hooks: an event in its interval is not its */
 		while (j < nev && evs[j].enter_ts < recs[i].t0)
 			j++;
 		if (j < nev && evs[j].enter_ts <= recs[i].t1)
@@ -16,7 +18,7 @@ void join_events(const struct read_record *recs, size_t nrec, const struct cob_e
 
 const char *read_status_name(enum read_status s)
 {
-	static const char *const names[] = { "ok", "copied", "bad_ret", "no_hook" };
+	static const char *const names[] = { "ok", "copied", "bad_ret", "no_hook", "no_syscall" };
 
 	return names[s];
 }
@@ -30,6 +32,12 @@ enum read_status classify_read(const struct read_record *r, const struct cob_eve
 			       int mode, int64_t expect_ret, int *match)
 {
 	*match = 0;
+	/* no read syscall: no backend saw it, in either mode, so the bytes must
+	 * be the file's; no_syscall says they were and that nothing hooked it */
+	if (r->flags & REC_NO_SYSCALL)
+		return r->ret >= 0 && (uint64_t)r->ret == r->expect_len && (r->flags & REC_BYTES_MATCH)
+			       ? RS_NO_SYSCALL
+			       : RS_BAD_RET;
 	if (!e)
 		return RS_NO_HOOK;
 	*match = function == COB_FN_NULL ? 1 : ((e->flags & COB_EV_COMPUTED) || !r->expect_len) && fr_same(&e->fr, &r->user);

@@ -10,12 +10,16 @@
 #include "copyout_hook.h"
 #include "read_record.h"
 
-/* out[i] = event of recs[i] or NULL. Events must be in time order (they are:
+/* out[i] = event of recs[i] or NULL (always NULL for REC_NO_SYSCALL). Events must be in time order (they are:
  * one thread, one ring buffer). */
 void join_events(const struct read_record *recs, size_t nrec, const struct cob_event *evs,
 		 size_t nev, const struct cob_event **out);
 
-enum read_status { RS_OK, RS_COPIED, RS_BAD_RET, RS_NO_HOOK };
+/* RS_NO_SYSCALL: the access method read without a read syscall (mmap: page
+ * faults, no copyout), so no backend could hook it, and the read delivered
+ * exactly the file's bytes (else RS_BAD_RET). Such a row claims no hook
+ * result: no event is joined to it and match=0. */
+enum read_status { RS_OK, RS_COPIED, RS_BAD_RET, RS_NO_HOOK, RS_NO_SYSCALL };
 const char *read_status_name(enum read_status s);
 
 /* mode is COB_MODE_*; in override mode expect_ret is what the backend's

@@ -8,6 +8,8 @@
 #define REC_BYTES_MATCH (1u << 0) /* buffer[0..ret) equals the file bytes */
 #define REC_COPIED      (1u << 1) /* some file byte reached the buffer */
 #define REC_RESULT_BUF  (1u << 2) /* an override result header was found in the buffer */
+#define REC_NO_SYSCALL  (1u << 3) /* the access method read without a read syscall (mmap) */
+#define REC_FAULTS      (1u << 4) /* minflt, majflt were measured (the mmap methods) */
 
 struct read_record {
 	uint64_t iter;
@@ -21,6 +23,7 @@ struct read_record {
 	uint64_t copied_bytes; /* positions where buffer == file byte (buffer is pre-filled with ~file) */
 	struct fr_result user; /* reference over the expected file bytes */
 	struct fr_result inbuf;/* override: result found in the buffer */
+	uint64_t minflt, majflt;/* page faults of the workload during the read (REC_FAULTS) */
 };
 
 #endif

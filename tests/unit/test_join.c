@@ -244,3 +244,49 @@ Test(classify, override_null_function_matches_when_hooked)
 	cr_assert_eq(classify_read(&r, NULL, COB_FN_NULL, COB_MODE_OVERRIDE, 100, &match), RS_NO_HOOK);
 	cr_assert_eq(match, 0);
 }
+
+/* An mmap read: no read syscall, so no event is its, even one that lies in
+ * its interval (another read of the same process), and its row claims no
+ * hook result. */
+Test(join, a_read_without_syscall_gets_no_event)
+{
+	struct read_record r[3] = { rec(100, 200), rec(300, 400), rec(500, 600) };
+	struct cob_event e[2] = { ev(150), ev(550) };
+	const struct cob_event *out[3];
+
+	r[1].flags |= REC_NO_SYSCALL;
+	r[2].flags |= REC_NO_SYSCALL;
+	join_events(r, 3, e, 2, out);
+	cr_assert_eq(out[0], &e[0]);
+	cr_assert_null(out[1]);
+	cr_assert_null(out[2], "an event was joined to a read without a read syscall");
+}
+
+Test(classify, a_read_without_syscall_is_no_syscall_never_ok_or_match)
+{
+	struct read_record r = rec(1, 2);
+	struct cob_event e = ev(1);
+	int match;
+
+	r.flags |= REC_NO_SYSCALL;
+	for (int mode = COB_MODE_OBSERVE; mode <= COB_MODE_OVERRIDE; mode++) {
+		cr_assert_eq(classify_read(&r, NULL, COB_FN_FILTER_REDUCE, mode, 100, &match), RS_NO_SYSCALL);
+		cr_assert_eq(match, 0);
+		/* even handed an event, it claims none */
+		cr_assert_eq(classify_read(&r, &e, COB_FN_NULL, mode, 100, &match), RS_NO_SYSCALL);
+		cr_assert_eq(match, 0);
+	}
+	cr_assert_str_eq(read_status_name(RS_NO_SYSCALL), "no_syscall");
+}
+
+Test(classify, a_read_without_syscall_with_wrong_bytes_is_bad_ret)
+{
+	struct read_record r = rec(1, 2);
+	int match;
+
+	r.flags = REC_NO_SYSCALL | REC_COPIED; /* bytes differ */
+	cr_assert_eq(classify_read(&r, NULL, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+	r.flags = REC_NO_SYSCALL | REC_BYTES_MATCH;
+	r.ret = 50; /* short */
+	cr_assert_eq(classify_read(&r, NULL, COB_FN_FILTER_REDUCE, COB_MODE_OBSERVE, 100, &match), RS_BAD_RET);
+}

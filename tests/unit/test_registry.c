@@ -49,7 +49,7 @@ Test(registry, lists_and_errors)
 	cr_assert_str_eq(cob_choice_join(reposition_choice, ", ", buf, sizeof(buf)), "seek, reopen, sequential");
 	cr_assert_str_eq(cob_choice_join(filegen_kind_choice, "|", buf, sizeof(buf)), "known|random");
 	cr_assert_str_eq(cob_choice_error(access_choice, "--access", "mmap", buf, sizeof(buf)),
-			 "--access: 'mmap' is not one of read, pread, readv");
+			 "--access: 'mmap' is not one of read, pread, readv, mmap-shared, mmap-private, direct");
 	cr_assert(cob_choice_has(cache_choice, "drop-each"));
 	cr_assert_not(cob_choice_has(cache_choice, "drop_each"));
 	cr_assert_str_eq(cob_choice_join(storage_choice, ", ", buf, 3), "di");
@@ -59,21 +59,17 @@ Test(registry, reposition_modes)
 {
 	const struct reposition_ops *seek = reposition_find("seek"), *seq = reposition_find("sequential"),
 				    *reopen = reposition_find("reopen");
-	int fd = open("/dev/null", O_RDONLY), old = fd;
-	uint64_t off = 99;
+	int fd = open("/dev/null", O_RDONLY);
 
-	cr_assert_eq(seek->next(&fd, "/dev/null", 4096, 10000, &off), 0);
-	cr_assert_eq(off, 0);
-	cr_assert_eq(seq->next(&fd, "/dev/null", 4096, 10000, &off), 0);
-	cr_assert_eq(off, 4096);
-	cr_assert_eq(seq->next(&fd, "/dev/null", 10000, 10000, &off), 0);
-	cr_assert_eq(off, 0, "sequential wraps at EOF");
-	cr_assert_eq(fd, old);
-	off = 99;
-	cr_assert_eq(reopen->next(&fd, "/dev/null", 4096, 10000, &off), 0);
-	cr_assert_eq(off, 0);
+	cr_assert_eq(seek->offset(4096, 10000), 0);
+	cr_assert_eq(seq->offset(4096, 10000), 4096);
+	cr_assert_eq(seq->offset(10000, 10000), 0, "sequential wraps at EOF");
+	cr_assert_eq(reopen->offset(4096, 10000), 0);
+	cr_assert_null(seek->before);
+	cr_assert_null(seq->before);
+	cr_assert_eq(reopen->before(&fd, "/dev/null"), 0);
 	cr_assert_geq(fd, 0, "reopen gives a new descriptor of the file");
-	cr_assert_eq(reopen->next(&fd, "/nonexistent/x", 0, 1, &off), -ENOENT);
+	cr_assert_eq(reopen->before(&fd, "/nonexistent/x"), -ENOENT);
 	cr_assert_eq(fd, -1);
 	cr_assert_eq(seek->span(4096, 100, 10000), 4096);
 	cr_assert_eq(seek->span(4096, 100, 100), 100);
