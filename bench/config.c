@@ -5,6 +5,8 @@
 #include "backend.h"    /* hook_backend_choice */
 #include "cache.h"      /* cache_choice */
 #include "filegen.h"    /* filegen_kind_choice, parse_size */
+#include "monitors.h"   /* cob_monitor_choice */
+#include "reports.h"    /* cob_report_choice, the report's own checks */
 #include "reposition.h" /* reposition_choice */
 #include "storage.h"    /* storage_choice */
 
@@ -19,17 +21,12 @@
 const char *const cob_functions[] = { "filter-reduce", "null", NULL };
 const char *const cob_modes[] = { "observe", "override", NULL };
 const char *const cob_wheres[] = { "host", "guest-tcg", "guest-kvm", NULL };
-const char *const cob_reports[] = { "none", "overhead", NULL };
 
 /* The NULL-terminated lists above as choice functions. */
 #define CHOICES_OF(list) \
 	static const char *choices_##list(size_t i) { return list[i]; }
 CHOICES_OF(cob_functions)
 CHOICES_OF(cob_modes)
-CHOICES_OF(cob_reports)
-/* report = overhead: the axes that may take several values */
-static const char *const overhead_may_vary[] = { "hook", "function", "buf_size", NULL };
-CHOICES_OF(overhead_may_vary)
 
 /* key, show, type, min, max, choices, default, mkfile, read, hook, label, from_experiment.
  * hook is last so that it varies fastest: the backends of one point run
@@ -315,8 +312,10 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-/* A list of names (plots, monitors); 'none' alone means an empty list. */
-static int parse_names(struct pstate *st, const char *key, const char *value, struct names *out)
+/* A list of names (plots, monitors); 'none' alone means an empty list.
+ * choices (NULL: any valid name): the registry the names come from. */
+static int parse_names(struct pstate *st, const char *key, const char *value, cob_choice_fn choices,
+		       struct names *out)
 {
 	char items[COB_MAX_NAMES][COB_DESC_LEN];
 	char why[512];
@@ -331,6 +330,8 @@ static int parse_names(struct pstate *st, const char *key, const char *value, st
 		if (!valid_name(items[i]) || !strcmp(items[i], "none"))
 			return failf(st, "%s: '%s' is not a valid name (letters, digits, '-', '_', '.')",
 				     key, items[i]);
+		if (choices && !cob_choice_has(choices, items[i]))
+			return failf(st, "%s", cob_choice_error(choices, key, items[i], why, sizeof(why)));
 		for (int j = 0; j < i; j++)
 			if (!strcmp(items[i], items[j]))
 				return failf(st, "%s: duplicate value '%s'", key, items[i]);
@@ -391,9 +392,9 @@ static int experiment_key(struct pstate *st, const char *key, const char *value)
 	case EK_HOOK:
 		return parse_enum_key(st, key, value, hook_backend_choice, c->hook, sizeof(c->hook));
 	case EK_REPORT:
-		return parse_enum_key(st, key, value, choices_cob_reports, c->report, sizeof(c->report));
+		return parse_enum_key(st, key, value, cob_report_choice, c->report, sizeof(c->report));
 	case EK_PLOTS:
-		if (!parse_names(st, key, value, &plots))
+		if (!parse_names(st, key, value, NULL, &plots))
 			return 0;
 		c->nplots = plots.n;
 		memcpy(c->plots, plots.v, sizeof(plots.v));
@@ -449,7 +450,7 @@ static int sweep_key(struct pstate *st, int section, const char *key, const char
 		return failf(st, "duplicate key '%s' in [%s]", key, sname);
 	s->set[k] = 1;
 	if (k == SK_MONITORS)
-		return parse_names(st, key, value, &s->monitors);
+		return parse_names(st, key, value, cob_monitor_choice, &s->monitors);
 	if (k == SK_REPETITIONS) {
 		uint64_t v;
 		const char *why;
@@ -569,37 +570,12 @@ static int default_axis(const struct cob_config *c, const struct cob_param *p, s
 	return v ? parse_value(p, v, &ax->v[0], why, sizeof(why)) : -1;
 }
 
-static const struct cob_axis *find_axis(const struct cob_config *c, const char *key)
-{
-	int k = cob_config_axis(c, key);
-
-	return k < 0 ? NULL : &c->axes[k];
-}
-
-/* report = overhead: 'none' and another backend in the hook axis, and only
- * the axes overhead.csv has columns for may vary. 0, or -1 with why. */
+/* The config's report kind may have its own demands (overhead: its axes). */
 static int check_report(const struct cob_config *c, char *why, size_t len)
 {
-	const struct cob_axis *hook = find_axis(c, "hook");
-	size_t has_none = 0;
+	const struct cob_report *r = cob_report_find(c->report);
 
-	if (strcmp(c->report, "overhead"))
-		return 0;
-	for (size_t i = 0; hook && i < hook->n; i++)
-		has_none += !strcmp(hook->v[i].text, "none");
-	if (!hook || !has_none || hook->n < 2) {
-		snprintf(why, len, "report = overhead compares hook backends with the baseline 'none': "
-			 "the hook axis needs none and at least one backend (it has %s%s)",
-			 hook && hook->n ? hook->v[0].text : "nothing", hook && hook->n > 1 ? ", ..." : "");
-		return -1;
-	}
-	for (size_t k = 0; k < c->naxes; k++)
-		if (c->axes[k].n > 1 && !cob_choice_has(choices_overhead_may_vary, c->axes[k].param->key)) {
-			snprintf(why, len, "report = overhead: only hook, function and buf_size may take "
-				 "several values (%s has %zu)", c->axes[k].param->key, c->axes[k].n);
-			return -1;
-		}
-	return 0;
+	return r && r->check ? r->check(c, why, len) : 0;
 }
 
 static int finish(struct pstate *st, int quick)

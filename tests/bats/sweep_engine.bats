@@ -165,11 +165,19 @@ start_sweep() {
 	[ "$status" -eq 1 ]
 	one_line_nothing_left
 	[[ "$output" == *"cob-hook"* ]]
+	# a monitor's name comes from the registry (bench/monitors.c): a config error
 	conf "monitors = nosuch"
 	sweep
+	[ "$status" -eq 2 ]
+	one_line_nothing_left
+	[[ "$output" == *"monitors: 'nosuch' is not one of iostat"* ]]
+	# a registered monitor whose executable is missing
+	mkdir -p "$BATS_TEST_TMPDIR/empty"
+	conf "monitors = iostat"
+	COB_ROOT=$BATS_TEST_TMPDIR/empty sweep
 	[ "$status" -eq 1 ]
 	one_line_nothing_left
-	[[ "$output" == *"monitor nosuch"* ]]
+	[[ "$output" == *"monitor iostat: $BATS_TEST_TMPDIR/empty/bench/monitors/iostat"* ]]
 }
 
 @test "a sweep: progress per run, every result file, workdir removed" {
@@ -306,15 +314,16 @@ start_sweep() {
 
 @test "a monitor that dies: exit 1, one line, nothing left" {
 	mkdir -p "$BATS_TEST_TMPDIR/root/bench/monitors"
+	# a broken iostat in a source tree of its own (COB_ROOT)
 	# shellcheck disable=SC2016 # the script's own $1
 	printf '#!/bin/sh\n[ "$1" = --header ] && { echo a,b; exit 0; }\necho a,b >"$1"\necho "broken monitor gives up" >&2\nexit 4\n' \
-		>"$BATS_TEST_TMPDIR/root/bench/monitors/broken"
-	chmod +x "$BATS_TEST_TMPDIR/root/bench/monitors/broken"
-	conf "monitors = broken"
+		>"$BATS_TEST_TMPDIR/root/bench/monitors/iostat"
+	chmod +x "$BATS_TEST_TMPDIR/root/bench/monitors/iostat"
+	conf "monitors = iostat"
 	COB_ROOT=$BATS_TEST_TMPDIR/root sweep
 	[ "$status" -eq 1 ]
 	one_line_nothing_left
-	[[ "$output" == *"monitor broken exited"*"broken monitor gives up"* ]]
+	[[ "$output" == *"monitor iostat exited"*"broken monitor gives up"* ]]
 }
 
 @test "iostat monitor: header, delta rows, stops cleanly on SIGTERM" {
