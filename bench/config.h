@@ -67,6 +67,9 @@ const char *cob_sweep_choices_text(char *buf, size_t len);
 extern const char *const cob_functions[];
 extern const char *const cob_modes[];
 extern const char *const cob_wheres[];
+/* cob_functions and cob_modes as choice functions (registry.h). */
+const char *cob_function_choice(size_t i);
+const char *cob_mode_choice(size_t i);
 /* [experiment] report: none, or a report kind of reports.c (its choices and
  * checks, e.g. overhead's: 'none' and another backend in the hook axis). */
 
