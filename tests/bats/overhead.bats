@@ -48,11 +48,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	for bad in "hook = none,kprobe" "hook = none,tp-read,none" "hook = none,,tp-read" "hook =" \
 		"function = sum" "report = fast"; do
 		conf "$bad"
-		sweep
-		echo "$bad -> $output"
-		[ "$status" -eq 2 ]
-		one_line_nothing_left
-		[[ "$output" == *"t.conf:"[0-9]*": "* ]]
+		config_rejected "$bad"
 	done
 	conf "hook = none,kprobe"
 	sweep

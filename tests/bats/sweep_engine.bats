@@ -41,6 +41,15 @@ start_sweep() {
 	printf '%s\n' "${KIDS[@]}" | grep -qx "$HOOK" || { echo "the hook $HOOK is not cob-sweep's"; return 1; }
 }
 
+# signal_sweep SIG STATUS: send SIG to the sweep start_sweep started; it must
+# end with STATUS (its log is shown)
+signal_sweep() {
+	local st=0
+	kill -"$1" "$PID"
+	wait "$PID" || st=$?
+	cat "$BATS_TEST_TMPDIR/log"
+	[ "$st" -eq "$2" ]
+}
 
 @test "--help prints the usage and exits 0" {
 	run "$SWEEP" --help
@@ -103,11 +112,7 @@ start_sweep() {
 		key=${bad%% *}
 		sed -i "/^$key =/d" "$CONF"
 		echo "$bad" >>"$CONF"
-		sweep
-		echo "$bad -> $output"
-		[ "$status" -eq 2 ]
-		one_line_nothing_left
-		[[ "$output" == *"t.conf:"[0-9]*": "* ]]
+		config_rejected "$bad"
 	done
 }
 
@@ -283,11 +288,7 @@ start_sweep() {
 	start_sweep
 	# the hook's own child (the double's sleep) runs too
 	[ "${#KIDS[@]}" -ge 2 ]
-	kill -INT "$PID"
-	st=0
-	wait "$PID" || st=$?
-	cat "$BATS_TEST_TMPDIR/log"
-	[ "$st" -eq 130 ]
+	signal_sweep INT 130
 	grep -q 'interrupted' "$BATS_TEST_TMPDIR/log"
 	gone "$HOOK" "${KIDS[@]}"
 	[ ! -e "$OUT" ]
@@ -301,11 +302,7 @@ start_sweep() {
 	iostat=$(named iostat "${KIDS[@]}")
 	echo "cob-sweep $PID: hook $HOOK, iostat $iostat, all: ${KIDS[*]}"
 	[ -n "$iostat" ]
-	kill -TERM "$PID"
-	st=0
-	wait "$PID" || st=$?
-	cat "$BATS_TEST_TMPDIR/log"
-	[ "$st" -eq 143 ]
+	signal_sweep TERM 143
 	# the hook, its child, the monitor and its iostat all went with it
 	gone "$HOOK" "${KIDS[@]}"
 	[ ! -e "$OUT" ]

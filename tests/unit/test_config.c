@@ -105,14 +105,6 @@ Test(config, quick_needs_a_quick_section)
 	cob_config_free(&cfg);
 }
 
-Test(config, quick_section_is_validated_without_quick)
-{
-	expect_error(HEAD "buf_size = 4K\niterations = 1\n[quick]\nbuf_size = -1\n", 0, "t.conf:7: ",
-		     "negative");
-	expect_error(HEAD "buf_size = 4K\niterations = 1\n[quick]\nname = x\n", 0, "t.conf:7: ",
-		     "unknown key 'name' in [quick]");
-}
-
 Test(config, size_suffixes_are_binary)
 {
 	static const struct {
@@ -221,6 +213,18 @@ static const struct {
 	{ "name = t\n", "t.conf:1: ", "outside a section" },
 	{ HEAD "buf_size = 4K\njust words\niterations = 1\n", "t.conf:5: ", "syntax error" },
 	{ "[experiment\nname = t\n", "t.conf:1: ", "missing ']'" },
+	/* quick section is validated without quick */
+	{ HEAD "buf_size = 4K\niterations = 1\n[quick]\nbuf_size = -1\n", "t.conf:7: ", "negative" },
+	{ HEAD "buf_size = 4K\niterations = 1\n[quick]\nname = x\n", "t.conf:7: ", "unknown key 'name' in [quick]" },
+	/* too many runs */
+	{ HEAD "buf_size = 1,2,3,4,5,6,7,8,9,10\niterations = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\nthreshold = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\nrepetitions = 1000\n", "t.conf: ", "more than 100000 runs" },
+	/* hook axis values are checked */
+	{ HEAD "buf_size = 4K\niterations = 1\nhook = none,kprobe\n", "t.conf:6: ", "hook: 'kprobe' is not one of auto, kprobe-copyout" },
+	{ HEAD "buf_size = 4K\niterations = 1\nhook = none,none\n", "t.conf:6: ", "hook: duplicate value 'none'" },
+	{ HEAD "buf_size = 4K\niterations = 1\nhook =\n", "t.conf:6: ", "hook: empty value" },
+	{ HEAD "buf_size = 4K\niterations = 1\nhook = none,,tp-read\n", "t.conf:6: ", "empty element" },
+	{ HEAD "buf_size = 4K\niterations = 1\nfunction = sum\n", "t.conf:6: ", "function: 'sum' is not one of filter-reduce, null" },
+	{ "[experiment]\nname = t\nhook = kprobe\n", "t.conf:3: ", "hook: 'kprobe'" },
 	/* monitors come from the monitor registry */
 	{ HEAD "buf_size = 4K\niterations = 1\nmonitors = nosuch\n", "t.conf:6: ", "'nosuch' is not one of iostat" },
 };
@@ -288,15 +292,6 @@ Test(config, grid_last_axis_varies_fastest)
 	cob_config_free(&cfg);
 }
 
-Test(config, too_many_runs)
-{
-	expect_error(HEAD "buf_size = 1,2,3,4,5,6,7,8,9,10\n"
-			  "iterations = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\n"
-			  "threshold = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\n"
-			  "repetitions = 1000\n",
-		     0, "t.conf: ", "more than 100000 runs");
-}
-
 Test(config, command_line_overrides)
 {
 	char e[256];
@@ -345,14 +340,24 @@ Test(config, load_reads_files_and_reports_the_path)
 	rmdir(dir);
 }
 
+/* Load configs/NAME.conf (from the repository root or build/tests) into cfg;
+ * returns its path. */
+static const char *load_shipped(const char *name, int quick)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "configs/%s.conf", name);
+	if (access(path, R_OK))
+		snprintf(path, sizeof(path), "../../configs/%s.conf", name);
+	cr_assert_eq(access(path, R_OK), 0, "run the tests from the repository root");
+	cr_assert_eq(cob_config_load(&cfg, path, quick, err, sizeof(err)), 0, "%s", err);
+	return path;
+}
+
 Test(config, shipped_iterations_config_is_valid)
 {
-	const char *path = "configs/iterations.conf";
+	const char *path = load_shipped("iterations", 0);
 
-	if (access(path, R_OK))
-		path = "../../configs/iterations.conf";
-	cr_assert_eq(access(path, R_OK), 0, "run the tests from the repository root");
-	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(cfg.name, "iterations");
 	cr_assert_eq(cob_config_points(&cfg) * cfg.repetitions, 48);
 	cob_config_free(&cfg);
@@ -414,21 +419,6 @@ Test(config, hook_varies_fastest)
 		cr_assert_eq(cob_config_index(&cfg, sel), p, "index is the inverse of point");
 	}
 	cob_config_free(&cfg);
-}
-
-Test(config, hook_axis_values_are_checked)
-{
-	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook = none,kprobe\n", 0, "t.conf:6: ",
-		     "hook: 'kprobe' is not one of auto, kprobe-copyout");
-	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook = none,none\n", 0, "t.conf:6: ",
-		     "hook: duplicate value 'none'");
-	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook =\n", 0, "t.conf:6: ",
-		     "hook: empty value");
-	expect_error(HEAD "buf_size = 4K\niterations = 1\nhook = none,,tp-read\n", 0, "t.conf:6: ",
-		     "empty element");
-	expect_error(HEAD "buf_size = 4K\niterations = 1\nfunction = sum\n", 0, "t.conf:6: ",
-		     "function: 'sum' is not one of filter-reduce, null");
-	expect_error("[experiment]\nname = t\nhook = kprobe\n", 0, "t.conf:3: ", "hook: 'kprobe'");
 }
 
 Test(config, report_is_checked)
@@ -508,12 +498,8 @@ Test(config, drop_removes_a_value_but_not_the_last)
 
 Test(config, shipped_overhead_config_is_valid)
 {
-	const char *path = "configs/overhead.conf";
+	const char *path = load_shipped("overhead", 0);
 
-	if (access(path, R_OK))
-		path = "../../configs/overhead.conf";
-	cr_assert_eq(access(path, R_OK), 0, "run the tests from the repository root");
-	cr_assert_eq(cob_config_load(&cfg, path, 0, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(cfg.report, "overhead");
 	cr_assert_str_eq(axis("hook")->v[0].text, "none");
 	/* none and every backend there is */
