@@ -95,6 +95,27 @@ static void usage(FILE *f)
 		"Exit: 0 run complete, 2 bad usage, 3 backend unavailable, 1 other failure.\n");
 }
 
+/* The names --mode and --function take, and the codes the BPF side knows. */
+struct name_code {
+	const char *name;
+	int code;
+};
+static const struct name_code modes[] = { { "observe", COB_MODE_OBSERVE }, { "override", COB_MODE_OVERRIDE },
+					   { NULL, 0 } };
+static const struct name_code functions[] = { { "filter-reduce", COB_FN_FILTER_REDUCE },
+					      { "null", COB_FN_NULL }, { NULL, 0 } };
+
+/* *code of NAME in TABLE; -1 when it is not there. */
+static int name_code(const struct name_code *table, const char *name, int *code)
+{
+	for (; table->name; table++)
+		if (!strcmp(table->name, name)) {
+			*code = table->code;
+			return 0;
+		}
+	return -1;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option lo[] = {
@@ -116,19 +137,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'b': o->backend = optarg; break;
 		case 'm':
-			if (!strcmp(optarg, "observe"))
-				o->mode = COB_MODE_OBSERVE;
-			else if (!strcmp(optarg, "override"))
-				o->mode = COB_MODE_OVERRIDE;
-			else
+			if (name_code(modes, optarg, &o->mode))
 				return fail(2, "--mode must be observe or override: %s", optarg);
 			break;
 		case 'f':
-			if (!strcmp(optarg, "filter-reduce"))
-				o->function = COB_FN_FILTER_REDUCE;
-			else if (!strcmp(optarg, "null"))
-				o->function = COB_FN_NULL;
-			else
+			if (name_code(functions, optarg, &o->function))
 				return fail(2, "--function must be filter-reduce or null: %s", optarg);
 			break;
 		case 't':
