@@ -29,6 +29,7 @@
 #include <bpf/libbpf.h>
 #include "access.h"
 #include "backend.h"
+#include "grow.h"
 #include "join.h"
 #include "probe.h"
 
@@ -244,18 +245,14 @@ static int start_workload(const struct run_opts *o, int *to_child, int *from_chi
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct event_buf *b = ctx;
+	struct cob_event *ev;
 
 	if (size < sizeof(struct cob_event))
 		return 0;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		void *p = realloc(b->ev, cap * sizeof(*b->ev));
-
-		if (!p)
-			return -ENOMEM;
-		b->ev = p;
-		b->cap = cap;
-	}
+	ev = cob_grow(b->ev, &b->cap, b->n, sizeof(*ev), 1024);
+	if (!ev)
+		return -ENOMEM;
+	b->ev = ev;
 	memcpy(&b->ev[b->n++], data, sizeof(struct cob_event));
 	return 0;
 }
