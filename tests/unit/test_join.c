@@ -76,22 +76,29 @@ Test(join, events_outside_every_read_are_ignored)
 	cr_assert_null(out[0]);
 }
 
+/* Every classify test starts from a plain observed read, its event and an
+ * unset match (a fixture: the same three lines opened each test). */
+static struct read_record r;
+static struct cob_event e;
+static int match;
+
+static void fresh(void)
+{
+	r = rec(1, 2);
+	e = ev(1);
+	match = -1;
+}
+
+TestSuite(classify, .init = fresh);
+
 Test(classify, observe_ok_and_match)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match;
-
 	cr_assert_eq(observe(&r, &e, 100, &match), RS_OK);
 	cr_assert_eq(match, 1);
 }
 
 Test(classify, observe_wrong_result_is_no_match)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match;
-
 	e.fr.sum = 31;
 	cr_assert_eq(observe(&r, &e, 100, &match), RS_OK);
 	cr_assert_eq(match, 0);
@@ -99,8 +106,7 @@ Test(classify, observe_wrong_result_is_no_match)
 
 Test(classify, no_event_is_no_hook)
 {
-	struct read_record r = rec(1, 2);
-	int match = 1;
+	match = 1;
 
 	cr_assert_eq(observe(&r, NULL, 100, &match), RS_NO_HOOK);
 	cr_assert_eq(match, 0);
@@ -108,18 +114,12 @@ Test(classify, no_event_is_no_hook)
 
 Test(classify, override_with_file_bytes_is_copied)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match;
-
 	cr_assert_eq(override(&r, &e, 100, &match), RS_COPIED);
 }
 
 Test(classify, override_contract)
 {
-	struct read_record r = overridden();
-	struct cob_event e = ev(1);
-	int match;
+	r = overridden();
 
 	cr_assert_eq(override(&r, &e, 100, &match), RS_OK);
 	cr_assert_eq(override(&r, &e, 40, &match), RS_BAD_RET);
@@ -134,10 +134,6 @@ Test(classify, override_contract)
  * equals the reference */
 Test(classify, observe_short_read_is_bad_ret)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match = -1;
-
 	r.ret = 99; /* one byte short of expect_len */
 	cr_assert_eq(observe(&r, &e, 100, &match), RS_BAD_RET);
 	cr_assert_eq(match, 1);
@@ -147,10 +143,6 @@ Test(classify, observe_short_read_is_bad_ret)
 
 Test(classify, observe_failed_read_is_bad_ret)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match = -1;
-
 	r.ret = -1;
 	r.err = 14;
 	r.flags = 0;
@@ -163,10 +155,6 @@ Test(classify, observe_failed_read_is_bad_ret)
 
 Test(classify, observe_wrong_bytes_are_bad_ret)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match = -1;
-
 	r.flags &= ~REC_BYTES_MATCH; /* right length, other bytes */
 	cr_assert_eq(observe(&r, &e, 100, &match), RS_BAD_RET);
 	cr_assert_eq(match, 1);
@@ -177,10 +165,6 @@ Test(classify, observe_wrong_bytes_are_bad_ret)
 
 Test(classify, observe_ignores_expect_ret)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match;
-
 	/* expect_ret is the override contract; observe checks against the file */
 	cr_assert_eq(observe(&r, &e, 40, &match), RS_OK);
 	cr_assert_eq(observe(&r, &e, -1, &match), RS_OK);
@@ -190,9 +174,7 @@ Test(classify, observe_ignores_expect_ret)
  * the status (a contract violation can still carry the right result) */
 Test(classify, override_match)
 {
-	struct read_record r = overridden();
-	struct cob_event e = ev(1);
-	int match = -1;
+	r = overridden();
 
 	cr_assert_eq(override(&r, &e, 100, &match), RS_OK);
 	cr_assert_eq(match, 1);
@@ -227,9 +209,7 @@ Test(classify, override_match)
 
 Test(classify, override_match_needs_a_computed_result)
 {
-	struct read_record r = overridden();
-	struct cob_event e = ev(1);
-	int match = -1;
+	r = overridden();
 
 	e.flags = COB_EV_OVERRIDDEN | COB_EV_WROTE_USER; /* equal numbers, but the function never ran */
 	cr_assert_eq(override(&r, &e, 100, &match), RS_OK);
@@ -246,10 +226,6 @@ Test(classify, override_match_needs_a_computed_result)
 
 Test(classify, override_null_function_matches_when_hooked)
 {
-	struct read_record r = rec(1, 2);
-	struct cob_event e = ev(1);
-	int match = -1;
-
 	r.flags = REC_RESULT_BUF;
 	e.flags = 0;
 	e.fr = (struct cob_fr){ 9, 9, 9, 9 };
