@@ -46,10 +46,10 @@ void sweep_monitors_start(struct sweep *s)
 		while (!file_has_line(m->out)) {
 			if (sweep_wait(s, m->pid, &st, 0, 0))
 				sweep_fail(s, 1, "monitor %s exited at start (%s): %s", m->name,
-				     sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
+					   sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
 			if (sweep_now_ns() > deadline)
 				sweep_fail(s, 1, "monitor %s wrote no header to %s within %d s", m->name, m->out,
-				     MONITOR_READY_MS / 1000);
+					   MONITOR_READY_MS / 1000);
 			sweep_pause(s, 10, 0);
 		}
 	}
@@ -65,14 +65,14 @@ void sweep_monitors_stop(struct sweep *s)
 
 		if (sweep_wait(s, m->pid, &st, 0, 0))
 			sweep_fail(s, 1, "monitor %s exited during the run (%s): %s", m->name,
-			     sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
+				   sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
 		kill(m->pid, SIGTERM);
 		if (!sweep_wait(s, m->pid, &st, STOP_GRACE_MS, 0))
 			sweep_fail(s, 1, "monitor %s did not stop within %d s of SIGTERM", m->name,
-			     STOP_GRACE_MS / 1000);
+				   STOP_GRACE_MS / 1000);
 		if (!WIFEXITED(st) || WEXITSTATUS(st))
 			sweep_fail(s, 1, "monitor %s failed (%s): %s", m->name, sweep_status_text(st, stbuf, sizeof(stbuf)),
-			     sweep_last_line(m->err, why, sizeof(why)));
+				   sweep_last_line(m->err, why, sizeof(why)));
 		m->pid = 0;
 	}
 }
@@ -107,11 +107,11 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 
 		if (!r)
 			sweep_fail(s, 1, "monitor %s: cannot read %s: %s", m->name, m->out,
-			     errno == EBADMSG ? "malformed header" : strerror(errno));
+				   errno == EBADMSG ? "malformed header" : strerror(errno));
 		hdr = sweep_header_string(s, r);
 		if (strcmp(hdr, m->header))
 			sweep_fail(s, 1, "monitor %s wrote the header '%s', its --header says '%s'", m->name, hdr,
-			     m->header);
+				   m->header);
 		free(hdr);
 		nc = cob_csvr_ncols(r);
 		np = monitor_prefix(s, c, sel, rep, kernel, vals, repbuf);

@@ -308,10 +308,10 @@ static void on_idle(void *arg)
  * -1 when it could not run or took longer than CAPTURE_MS. Interrupts end the
  * sweep (and stop it) while it runs. */
 int sweep_capture_all(struct sweep *s, char *const argv[], int search, int merge, int first_line, long timeout_ms, char *buf,
-		       size_t len)
-{
-	const struct subproc_run o = { .search = search, .merge_stderr = merge, .first_line = first_line,
-				       .timeout_ms = timeout_ms, .prog = PROG, .started = on_started,
+		      size_t len)
+		      {
+		      const struct subproc_run o = { .search = search, .merge_stderr = merge, .first_line = first_line,
+		      .timeout_ms = timeout_ms, .prog = PROG, .started = on_started,
 				       .reaped = on_reaped, .idle = on_idle, .in_child = die_with_us,
 				       .arg = s };
 

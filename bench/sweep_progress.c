@@ -168,7 +168,7 @@ size_t sweep_progress_resume(struct sweep *s, struct point_acc *acc, size_t npoi
 			return nruns + 1;
 		}
 		sweep_fail(s, 2, "--resume: %s holds no sweep to resume (%s: %s)", s->opt.out, s->progress,
-		     strerror(errno));
+			   strerror(errno));
 	}
 	keep = open_memstream(&kept, &keptlen);
 	if (!keep)
@@ -265,7 +265,7 @@ size_t sweep_progress_resume(struct sweep *s, struct point_acc *acc, size_t npoi
 				sweep_acc_row(s, &acc[runs[k].p], r, &cols, &t);
 			if (t.rows != runs[k].rows)
 				sweep_fail(s, 1, "cannot resume: %s has fewer rows than %s says (run %zu)", path,
-				     s->progress, k + 1);
+					   s->progress, k + 1);
 			sweep_acc_run(&acc[runs[k].p], runs[k].rep, &t);
 			total += t.rows;
 		}

@@ -86,13 +86,13 @@ void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc,
 
 	if (!r)
 		sweep_fail(s, 1, "cob-hook wrote no readable CSV %s: %s", part,
-		     errno == EBADMSG ? "malformed header" : strerror(errno));
+			   errno == EBADMSG ? "malformed header" : strerror(errno));
 	hdr = sweep_header_string(s, r);
 	if (!s->reads_header) {
 		s->reads_header = hdr;
 	} else if (strcmp(s->reads_header, hdr)) {
 		sweep_fail(s, 1, "cob-hook's CSV header changed between runs: was '%s', now '%s'", s->reads_header,
-		     hdr);
+			   hdr);
 	} else {
 		free(hdr);
 	}

@@ -109,7 +109,7 @@ static const char *data_file(struct sweep *s, const struct cob_config *c, const 
 	sweep_wait(s, pid, &st, -1, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		sweep_fail(s, 1, "cob-mkfile failed (%s) making %s: %s", sweep_status_text(st, stbuf, sizeof(stbuf)),
-		     key, sweep_last_line(err, why, sizeof(why)));
+			   key, sweep_last_line(err, why, sizeof(why)));
 	if (access(s->files[s->nfiles].path, R_OK))
 		sweep_fail(s, 1, "cob-mkfile exited 0 but made no %s", s->files[s->nfiles].path);
 	free(err);
@@ -207,13 +207,13 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 	sweep_monitors_stop(s);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 		sweep_fail(s, 3, "hook backend '%s' is not available here: %s",
-		     cob_config_value(c, sel, "hook")->text, sweep_last_line(s->hook_err, why, sizeof(why)));
+			   cob_config_value(c, sel, "hook")->text, sweep_last_line(s->hook_err, why, sizeof(why)));
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
 		sweep_fail(s, 1, "cob-hook rejected its arguments (exit 2): %s",
-		     sweep_last_line(s->hook_err, why, sizeof(why)));
+			   sweep_last_line(s->hook_err, why, sizeof(why)));
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		sweep_fail(s, 1, "%s: cob-hook failed (%s): %s", line, sweep_status_text(st, stbuf, sizeof(stbuf)),
-		     sweep_last_line(s->hook_err, why, sizeof(why)));
+			   sweep_last_line(s->hook_err, why, sizeof(why)));
 	sweep_ingest_part(s, s->part, acc, rep, &rows, &matches);
 	sweep_ingest_monitors(s, c, sel, rep, kernel);
 	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
