@@ -91,7 +91,7 @@ static struct overhead *compute_overhead(struct sweep *s, const struct cob_confi
 
 /* DIR/overhead.csv (tmp until commit): one row per point, the baseline's
  * with empty overhead columns. */
-void report_overhead_write(struct sweep *s, struct sweep_report *rep)
+static void overhead_write(struct sweep *s, struct sweep_report *rep)
 {
 	const struct cob_config *c = &s->cfg;
 	struct point_acc *acc = s->acc;
@@ -140,7 +140,7 @@ void report_overhead_write(struct sweep *s, struct sweep_report *rep)
 }
 
 /* The table on stdout, once the results are in place. */
-void report_overhead_print(struct sweep *s, struct sweep_report *rep)
+static void overhead_print(struct sweep *s, struct sweep_report *rep)
 {
 	const struct cob_config *c = &s->cfg;
 	const struct overhead *o = rep->data;
@@ -185,7 +185,7 @@ static const char *const may_vary[] = { "hook", "function", "buf_size" };
 
 /* 'none' and another backend in the hook axis, and only the axes
  * overhead.csv has columns for may vary. 0, or -1 with why. */
-int report_overhead_check(const struct cob_config *c, char *why, size_t len)
+static int overhead_check(const struct cob_config *c, char *why, size_t len)
 {
 	int k = cob_config_axis(c, "hook");
 	const struct cob_axis *hook = k < 0 ? NULL : &c->axes[k];
@@ -212,3 +212,12 @@ int report_overhead_check(const struct cob_config *c, char *why, size_t len)
 	}
 	return 0;
 }
+
+const struct cob_report report_overhead = {
+	.name = "overhead",
+	.help = "what each hook backend adds to one read() against none (Welch 95 % CI)",
+	.file = "overhead.csv",
+	.check = overhead_check,
+	.write = overhead_write,
+	.print = overhead_print,
+};

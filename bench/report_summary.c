@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void report_summary_write(struct sweep *s, struct sweep_report *r)
+static void summary_write(struct sweep *s, struct sweep_report *r)
 {
 	const struct cob_config *c = &s->cfg;
 	struct point_acc *acc = s->acc;
@@ -69,3 +69,11 @@ void report_summary_write(struct sweep *s, struct sweep_report *r)
 	free(bufs);
 	free(sel);
 }
+
+const struct cob_report report_summary = {
+	.name = "summary",
+	.help = "one row per sweep point: latency statistics, success rate",
+	.file = "summary.csv",
+	.always = 1,
+	.write = summary_write,
+};

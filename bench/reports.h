@@ -2,7 +2,8 @@
  * one ops table owned by reports.c. `summary` runs for every sweep; the
  * others are chosen by a config's `[experiment] report = NAME` (or none).
  * The config parser takes its choices and the report's own checks from here.
- * A new report kind: its writer in report_NAME.c and one entry in reports.c. */
+ * A new report kind: report_NAME.c defines `const struct cob_report
+ * report_NAME` (its writer and the rest) and reports.c lists it. */
 #ifndef COB_REPORTS_H
 #define COB_REPORTS_H
 #include <stddef.h>
@@ -45,11 +46,5 @@ void cob_report_open(struct sweep *s, struct sweep_report *r, const char *const 
 const char *cob_report_num(double v, char *buf, size_t len);
 /* part/whole as CSV text, "" when whole is 0. */
 const char *cob_report_rate(size_t part, size_t whole, char *buf, size_t len);
-
-/* The writers (report_NAME.c). */
-void report_summary_write(struct sweep *s, struct sweep_report *r);
-int report_overhead_check(const struct cob_config *c, char *why, size_t len);
-void report_overhead_write(struct sweep *s, struct sweep_report *r);
-void report_overhead_print(struct sweep *s, struct sweep_report *r);
 
 #endif
