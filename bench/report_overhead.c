@@ -213,11 +213,8 @@ static int overhead_check(const struct cob_config *c, char *why, size_t len)
 	return 0;
 }
 
+/* name, help, file, always, check, write, print */
 const struct cob_report report_overhead = {
-	.name = "overhead",
-	.help = "what each hook backend adds to one read() against none (Welch 95 % CI)",
-	.file = "overhead.csv",
-	.check = overhead_check,
-	.write = overhead_write,
-	.print = overhead_print,
+	"overhead", "what each hook backend adds to one read() against none (Welch 95 % CI)", "overhead.csv",
+	0, overhead_check, overhead_write, overhead_print,
 };

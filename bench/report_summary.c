@@ -70,10 +70,8 @@ static void summary_write(struct sweep *s, struct sweep_report *r)
 	free(sel);
 }
 
+/* name, help, file, always, check, write, print */
 const struct cob_report report_summary = {
-	.name = "summary",
-	.help = "one row per sweep point: latency statistics, success rate",
-	.file = "summary.csv",
-	.always = 1,
-	.write = summary_write,
+	"summary", "one row per sweep point: latency statistics, success rate", "summary.csv",
+	1, NULL, summary_write, NULL,
 };
