@@ -1,74 +1,18 @@
 /* Experiment config parser: libinih does the INI syntax, this file checks
- * every section, key and value and builds the sweep grid. See config.h. */
+ * every section and key and assembles the config (values: config_values.c;
+ * the choice tables: config_tables.c; the grid: config_grid.c). See config.h. */
 #include "config.h"
-#include "access.h"     /* the registries: access_choice */
-#include "backend.h"    /* hook_backend_choice */
-#include "cache.h"      /* cache_choice */
-#include "filegen.h"    /* filegen_kind_choice, parse_size */
-#include "reposition.h" /* reposition_choice */
-#include "storage.h"    /* storage_choice */
+#include "backend.h"       /* hook_backend_choice */
+#include "config_values.h"
+#include "monitors.h"      /* cob_monitor_choice */
+#include "reports.h"       /* cob_report_choice, the report's own checks */
 
-#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const cob_functions[] = { "filter-reduce", "null", NULL };
-const char *const cob_modes[] = { "observe", "override", NULL };
-const char *const cob_wheres[] = { "host", "guest-tcg", "guest-kvm", NULL };
-const char *const cob_reports[] = { "none", "overhead", NULL };
-
-/* The NULL-terminated lists above as choice functions. */
-#define CHOICES_OF(list) \
-	static const char *choices_##list(size_t i) { return list[i]; }
-CHOICES_OF(cob_functions)
-CHOICES_OF(cob_modes)
-CHOICES_OF(cob_reports)
-/* report = overhead: the axes that may take several values */
-static const char *const overhead_may_vary[] = { "hook", "function", "buf_size", NULL };
-CHOICES_OF(overhead_may_vary)
-
-/* key, show, type, min, max, choices, default, mkfile, read, hook, label, from_experiment.
- * hook is last so that it varies fastest: the backends of one point run
- * back to back in every repetition. */
-const struct cob_param cob_sweep_params[] = {
-	{ "storage", "storage", COB_PT_ENUM, 0, 0, storage_choice, "disk", NULL, NULL, NULL, 1, 0 },
-	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, filegen_kind_choice, "known", "--kind", NULL, NULL, 1, 0 },
-	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1, 0 },
-	{ "cache", "cache", COB_PT_ENUM, 0, 0, cache_choice, "drop", NULL, "--cache", NULL, 1, 0 },
-	{ "reposition", "repos", COB_PT_ENUM, 0, 0, reposition_choice, "seek", NULL, "--reposition", NULL, 1, 0 },
-	{ "access", "access", COB_PT_ENUM, 0, 0, access_choice, "read", NULL, "--access", NULL, 1, 0 },
-	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0, 0 },
-	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0, 0 },
-	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0, 0 },
-	{ "function", "fn", COB_PT_ENUM, 0, 0, choices_cob_functions, NULL, NULL, NULL, NULL, 0, 1 },
-	{ "hook", "hook", COB_PT_ENUM, 0, 0, hook_backend_choice, NULL, NULL, NULL, NULL, 0, 1 },
-};
-const size_t cob_sweep_nparams = sizeof(cob_sweep_params) / sizeof(cob_sweep_params[0]);
-
-const char *cob_sweep_choices_text(char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t k = 0; k < cob_sweep_nparams && off < len; k++) {
-		const struct cob_param *p = &cob_sweep_params[k];
-		char list[256];
-		int n;
-
-		if (p->type != COB_PT_ENUM || p->from_experiment)
-			continue;
-		n = snprintf(buf + off, len - off, "  %-12s %s\n", p->key,
-			     cob_choice_join(p->choices, ", ", list, sizeof(list)));
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	return buf;
-}
 
 enum { SEC_NONE, SEC_EXPERIMENT, SEC_SWEEP, SEC_QUICK };
 static const char *const section_names[] = { "", "experiment", "sweep", "quick" };
@@ -143,180 +87,10 @@ static void file_error(char *err, size_t errlen, const char *file, const char *f
 	}
 }
 
-/* ---- values ---- */
-
-int cob_parse_size(const char *s, uint64_t *out, const char **why)
-{
-	/* the grammar of cob-mkfile --size and cob-read --buf; only the reason is ours */
-	if (!parse_size(s, out))
-		return 0;
-	*why = !*s ? "empty size" : *s == '-' ? "negative size" : "not a size (or too large)";
-	return -1;
-}
-
-const char *cob_format_size(uint64_t v, char *buf, size_t len)
-{
-	static const char units[] = "GMK";
-	static const unsigned shifts[] = { 30, 20, 10 };
-
-	for (int i = 0; i < 3; i++) {
-		uint64_t u = 1ULL << shifts[i];
-
-		if (v && v % u == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / u), units[i]);
-			return buf;
-		}
-	}
-	snprintf(buf, len, "%llu", (unsigned long long)v);
-	return buf;
-}
-
-static int parse_count(const char *s, uint64_t *out, const char **why)
-{
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (!*p) {
-		*why = "empty value";
-		return -1;
-	}
-	if (*p == '-') {
-		*why = "negative number";
-		return -1;
-	}
-	for (; *p; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (d > 9) {
-			*why = "not a whole number";
-			return -1;
-		}
-		if (v > (UINT64_MAX - d) / 10) {
-			*why = "number too large";
-			return -1;
-		}
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-/* One list element of param P -> V. Returns 0, or -1 with a message in why. */
-static int parse_value(const struct cob_param *p, const char *s, struct cob_value *v, char *why,
-		       size_t whylen)
-{
-	const char *r = NULL;
-	char b[32];
-
-	memset(v, 0, sizeof(*v));
-	switch (p->type) {
-	case COB_PT_ENUM:
-		if (!cob_choice_has(p->choices, s)) {
-			cob_choice_error(p->choices, p->key, s, why, whylen);
-			return -1;
-		}
-		snprintf(v->text, sizeof(v->text), "%s", s);
-		return 0;
-	case COB_PT_FILESIZE:
-		if (!strcmp(s, "buf")) {
-			snprintf(v->text, sizeof(v->text), "buf");
-			v->num = COB_FILESIZE_BUF;
-			return 0;
-		}
-		/* fall through */
-	case COB_PT_SIZE:
-		if (cob_parse_size(s, &v->num, &r)) {
-			snprintf(why, whylen, "%s: %s '%s' (expected e.g. 4096, 64K, 1M%s)", p->key, r,
-				 s, p->type == COB_PT_FILESIZE ? " or buf" : "");
-			return -1;
-		}
-		break;
-	case COB_PT_COUNT:
-		if (parse_count(s, &v->num, &r)) {
-			snprintf(why, whylen, "%s: %s '%s'", p->key, r, s);
-			return -1;
-		}
-		break;
-	}
-	if (v->num < p->min) {
-		if (v->num == 0)
-			snprintf(why, whylen, "%s: must be greater than 0, got '%s'", p->key, s);
-		else
-			snprintf(why, whylen, "%s: '%s' is below the minimum %llu", p->key, s,
-				 (unsigned long long)p->min);
-		return -1;
-	}
-	if (v->num > p->max) {
-		if (p->type == COB_PT_COUNT)
-			snprintf(why, whylen, "%s: %s is above the maximum %llu", p->key, s,
-				 (unsigned long long)p->max);
-		else
-			snprintf(why, whylen, "%s: %s is above the maximum %s", p->key, s,
-				 cob_format_size(p->max, b, sizeof(b)));
-		return -1;
-	}
-	snprintf(v->text, sizeof(v->text), "%llu", (unsigned long long)v->num);
-	return 0;
-}
-
-/* Split a comma list into trimmed items, each copied into items[i] (len
- * itemlen). Returns the count or -1 with a reason in why. */
-static int split_list(const char *key, const char *value, char (*items)[COB_DESC_LEN], size_t max,
-		      char *why, size_t whylen)
-{
-	size_t n = 0;
-	const char *p = value;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*p) {
-		snprintf(why, whylen, "%s: empty value (give at least one value)", key);
-		return -1;
-	}
-	for (;;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		while (len && (p[0] == ' ' || p[0] == '\t')) {
-			p++;
-			len--;
-		}
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (!len) {
-			snprintf(why, whylen, "%s: empty element in list '%s'", key, value);
-			return -1;
-		}
-		if (n == max) {
-			snprintf(why, whylen, "%s: more than %zu values", key, max);
-			return -1;
-		}
-		if (len >= COB_DESC_LEN)
-			len = COB_DESC_LEN - 1;
-		memcpy(items[n], p, len);
-		items[n][len] = '\0';
-		n++;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return (int)n;
-}
-
-static int valid_name(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (!len || len >= COB_NAME_LEN || !isalnum((unsigned char)s[0]))
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
-			return 0;
-	return 1;
-}
-
-/* A list of names (plots, monitors); 'none' alone means an empty list. */
-static int parse_names(struct pstate *st, const char *key, const char *value, struct names *out)
+/* A list of names (plots, monitors); 'none' alone means an empty list.
+ * choices (NULL: any valid name): the registry the names come from. */
+static int parse_names(struct pstate *st, const char *key, const char *value, cob_choice_fn choices,
+		       struct names *out)
 {
 	char items[COB_MAX_NAMES][COB_DESC_LEN];
 	char why[512];
@@ -331,6 +105,8 @@ static int parse_names(struct pstate *st, const char *key, const char *value, st
 		if (!valid_name(items[i]) || !strcmp(items[i], "none"))
 			return failf(st, "%s: '%s' is not a valid name (letters, digits, '-', '_', '.')",
 				     key, items[i]);
+		if (choices && !cob_choice_has(choices, items[i]))
+			return failf(st, "%s", cob_choice_error(choices, key, items[i], why, sizeof(why)));
 		for (int j = 0; j < i; j++)
 			if (!strcmp(items[i], items[j]))
 				return failf(st, "%s: duplicate value '%s'", key, items[i]);
@@ -385,15 +161,15 @@ static int experiment_key(struct pstate *st, const char *key, const char *value)
 		snprintf(c->description, sizeof(c->description), "%s", value);
 		return 1;
 	case EK_FUNCTION:
-		return parse_enum_key(st, key, value, choices_cob_functions, c->function, sizeof(c->function));
+		return parse_enum_key(st, key, value, cob_function_choice, c->function, sizeof(c->function));
 	case EK_MODE:
-		return parse_enum_key(st, key, value, choices_cob_modes, c->mode, sizeof(c->mode));
+		return parse_enum_key(st, key, value, cob_mode_choice, c->mode, sizeof(c->mode));
 	case EK_HOOK:
 		return parse_enum_key(st, key, value, hook_backend_choice, c->hook, sizeof(c->hook));
 	case EK_REPORT:
-		return parse_enum_key(st, key, value, choices_cob_reports, c->report, sizeof(c->report));
+		return parse_enum_key(st, key, value, cob_report_choice, c->report, sizeof(c->report));
 	case EK_PLOTS:
-		if (!parse_names(st, key, value, &plots))
+		if (!parse_names(st, key, value, NULL, &plots))
 			return 0;
 		c->nplots = plots.n;
 		memcpy(c->plots, plots.v, sizeof(plots.v));
@@ -449,7 +225,7 @@ static int sweep_key(struct pstate *st, int section, const char *key, const char
 		return failf(st, "duplicate key '%s' in [%s]", key, sname);
 	s->set[k] = 1;
 	if (k == SK_MONITORS)
-		return parse_names(st, key, value, &s->monitors);
+		return parse_names(st, key, value, cob_monitor_choice, &s->monitors);
 	if (k == SK_REPETITIONS) {
 		uint64_t v;
 		const char *why;
@@ -539,16 +315,6 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-/* ---- assembling the config ---- */
-
-void cob_config_free(struct cob_config *c)
-{
-	free(c->path);
-	free(c->text);
-	free(c->axes);
-	memset(c, 0, sizeof(*c));
-}
-
 /* The [experiment] value an axis defaults to (from_experiment), or NULL. */
 static const char *experiment_value(const struct cob_config *c, const char *key)
 {
@@ -569,37 +335,12 @@ static int default_axis(const struct cob_config *c, const struct cob_param *p, s
 	return v ? parse_value(p, v, &ax->v[0], why, sizeof(why)) : -1;
 }
 
-static const struct cob_axis *find_axis(const struct cob_config *c, const char *key)
-{
-	int k = cob_config_axis(c, key);
-
-	return k < 0 ? NULL : &c->axes[k];
-}
-
-/* report = overhead: 'none' and another backend in the hook axis, and only
- * the axes overhead.csv has columns for may vary. 0, or -1 with why. */
+/* The config's report kind may have its own demands (overhead: its axes). */
 static int check_report(const struct cob_config *c, char *why, size_t len)
 {
-	const struct cob_axis *hook = find_axis(c, "hook");
-	size_t has_none = 0;
+	const struct cob_report *r = cob_report_find(c->report);
 
-	if (strcmp(c->report, "overhead"))
-		return 0;
-	for (size_t i = 0; hook && i < hook->n; i++)
-		has_none += !strcmp(hook->v[i].text, "none");
-	if (!hook || !has_none || hook->n < 2) {
-		snprintf(why, len, "report = overhead compares hook backends with the baseline 'none': "
-			 "the hook axis needs none and at least one backend (it has %s%s)",
-			 hook && hook->n ? hook->v[0].text : "nothing", hook && hook->n > 1 ? ", ..." : "");
-		return -1;
-	}
-	for (size_t k = 0; k < c->naxes; k++)
-		if (c->axes[k].n > 1 && !cob_choice_has(choices_overhead_may_vary, c->axes[k].param->key)) {
-			snprintf(why, len, "report = overhead: only hook, function and buf_size may take "
-				 "several values (%s has %zu)", c->axes[k].param->key, c->axes[k].n);
-			return -1;
-		}
-	return 0;
+	return r && r->check ? r->check(c, why, len) : 0;
 }
 
 static int finish(struct pstate *st, int quick)
@@ -761,105 +502,3 @@ int cob_config_load(struct cob_config *c, const char *path, int quick, char *err
 	return ret;
 }
 
-int cob_config_override(struct cob_config *c, const char *key, const char *value, char *err,
-			size_t errlen)
-{
-	cob_choice_fn choices;
-	char *dst;
-	char opt[COB_VALUE_LEN + 2];
-
-	if (!strcmp(key, "hook")) {
-		choices = hook_backend_choice;
-		dst = c->hook;
-	} else if (!strcmp(key, "mode")) {
-		choices = choices_cob_modes;
-		dst = c->mode;
-	} else if (!strcmp(key, "function")) {
-		choices = choices_cob_functions;
-		dst = c->function;
-	} else {
-		snprintf(err, errlen, "cannot override '%s'", key);
-		return -1;
-	}
-	if (!cob_choice_has(choices, value)) {
-		snprintf(opt, sizeof(opt), "--%s", key);
-		cob_choice_error(choices, opt, value, err, errlen);
-		return -1;
-	}
-	if (c->axes && cob_config_axis(c, key) >= 0) {
-		/* an axis: this one value (with report = overhead, the baseline and it) */
-		struct cob_axis *ax = &c->axes[cob_config_axis(c, key)];
-		int baseline = !strcmp(key, "hook") && !strcmp(c->report, "overhead");
-		char why[256];
-
-		if (baseline && !strcmp(value, "none")) {
-			snprintf(err, errlen, "--hook none: report = overhead measures a backend against "
-				 "none; name a backend (or leave out --hook for all of them)");
-			return -1;
-		}
-		ax->n = 0;
-		if (baseline && parse_value(ax->param, "none", &ax->v[ax->n++], why, sizeof(why)))
-			return -1;
-		if (parse_value(ax->param, value, &ax->v[ax->n++], why, sizeof(why)))
-			return -1; /* cannot happen: the choices are the same */
-	}
-	snprintf(dst, COB_VALUE_LEN, "%s", value);
-	return 0;
-}
-
-int cob_config_drop(struct cob_config *c, const char *key, size_t i)
-{
-	int k = cob_config_axis(c, key);
-	struct cob_axis *ax;
-
-	if (k < 0 || i >= c->axes[k].n || c->axes[k].n < 2)
-		return -1;
-	ax = &c->axes[k];
-	memmove(&ax->v[i], &ax->v[i + 1], (ax->n - i - 1) * sizeof(ax->v[0]));
-	ax->n--;
-	return 0;
-}
-
-/* ---- grid ---- */
-
-size_t cob_config_points(const struct cob_config *c)
-{
-	size_t n = 1;
-
-	for (size_t k = 0; k < c->naxes; k++)
-		n *= c->axes[k].n;
-	return n;
-}
-
-void cob_config_point(const struct cob_config *c, size_t idx, size_t *sel)
-{
-	for (size_t k = c->naxes; k-- > 0;) {
-		sel[k] = idx % c->axes[k].n;
-		idx /= c->axes[k].n;
-	}
-}
-
-size_t cob_config_index(const struct cob_config *c, const size_t *sel)
-{
-	size_t idx = 0;
-
-	for (size_t k = 0; k < c->naxes; k++)
-		idx = idx * c->axes[k].n + sel[k];
-	return idx;
-}
-
-int cob_config_axis(const struct cob_config *c, const char *key)
-{
-	for (size_t k = 0; k < c->naxes; k++)
-		if (!strcmp(c->axes[k].param->key, key))
-			return (int)k;
-	return -1;
-}
-
-const struct cob_value *cob_config_value(const struct cob_config *c, const size_t *sel,
-					 const char *key)
-{
-	int k = cob_config_axis(c, key);
-
-	return k < 0 ? NULL : &c->axes[k].v[sel[k]];
-}

@@ -67,10 +67,11 @@ const char *cob_sweep_choices_text(char *buf, size_t len);
 extern const char *const cob_functions[];
 extern const char *const cob_modes[];
 extern const char *const cob_wheres[];
-/* [experiment] report: none, or overhead (per-read cost of each hook backend
- * against the baseline 'none'; needs 'none' and at least one other backend
- * in the hook axis, and lets only hook, function and buf_size vary). */
-extern const char *const cob_reports[];
+/* cob_functions and cob_modes as choice functions (registry.h). */
+const char *cob_function_choice(size_t i);
+const char *cob_mode_choice(size_t i);
+/* [experiment] report: none, or a report kind of reports.c (its choices and
+ * checks, e.g. overhead's: 'none' and another backend in the hook axis). */
 
 /* file_size = buf */
 #define COB_FILESIZE_BUF UINT64_MAX

@@ -1,4 +1,5 @@
 #include "csv.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -217,30 +218,22 @@ static int setf(struct cob_csvr *r, const char *fmt, ...)
 
 static int put(struct cob_csvr *r, char c)
 {
-	if (r->len == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		char *b = realloc(r->buf, cap);
+	char *b = cob_grow(r->buf, &r->cap, r->len, 1, 256);
 
-		if (!b)
-			return -1;
-		r->buf = b;
-		r->cap = cap;
-	}
+	if (!b)
+		return -1;
+	r->buf = b;
 	r->buf[r->len++] = c;
 	return 0;
 }
 
 static int new_field(struct cob_csvr *r)
 {
-	if (r->nf == r->offcap) {
-		size_t cap = r->offcap ? r->offcap * 2 : 32;
-		size_t *o = realloc(r->off, cap * sizeof(*o));
+	size_t *o = cob_grow(r->off, &r->offcap, r->nf, sizeof(*o), 32);
 
-		if (!o)
-			return -1;
-		r->off = o;
-		r->offcap = cap;
-	}
+	if (!o)
+		return -1;
+	r->off = o;
 	r->off[r->nf++] = r->len;
 	return 0;
 }

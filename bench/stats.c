@@ -1,4 +1,5 @@
 #include "stats.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,21 +18,16 @@ void cob_stats_init(struct cob_stats *s)
 
 int cob_stats_add(struct cob_stats *s, double x)
 {
-	double delta;
+	double delta, *v;
 
 	if (isnan(x)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		double *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	v = cob_grow(s->v, &s->cap, s->n, sizeof(*v), 64);
+	if (!v)
+		return -1;
+	s->v = v;
 	s->v[s->n++] = x;
 	s->sorted = 0;
 	delta = x - s->mean;

@@ -12,7 +12,7 @@
 #include "subproc.h"
 
 pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, const char *prog,
-		    void (*in_child)(void))
+		    void (*in_child)(void *arg), void *arg)
 {
 	pid_t pid = fork();
 
@@ -25,7 +25,7 @@ pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, con
 
 		setpgid(0, 0);
 		if (in_child)
-			in_child();
+			in_child(arg);
 		sigaction(SIGPIPE, &dfl, NULL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -66,21 +66,22 @@ int subproc_run(char *const argv[], const struct subproc_run *o, char *out, size
 	out[0] = '\0';
 	if (pipe2(fds, O_CLOEXEC))
 		return -1;
-	pid = subproc_spawn(argv, fds[1], o->merge_stderr ? fds[1] : -1, o->search, o->prog, o->in_child);
+	pid = subproc_spawn(argv, fds[1], o->merge_stderr ? fds[1] : -1, o->search, o->prog, o->in_child,
+			    o->arg);
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
 		return -1;
 	}
 	if (o->started)
-		o->started(pid, argv[0]);
+		o->started(o->arg, pid, argv[0]);
 	for (;;) { /* read until EOF, keeping the start */
 		struct pollfd p = { fds[0], POLLIN, 0 };
 		char chunk[512];
 		ssize_t n;
 
 		if (o->idle)
-			o->idle();
+			o->idle(o->arg);
 		if (limited && now_ms() > deadline) {
 			kill(-pid, SIGKILL);
 			timed_out = true;
@@ -109,7 +110,7 @@ int subproc_run(char *const argv[], const struct subproc_run *o, char *out, size
 			break;
 		}
 		if (o->idle)
-			o->idle();
+			o->idle(o->arg);
 		if (limited && !timed_out && now_ms() > deadline) {
 			kill(-pid, SIGKILL);
 			timed_out = true;
@@ -118,6 +119,6 @@ int subproc_run(char *const argv[], const struct subproc_run *o, char *out, size
 			nanosleep(&ts, NULL);
 	}
 	if (o->reaped)
-		o->reaped(pid);
+		o->reaped(o->arg, pid);
 	return timed_out || st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
 }

@@ -13,11 +13,12 @@
 
 /* Start argv: argv[0] is a path, or a name looked up in PATH when search.
  * out_fd/err_fd < 0 keep ours. in_child (optional) runs in the child right
- * after fork, before anything else (e.g. to make it die with its parent). If the command cannot run, the child says
+ * after fork, before anything else (e.g. to make it die with its parent),
+ * given arg (the caller's context). If the command cannot run, the child says
  * "PROG: cannot run ARGV0: error" on its stderr (when prog is not NULL) and
  * exits 127. Returns its pid, or -1 (errno) when fork failed. */
 pid_t subproc_spawn(char *const argv[], int out_fd, int err_fd, bool search, const char *prog,
-		    void (*in_child)(void));
+		    void (*in_child)(void *arg), void *arg);
 
 struct subproc_run {
 	bool search;       /* as for subproc_spawn */
@@ -28,10 +29,11 @@ struct subproc_run {
 	/* Optional, for a caller that keeps track of its children: told the
 	 * pid once started and once reaped, and idle() runs at least every
 	 * 100 ms while the command runs (e.g. to act on a pending signal). */
-	void (*started)(pid_t pid, const char *what);
-	void (*reaped)(pid_t pid);
-	void (*idle)(void);
-	void (*in_child)(void); /* as for subproc_spawn */
+	void (*started)(void *arg, pid_t pid, const char *what);
+	void (*reaped)(void *arg, pid_t pid);
+	void (*idle)(void *arg);
+	void (*in_child)(void *arg); /* as for subproc_spawn */
+	void *arg;                   /* what the callbacks get: the caller's context */
 };
 
 /* Run argv to its end; its output (the first len - 1 bytes; the rest is

@@ -29,6 +29,7 @@
 #include <bpf/libbpf.h>
 #include "access.h"
 #include "backend.h"
+#include "grow.h"
 #include "join.h"
 #include "probe.h"
 
@@ -95,6 +96,27 @@ static void usage(FILE *f)
 		"Exit: 0 run complete, 2 bad usage, 3 backend unavailable, 1 other failure.\n");
 }
 
+/* The names --mode and --function take, and the codes the BPF side knows. */
+struct name_code {
+	const char *name;
+	int code;
+};
+static const struct name_code modes[] = { { "observe", COB_MODE_OBSERVE }, { "override", COB_MODE_OVERRIDE },
+					   { NULL, 0 } };
+static const struct name_code functions[] = { { "filter-reduce", COB_FN_FILTER_REDUCE },
+					      { "null", COB_FN_NULL }, { NULL, 0 } };
+
+/* *code of NAME in TABLE; -1 when it is not there. */
+static int name_code(const struct name_code *table, const char *name, int *code)
+{
+	for (; table->name; table++)
+		if (!strcmp(table->name, name)) {
+			*code = table->code;
+			return 0;
+		}
+	return -1;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option lo[] = {
@@ -116,19 +138,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'b': o->backend = optarg; break;
 		case 'm':
-			if (!strcmp(optarg, "observe"))
-				o->mode = COB_MODE_OBSERVE;
-			else if (!strcmp(optarg, "override"))
-				o->mode = COB_MODE_OVERRIDE;
-			else
+			if (name_code(modes, optarg, &o->mode))
 				return fail(2, "--mode must be observe or override: %s", optarg);
 			break;
 		case 'f':
-			if (!strcmp(optarg, "filter-reduce"))
-				o->function = COB_FN_FILTER_REDUCE;
-			else if (!strcmp(optarg, "null"))
-				o->function = COB_FN_NULL;
-			else
+			if (name_code(functions, optarg, &o->function))
 				return fail(2, "--function must be filter-reduce or null: %s", optarg);
 			break;
 		case 't':
@@ -231,18 +245,14 @@ static int start_workload(const struct run_opts *o, int *to_child, int *from_chi
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct event_buf *b = ctx;
+	struct cob_event *ev;
 
 	if (size < sizeof(struct cob_event))
 		return 0;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		void *p = realloc(b->ev, cap * sizeof(*b->ev));
-
-		if (!p)
-			return -ENOMEM;
-		b->ev = p;
-		b->cap = cap;
-	}
+	ev = cob_grow(b->ev, &b->cap, b->n, sizeof(*ev), 1024);
+	if (!ev)
+		return -ENOMEM;
+	b->ev = ev;
 	memcpy(&b->ev[b->n++], data, sizeof(struct cob_event));
 	return 0;
 }

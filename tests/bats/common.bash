@@ -19,6 +19,16 @@ one_line_nothing_left() {
 	[ -z "$(ls -A "$WORK")" ]
 }
 
+# config_rejected WHAT: sweep (on the config WHAT made) exited 2 with one line
+# naming the config's file and line, and left nothing behind
+config_rejected() {
+	sweep
+	echo "$1 -> $output"
+	[ "$status" -eq 2 ]
+	one_line_nothing_left
+	[[ "$output" == *"t.conf:"[0-9]*": "* ]]
+}
+
 # engine_setup: cob-sweep with the test doubles of tests/fixtures/fakebin;
 # sets ROOT SWEEP FAKE OUT WORK CONF (a missing build is a failure, not a skip)
 engine_setup() {

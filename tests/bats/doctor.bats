@@ -35,13 +35,16 @@ setup_file() {
 setup() {
 	# what ./run.sh test sets up; missing, it is a failure, not a skip
 	[ -x "$COB_DOCTOR" ] || { echo "no $COB_DOCTOR (run make)"; return 1; }
+	# the backend registry as cob-hook (next to cob-doctor) lists it: a new
+	# backend needs no edit here
+	BACKENDS=$("$(dirname "$COB_DOCTOR")/cob-hook" list | awk '/^[a-z]/ { printf "%s%s", sep, $1; sep = " " }')
+	[ -n "$BACKENDS" ] || { echo "cob-hook list printed no backend"; return 1; }
 	[ "$(id -u)" = 0 ] || { echo "the doctor tests need root"; return 1; }
 	command -v jq >/dev/null || { echo "needs jq (apt-get install -y jq)"; return 1; }
 }
 
 FEATURES="btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit"
 FEATURES+=" fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd"
-BACKENDS="kprobe-copyout fmodret-copyout fexit-read fmodret-permission tp-read none"
 US=$'\037' # field separator of one-line results (keeps empty fields, unlike a TAB)
 
 # verdicts JSON: doctor's JSON as TSV lines KIND NAME AVAILABLE TYPE REASON

@@ -87,16 +87,23 @@ hooked_progs() {
 	return 1
 }
 
-@test "Ctrl-C in the middle of a sweep: exit 130, nothing left behind" {
+# sweep_in_session DIR: ./run.sh sweep iterations --out DIR as a session
+# leader in the background, once its hook is attached at run 3: sets log,
+# pid, SESSION and progs (the attached hook's BPF program ids).
+sweep_in_session() {
 	log="$BATS_TEST_TMPDIR/log"
-	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/int" >"$log" 2>&1 3>&- &
+	setsid ./run.sh sweep iterations --out "$1" >"$log" 2>&1 3>&- &
 	pid=$!
 	SESSION=$pid
 	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
 	grep -q '\[ *3/' "$log"
-	# interrupted while a hook is attached (its programs are known)
 	progs=$(hooked_progs "$pid")
 	[ "$(wc -l <<<"$progs")" -ge 2 ]
+}
+
+@test "Ctrl-C in the middle of a sweep: exit 130, nothing left behind" {
+	# interrupted while a hook is attached (its programs are known)
+	sweep_in_session "$BATS_TEST_TMPDIR/int"
 	kill -INT -- -"$pid"
 	wait "$pid" || st=$?
 	cat "$log"
@@ -115,14 +122,7 @@ hooked_progs() {
 # SIGTERM to run.sh alone (as kill(1), timeout(1) or a service manager sends
 # it), not to its process group: the outcome only, however run.sh passes it on.
 @test "SIGTERM to run.sh in the middle of a sweep: exits promptly, non-zero, nothing left behind" {
-	log="$BATS_TEST_TMPDIR/log"
-	setsid ./run.sh sweep iterations --out "$BATS_TEST_TMPDIR/term" >"$log" 2>&1 3>&- &
-	pid=$!
-	SESSION=$pid
-	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
-	grep -q '\[ *3/' "$log"
-	progs=$(hooked_progs "$pid")
-	[ "$(wc -l <<<"$progs")" -ge 2 ]
+	sweep_in_session "$BATS_TEST_TMPDIR/term"
 	t0=$(date +%s%N)
 	kill -TERM "$pid"
 	st=0

@@ -41,6 +41,15 @@ start_sweep() {
 	printf '%s\n' "${KIDS[@]}" | grep -qx "$HOOK" || { echo "the hook $HOOK is not cob-sweep's"; return 1; }
 }
 
+# signal_sweep SIG STATUS: send SIG to the sweep start_sweep started; it must
+# end with STATUS (its log is shown)
+signal_sweep() {
+	local st=0
+	kill -"$1" "$PID"
+	wait "$PID" || st=$?
+	cat "$BATS_TEST_TMPDIR/log"
+	[ "$st" -eq "$2" ]
+}
 
 @test "--help prints the usage and exits 0" {
 	run "$SWEEP" --help
@@ -103,11 +112,7 @@ start_sweep() {
 		key=${bad%% *}
 		sed -i "/^$key =/d" "$CONF"
 		echo "$bad" >>"$CONF"
-		sweep
-		echo "$bad -> $output"
-		[ "$status" -eq 2 ]
-		one_line_nothing_left
-		[[ "$output" == *"t.conf:"[0-9]*": "* ]]
+		config_rejected "$bad"
 	done
 }
 
@@ -165,11 +170,19 @@ start_sweep() {
 	[ "$status" -eq 1 ]
 	one_line_nothing_left
 	[[ "$output" == *"cob-hook"* ]]
+	# a monitor's name comes from the registry (bench/monitors.c): a config error
 	conf "monitors = nosuch"
 	sweep
+	[ "$status" -eq 2 ]
+	one_line_nothing_left
+	[[ "$output" == *"monitors: 'nosuch' is not one of iostat"* ]]
+	# a registered monitor whose executable is missing
+	mkdir -p "$BATS_TEST_TMPDIR/empty"
+	conf "monitors = iostat"
+	COB_ROOT=$BATS_TEST_TMPDIR/empty sweep
 	[ "$status" -eq 1 ]
 	one_line_nothing_left
-	[[ "$output" == *"monitor nosuch"* ]]
+	[[ "$output" == *"monitor iostat: $BATS_TEST_TMPDIR/empty/bench/monitors/iostat"* ]]
 }
 
 @test "a sweep: progress per run, every result file, workdir removed" {
@@ -275,11 +288,7 @@ start_sweep() {
 	start_sweep
 	# the hook's own child (the double's sleep) runs too
 	[ "${#KIDS[@]}" -ge 2 ]
-	kill -INT "$PID"
-	st=0
-	wait "$PID" || st=$?
-	cat "$BATS_TEST_TMPDIR/log"
-	[ "$st" -eq 130 ]
+	signal_sweep INT 130
 	grep -q 'interrupted' "$BATS_TEST_TMPDIR/log"
 	gone "$HOOK" "${KIDS[@]}"
 	[ ! -e "$OUT" ]
@@ -293,11 +302,7 @@ start_sweep() {
 	iostat=$(named iostat "${KIDS[@]}")
 	echo "cob-sweep $PID: hook $HOOK, iostat $iostat, all: ${KIDS[*]}"
 	[ -n "$iostat" ]
-	kill -TERM "$PID"
-	st=0
-	wait "$PID" || st=$?
-	cat "$BATS_TEST_TMPDIR/log"
-	[ "$st" -eq 143 ]
+	signal_sweep TERM 143
 	# the hook, its child, the monitor and its iostat all went with it
 	gone "$HOOK" "${KIDS[@]}"
 	[ ! -e "$OUT" ]
@@ -306,15 +311,16 @@ start_sweep() {
 
 @test "a monitor that dies: exit 1, one line, nothing left" {
 	mkdir -p "$BATS_TEST_TMPDIR/root/bench/monitors"
+	# a broken iostat in a source tree of its own (COB_ROOT)
 	# shellcheck disable=SC2016 # the script's own $1
 	printf '#!/bin/sh\n[ "$1" = --header ] && { echo a,b; exit 0; }\necho a,b >"$1"\necho "broken monitor gives up" >&2\nexit 4\n' \
-		>"$BATS_TEST_TMPDIR/root/bench/monitors/broken"
-	chmod +x "$BATS_TEST_TMPDIR/root/bench/monitors/broken"
-	conf "monitors = broken"
+		>"$BATS_TEST_TMPDIR/root/bench/monitors/iostat"
+	chmod +x "$BATS_TEST_TMPDIR/root/bench/monitors/iostat"
+	conf "monitors = iostat"
 	COB_ROOT=$BATS_TEST_TMPDIR/root sweep
 	[ "$status" -eq 1 ]
 	one_line_nothing_left
-	[[ "$output" == *"monitor broken exited"*"broken monitor gives up"* ]]
+	[[ "$output" == *"monitor iostat exited"*"broken monitor gives up"* ]]
 }
 
 @test "iostat monitor: header, delta rows, stops cleanly on SIGTERM" {

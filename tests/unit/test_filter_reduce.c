@@ -10,66 +10,35 @@ static struct fr_result fr_str(const char *s, uint64_t thr)
 	return fr_compute(s, strlen(s), thr);
 }
 
-Test(filter_reduce, sums_plain_numbers)
-{
-	struct fr_result r = fr_str("12\n7\n100\n", 0);
-
-	cr_assert_eq(r.count, 3);
-	cr_assert_eq(r.sum, 119);
-	cr_assert_eq(r.min, 7);
-	cr_assert_eq(r.max, 100);
-}
-
-Test(filter_reduce, threshold_keeps_values_at_or_above)
-{
-	struct fr_result r = fr_str("5 10 15 20", 10);
-
-	cr_assert_eq(r.count, 3);
-	cr_assert_eq(r.sum, 45);
-	cr_assert_eq(r.min, 10);
-}
-
-Test(filter_reduce, empty_input_has_no_numbers)
-{
-	struct fr_result r = fr_compute("", 0, 0);
-
-	cr_assert_eq(r.count, 0);
-	cr_assert_eq(r.sum, 0);
-	cr_assert_eq(r.min, UINT64_MAX);
-	cr_assert_eq(r.max, 0);
-}
-
-Test(filter_reduce, number_at_end_without_separator_counts)
-{
-	struct fr_result r = fr_str("1\n23", 0);
-
-	cr_assert_eq(r.count, 2);
-	cr_assert_eq(r.sum, 24);
-}
-
-Test(filter_reduce, leading_zeros_are_digits)
-{
-	struct fr_result r = fr_str("00042\n", 0);
-
-	cr_assert_eq(r.count, 1);
-	cr_assert_eq(r.sum, 42);
-}
-
-Test(filter_reduce, non_digits_separate_numbers)
-{
-	struct fr_result r = fr_str("a1b22c-333", 0);
-
-	cr_assert_eq(r.count, 3);
-	cr_assert_eq(r.sum, 356);
-}
-
-Test(filter_reduce, long_digit_runs_wrap_modulo_2_64)
-{
+/* Input, threshold and the whole result: one row per rule of the semantics. */
+static const struct {
+	const char *why, *in;
+	uint64_t thr;
+	struct fr_result want;
+} cases[] = {
+	{ "sums plain numbers", "12\n7\n100\n", 0, { .count = 3, .sum = 119, .min = 7, .max = 100 } },
+	{ "threshold keeps values at or above", "5 10 15 20", 10,
+	  { .count = 3, .sum = 45, .min = 10, .max = 20 } },
+	{ "empty input has no numbers", "", 0, { .count = 0, .sum = 0, .min = UINT64_MAX, .max = 0 } },
+	{ "number at end without separator counts", "1\n23", 0, { .count = 2, .sum = 24, .min = 1, .max = 23 } },
+	{ "leading zeros are digits", "00042\n", 0, { .count = 1, .sum = 42, .min = 42, .max = 42 } },
+	{ "non-digits separate numbers", "a1b22c-333", 0, { .count = 3, .sum = 356, .min = 1, .max = 333 } },
 	/* 10^20 mod 2^64 */
-	struct fr_result r = fr_str("100000000000000000000", 0);
+	{ "long digit runs wrap modulo 2^64", "100000000000000000000", 0,
+	  { .count = 1, .sum = 7766279631452241920ULL, .min = 7766279631452241920ULL,
+	    .max = 7766279631452241920ULL } },
+};
 
-	cr_assert_eq(r.count, 1);
-	cr_assert_eq(r.sum, (uint64_t)7766279631452241920ULL);
+Test(filter_reduce, semantics)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fr_result r = fr_str(cases[i].in, cases[i].thr);
+
+		cr_assert(fr_equal(&r, &cases[i].want),
+			  "%s: count %llu sum %llu min %llu max %llu", cases[i].why,
+			  (unsigned long long)r.count, (unsigned long long)r.sum, (unsigned long long)r.min,
+			  (unsigned long long)r.max);
+	}
 }
 
 Test(filter_reduce, pieces_give_the_same_result_as_the_whole)

@@ -66,32 +66,40 @@ Test(subproc, a_timeout_kills_the_whole_group)
 	cr_assert_lt(t1.tv_sec - t0.tv_sec, 5, "the background sleep must not hold the pipe open");
 }
 
-static int nstarted, nreaped, nidle;
-static pid_t seen;
-static void on_started(pid_t pid, const char *what)
+/* What the callbacks saw, through their arg. */
+struct tracked {
+	int nstarted, nreaped, nidle;
+	pid_t seen;
+};
+static void on_started(void *arg, pid_t pid, const char *what)
 {
-	seen = pid;
-	nstarted += !strcmp(what, "/bin/sh");
+	struct tracked *t = arg;
+
+	t->seen = pid;
+	t->nstarted += !strcmp(what, "/bin/sh");
 }
-static void on_reaped(pid_t pid)
+static void on_reaped(void *arg, pid_t pid)
 {
-	nreaped += pid == seen;
+	struct tracked *t = arg;
+
+	t->nreaped += pid == t->seen;
 }
-static void on_idle(void)
+static void on_idle(void *arg)
 {
-	nidle++;
+	((struct tracked *)arg)->nidle++;
 }
 
 Test(subproc, tells_a_caller_that_tracks_its_children)
 {
 	char *const argv[] = { "/bin/sh", "-c", "sleep 0.3; echo done", NULL };
+	struct tracked t = { 0 };
 	const struct subproc_run o = { .timeout_ms = 5000, .started = on_started, .reaped = on_reaped,
-				       .idle = on_idle };
+				       .idle = on_idle, .arg = &t };
 	char out[64];
 
 	cr_assert_eq(subproc_run(argv, &o, out, sizeof(out)), 0);
 	cr_assert_str_eq(out, "done\n");
-	cr_assert_eq(nstarted, 1);
-	cr_assert_eq(nreaped, 1);
-	cr_assert_geq(nidle, 3, "idle runs at least every 100 ms (%d calls)", nidle);
+	cr_assert_eq(t.nstarted, 1);
+	cr_assert_eq(t.nreaped, 1);
+	cr_assert_geq(t.nidle, 3, "idle runs at least every 100 ms (%d calls)", t.nidle);
 }
