@@ -117,6 +117,35 @@ verdicts() { awk -F, 'NR > 1 { print $2, $3, $11 }' "$1"; }
 	verdicts "$T/b/compare.csv" | grep -qx "buf_size=4096 lat_median_ns noise"
 }
 
+# ovh DIR MEAN CI95: an overhead.csv of none and tp-read
+ovh() {
+	{
+		echo "experiment,kernel,where,backend,function,buf_size,n,lat_mean_ns,lat_median_ns,overhead_mean_ns,overhead_ci95_ns,overhead_median_ns,overhead_df,overhead_rep_min_ns,overhead_rep_max_ns"
+		echo "e1,6.1.0-test,host,none,null,4096,40,1000,1000,,,,,,"
+		echo "e1,6.1.0-test,host,tp-read,null,4096,40,2000,2000,$2,$3,$2,70,$2,$2"
+	} >"$1/overhead.csv"
+}
+
+@test "overhead: per backend from overhead.csv, significant when beyond both CIs' noise" {
+	mkrun "$T/a" e1 1 1000 5000
+	mkrun "$T/b" e1 1 1000 5000
+	ovh "$T/a" 1000 50
+	ovh "$T/b" 1300 50 # +30 %, z = 300 / (sqrt(2) * 50 / 1.96) = 8.3
+	run build/bin/cob-compare "$T/a" "$T/b"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	verdicts "$T/b/compare.csv" | grep -qx "backend=tp-read function=null buf_size=4096 overhead_mean_ns regressed"
+	ovh "$T/b" 1300 400 # the same change within wide CIs: z = 1.04
+	run build/bin/cob-compare "$T/a" "$T/b"
+	[ "$status" -eq 0 ]
+	verdicts "$T/b/compare.csv" | grep -qx "backend=tp-read function=null buf_size=4096 overhead_mean_ns noise"
+	rm "$T/b/overhead.csv" # only one run has it: said, not compared
+	run build/bin/cob-compare "$T/a" "$T/b"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"only $T/a has overhead.csv"* ]]
+	[ "$(column figure "$T/b/compare.csv" | grep -c overhead)" -eq 0 ]
+}
+
 @test "bad input: exit 2 with one line" {
 	mkrun "$T/a" e1 1 1000 5000
 	mkrun "$T/other" e2 1 1000 5000
