@@ -110,6 +110,7 @@ struct ovh {
 struct run {
 	const char *dir;
 	char *experiment, *kernel, *where, *accel, *git_rev, *cpu;
+	char *governor, *cpus_allowed; /* meta.json noise_control; NULL: not recorded */
 	long long reps;
 	char **keys;
 	size_t nkeys;
@@ -165,7 +166,7 @@ static void load_meta(struct run *r)
 {
 	char *path = path_join(r->dir, "meta.json");
 	json_error_t err;
-	json_t *m = json_load_file(path, 0, &err), *cpu;
+	json_t *m = json_load_file(path, 0, &err), *cpu, *noise;
 
 	if (!m)
 		bad("%s: %s", path, access(path, F_OK) ? "missing (not a results directory?)" : err.text);
@@ -180,6 +181,11 @@ static void load_meta(struct run *r)
 	r->git_rev = json_text(m, "git_rev", "?");
 	cpu = json_object_get(m, "cpu");
 	r->cpu = json_text(cpu, "model", "?");
+	noise = json_object_get(m, "noise_control");
+	if (json_is_object(noise)) {
+		r->governor = json_text(noise, "governor", "none");
+		r->cpus_allowed = json_text(noise, "cpus_allowed", "?");
+	}
 	r->reps = -1;
 	json_decref(m);
 	free(path);
@@ -639,6 +645,17 @@ static void warn_differences(const struct run *b, const struct run *n)
 		if (strcmp(bv[i], nv[i]))
 			fprintf(stderr, "cob-compare: warning: the runs differ in %s: %s vs %s\n", what[i],
 				bv[i], nv[i]);
+	if (!b->governor != !n->governor)
+		fprintf(stderr,
+			"cob-compare: warning: %s has no noise_control in meta.json (an older run): governor and pinning not checked\n",
+			b->governor ? n->dir : b->dir);
+	else if (b->governor && strcmp(b->governor, n->governor))
+		fprintf(stderr, "cob-compare: warning: the runs differ in CPU governor: %s vs %s\n",
+			b->governor, n->governor);
+	if (b->cpus_allowed && n->cpus_allowed && strcmp(b->cpus_allowed, n->cpus_allowed))
+		fprintf(stderr,
+			"cob-compare: warning: the runs differ in pinning (CPUs allowed): %s vs %s\n",
+			b->cpus_allowed, n->cpus_allowed);
 	if (b->reps != n->reps)
 		fprintf(stderr, "cob-compare: warning: the runs differ in repetitions: %lld vs %lld\n",
 			b->reps, n->reps);

@@ -6,6 +6,7 @@
 # COB_TEST_READ_DELAY_NS of cob-read; compare flags that regression and
 # nothing else, and two runs without it compare without a regression.
 
+bats_require_minimum_version 1.5.0
 load common
 
 # The injected slowdown: 10 ms per read, 40-1000 times the medians of the
@@ -146,6 +147,27 @@ ovh() {
 	[ "$(column figure "$T/b/compare.csv" | grep -c overhead)" -eq 0 ]
 }
 
+@test "noise control: different governor, pinning, accelerator or repetitions: a warning each, same verdicts" {
+	mkrun "$T/a" e1 1 1000 5000
+	mkrun "$T/b" e1 1 1000 5000
+	jq -c '. + {noise_control: {governor: "performance", cpus_allowed: "0-1", pinned: false, accelerator: "none"}}' \
+		"$T/a/meta.json" >"$T/m" && mv "$T/m" "$T/a/meta.json"
+	jq -c '. + {guest_accel: "tcg,thread=single", noise_control: {governor: "schedutil", cpus_allowed: "1", pinned: true, accelerator: "tcg,thread=single"}}' \
+		"$T/b/meta.json" >"$T/m" && mv "$T/m" "$T/b/meta.json"
+	sed -i '2,$s/,40,40,1,/,40,40,3,/' "$T/b/summary.csv"
+	run --separate-stderr build/bin/cob-compare "$T/a" "$T/b"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^cob-compare: warning: ' <<<"$stderr")" -eq 4 ]
+	grep -qx 'cob-compare: warning: the runs differ in CPU governor: performance vs schedutil' <<<"$stderr"
+	grep -qx 'cob-compare: warning: the runs differ in pinning (CPUs allowed): 0-1 vs 1' <<<"$stderr"
+	grep -qx 'cob-compare: warning: the runs differ in accelerator: none vs tcg,thread=single' <<<"$stderr"
+	grep -qx 'cob-compare: warning: the runs differ in repetitions: 1 vs 3' <<<"$stderr"
+	[ "$(column verdict "$T/b/compare.csv" | sort -u)" = unchanged ]
+	# quoted: the field holds a comma
+	[ "$(grep -c ',"tcg,thread=single",' "$T/b/compare.csv")" -eq 6 ]
+}
+
 @test "bad input: exit 2 with one line" {
 	mkrun "$T/a" e1 1 1000 5000
 	mkrun "$T/other" e2 1 1000 5000
@@ -218,6 +240,9 @@ real_runs() {
 	[ "$(verdicts "$T/o/compare.csv" | grep -c ' improved$')" -eq 0 ]
 	verdicts "$T/o/compare.csv" | grep 'iterations=1 lat_' | grep -qv ' regressed$'
 	[ "$(column where "$d/slow/summary.csv" | sort -u)" = host ]
+	# the noise control of both runs is recorded (and equal: no warning)
+	jq -e '.noise_control | has("governor") and (.cpus_allowed | length > 0) and .accelerator == "none"' "$d/slow/meta.json"
+	[[ "$output" != *warning* ]]
 	if command -v gnuplot >/dev/null; then
 		[ -s "$T/o/compare.png" ]
 		[ -s "$T/o/compare.svg" ]
