@@ -231,6 +231,7 @@ usage: ./run.sh COMMAND [options]     (each command takes --help)
   test                   every test suite (C, bats, guest); ends with 'N passed, N failed'
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
+  compare BASE NEW       compare two results directories: verdict per figure, compare.csv, graph
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
   help                   this text
 
@@ -592,6 +593,61 @@ EOF
 		run_child bash "$ROOT/workloads/bench_workload.sh" "$@"
 }
 
+# ---------------------------------------------------------------- compare
+compare_usage() {
+	cat <<EOF
+usage: ./run.sh compare [--min-change PCT] [--alpha P] [--out DIR] [--quiet] BASE NEW
+
+Compares two results directories of the same experiment (meta.json, summary.csv, reads.csv;
+overhead.csv when both have one). For every sweep point both share (matched by its axis
+values): success rate, median and mean read latency; per backend: overhead. Prints a table
+(base, new, change %, p-value, verdict improved|regressed|unchanged|noise), writes
+DIR/compare.csv (the provenance of both runs in every row) and DIR/compare.png + .svg.
+  --min-change PCT  smallest relative change of a latency or overhead that counts (default 5)
+  --alpha P         significance level (default 0.05)
+  --out DIR         where compare.csv and the graph go (default NEW)
+  --quiet           no table
+The rule: a latency change counts only when |change| >= PCT and it is larger than the
+run-to-run noise: p < P in a Mann-Whitney U rank test over the per-read latencies (median;
+normal approximation with tie and continuity correction), Welch's t over the same reads
+(mean), the two Welch CIs of overhead.csv (overhead). A large change with p >= P is 'noise'.
+A success rate that drops at all is a regression.
+Exit status: 0 nothing regressed, 1 something regressed, 2 bad input (not a results
+directory, missing files, different experiments or sweep axes), 3 the graph failed.
+EOF
+}
+
+cmd_compare() {
+	local args=() dirs=() out=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help) compare_usage; return 0 ;;
+		--min-change | --alpha) [ $# -ge 2 ] || die 2 "compare: $1 needs a value"; args+=("$1" "$2"); shift ;;
+		--out) [ $# -ge 2 ] || die 2 "compare: --out needs a directory"; out=$2; shift ;;
+		--quiet) args+=("$1") ;;
+		-*) die 2 "compare: unknown option $1 (see ./run.sh compare --help)" ;;
+		*) dirs+=("$1") ;;
+		esac
+		shift
+	done
+	[ ${#dirs[@]} -eq 2 ] || die 2 "compare: needs two results directories, BASE and NEW (see ./run.sh compare --help)"
+	local d
+	for d in "${dirs[@]}"; do [ -d "$d" ] || die 2 "compare: no such results directory: $d"; done
+	[ -n "$out" ] || out=${dirs[1]}
+	[ -d "$out" ] || mkdir -p "$out" || die 2 "compare: cannot create $out"
+	[ "$(id -u)" != 0 ] || ensure_packages
+	ensure_build
+	local st=0
+	"$BIN/cob-compare" ${args[@]+"${args[@]}"} --out "$out" "${dirs[@]}" || st=$?
+	[ "$st" -le 1 ] || exit "$st"
+	if command -v gnuplot >/dev/null; then
+		run_child gnuplot -e "results='$out'" "$ROOT/plots/compare.gp" || die 3 "compare: drawing $out/compare.png failed"
+	else
+		say "gnuplot not found: no graph"
+	fi
+	return "$st"
+}
+
 # ---------------------------------------------------------------- vm
 # Runs vm/vm.sh; a sweep run in the guest gets its graphs drawn here,
 # where gnuplot is (the guest has none).
@@ -636,6 +692,7 @@ main() {
 	test) cmd_test "$@" ;;
 	vm) cmd_vm "$@" ;;
 	bench) cmd_bench "$@" ;;
+	compare) cmd_compare "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;

@@ -1,5 +1,6 @@
 #include "meta.h"
 #include "csv.h"
+#include "noise.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -121,6 +122,8 @@ json_t *cob_meta_new(int argc, char *const argv[])
 	/* qemu accelerator and vCPU threading of a guest run (null on a host) */
 	json_object_set_new(m, "guest_accel", env_or_null("COB_GUEST_ACCEL"));
 	json_object_set_new(m, "git_rev", env_or_null("COB_GIT_REV"));
+	/* governor, pinning, accelerator: compared by ./run.sh compare (noise.h) */
+	json_object_set_new(m, "noise_control", cob_noise_control());
 	cob_cpuinfo("/proc/cpuinfo", model, sizeof(model), &ncpu);
 	json_object_set_new(m, "cpu", json_pack("{s:s, s:i, s:i}", "model", model, "count", ncpu,
 						"online", (int)sysconf(_SC_NPROCESSORS_ONLN)));

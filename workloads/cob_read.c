@@ -117,6 +117,36 @@ static void faults(uint64_t *minflt, uint64_t *majflt)
 	*majflt = (uint64_t)ru.ru_majflt;
 }
 
+/* TEST ONLY: COB_TEST_READ_DELAY_NS=N in the environment makes every timed
+ * read N ns slower (a busy loop inside the timed interval, after the
+ * read returns), so tests/bats/compare.bats can build a results directory with
+ * a known latency regression. It passes through run.sh, cob-sweep and cob-hook
+ * untouched. Never set it for a real measurement; unset or 0 changes nothing. */
+static uint64_t test_delay_ns(void)
+{
+	const char *v = getenv("COB_TEST_READ_DELAY_NS");
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || *end || n > 1000000000ull) {
+		fprintf(stderr, "cob-read: ignoring COB_TEST_READ_DELAY_NS=%s (ns, 0 to 1e9)\n", v);
+		return 0;
+	}
+	return n;
+}
+
+static void test_delay(uint64_t ns)
+{
+	uint64_t t = ns ? now_ns() : 0;
+
+	while (ns && now_ns() - t < ns)
+		;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -294,6 +324,7 @@ int main(int argc, char **argv)
 		return fail("lost the handshake with the loader", NULL);
 
 	uint64_t end = 0; /* where the last read ended */
+	uint64_t delay = test_delay_ns(); /* test only: 0 */
 	for (uint64_t first = 0; first < o.iterations; first += batch) {
 		uint64_t n = o.iterations - first < batch ? o.iterations - first : batch;
 
@@ -327,6 +358,7 @@ int main(int argc, char **argv)
 				faults(&minflt, &majflt);
 			r->t0 = now_ns();
 			ssize_t got = o.access->read(fd, bufs + j * stride, o.buf, (off_t)r->offset, fsize);
+			test_delay(delay);
 			r->t1 = now_ns();
 
 			r->ret = got;
