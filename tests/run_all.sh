@@ -133,6 +133,13 @@ stop_suite() { # on INT/TERM: stop the running suite and the background jobs too
 trap 'stop_suite 130' INT
 trap 'stop_suite 143' TERM
 
+# children_cpu: CPU seconds (user + system) of the waited-for children so far
+# (`times` in this shell: in a pipe or $(...) it would be a subshell's)
+children_cpu() {
+	times >"$RUNDIR/times.$BASHPID"
+	awk 'END { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d\n", t + 0.5 }' "$RUNDIR/times.$BASHPID"
+}
+
 SENTINEL="__cob_run_all_exit_status__"
 # stream SECONDS HANDLER CMD...: run CMD in ROOT (stdin /dev/null, stderr into
 # stdout) under `timeout`, calling HANDLER on each output line as it arrives.
@@ -140,9 +147,11 @@ SENTINEL="__cob_run_all_exit_status__"
 # The reader stops at the status line the wrapper prints, not at EOF, so a
 # process that escaped the process group and keeps the pipe open cannot hang it.
 stream() {
-	local secs=$1 handler=$2 line start=$SECONDS
+	local secs=$1 handler=$2 line start=$SECONDS c0
 	shift 2
 	st=255 timed_out=0
+	children_cpu >"$RUNDIR/cpu0"
+	c0=$(cat "$RUNDIR/cpu0")
 	(
 		cd "$ROOT" || exit 1
 		timeout --verbose -k "$KILL_AFTER" "$secs" "$@" </dev/null 2>&1 &
@@ -163,6 +172,8 @@ stream() {
 	# not a notice some test printed
 	case $st in 124 | 137) ;; *) timed_out=0 ;; esac
 	took=$((SECONDS - start))
+	children_cpu >"$RUNDIR/cpu1"
+	cpu=$(($(cat "$RUNDIR/cpu1") - c0))
 }
 
 # ------------------------------------------------------------ background jobs
@@ -193,6 +204,7 @@ bg_start() {
 		echo $! >"$RUNDIR/$name.pid"
 		wait $! 2>/dev/null
 		s=$?
+		children_cpu >"$RUNDIR/$name.cpu"
 		rm -f "$RUNDIR/$name.pid"
 		echo "$s" >"$RUNDIR/$name.st.tmp" && mv "$RUNDIR/$name.st.tmp" "$RUNDIR/$name.st"
 	) &
@@ -226,6 +238,7 @@ bg_follow() {
 	start=$(cat "$RUNDIR/$name.start" 2>/dev/null || date +%s)
 	now=$(date +%s)
 	took=$((now - start))
+	cpu=$(cat "$RUNDIR/$name.cpu" 2>/dev/null || echo 0)
 }
 
 # ------------------------------------------------------------ TAP (bats, guest)
@@ -267,7 +280,7 @@ run_bats_file() {
 	tap_reset "$name"
 	stream "$secs" tap_line bats --tap "$f"
 	n=$((t_ok + t_bad + t_skip))
-	echo "    $name: $t_ok passed, $t_bad failed, $t_skip skipped ($took s)"
+	echo "    $name: $t_ok passed, $t_bad failed, $t_skip skipped ($took s, $cpu s CPU)"
 	tap_add
 	if [ "$timed_out" = 1 ]; then
 		problem "$name: timed out after $secs s"
@@ -345,7 +358,7 @@ need_kernels() {
 				problem "$k kernel: could not be had (kernel.sh path $k: exit status $st)"
 				KERNEL_STATE[$k]=failed
 			else
-				echo "    $k kernel ready ($took s)"
+				echo "    $k kernel ready ($took s, $cpu s CPU)"
 				KERNEL_STATE[$k]=ok
 			fi
 		fi
@@ -388,7 +401,7 @@ run_criterion() {
 		echo "=== unit: $c_name"
 		stream "$secs" crit_line "$t" --jobs 1 --verbose --color=never -S
 		n=$((c_ok + c_bad + c_skip))
-		echo "    $c_name: $c_ok passed, $c_bad failed, $c_skip skipped ($took s)"
+		echo "    $c_name: $c_ok passed, $c_bad failed, $c_skip skipped ($took s, $cpu s CPU)"
 		passed=$((passed + c_ok))
 		failed=$((failed + c_bad))
 		skipped=$((skipped + c_skip))
@@ -456,7 +469,7 @@ start_guest() {
 }
 
 run_guest() {
-	local k secs expect=0 p0 b0 first last
+	local k secs expect=0 p0 b0 first last gcpu=0
 	secs=$(timeout_for guest 2400)
 	echo "=== guest: hook backends in the guest kernels ($GUEST_KERNEL)"
 	tap_reset guest
@@ -468,6 +481,7 @@ run_guest() {
 		p0=${#PROBLEMS[@]} b0=$t_bad
 		bg_follow "guest-$k" guest_line
 		[ "$timed_out" = 1 ] || g_close
+		gcpu=$((gcpu + cpu))
 		[ -e "$RUNDIR/guest-$k.start" ] && first=$(( $(cat "$RUNDIR/guest-$k.start") < first ? $(cat "$RUNDIR/guest-$k.start") : first ))
 		last=$(date +%s)
 		if [ "$timed_out" = 1 ]; then
@@ -477,7 +491,7 @@ run_guest() {
 			problem "guest: $k: exit status $st with no failing test"
 		fi
 	done
-	echo "    guest: $t_ok passed, $t_bad failed, $t_skip skipped ($((last > first ? last - first : 0)) s)"
+	echo "    guest: $t_ok passed, $t_bad failed, $t_skip skipped ($((last > first ? last - first : 0)) s, $gcpu s CPU)"
 	tap_add
 	if [ "$g_seen" -ne "$expect" ]; then
 		problem "guest: $g_seen of $expect guest kernels ran"
