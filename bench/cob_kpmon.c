@@ -10,7 +10,9 @@
  *   state  absent    no kprobe on the symbol (before attach, after detach)
  *          ftrace    ftrace-based kprobe ([FTRACE]): never jump-optimized
  *          int3      int3 kprobe, not (yet) optimized
- *          optimized jump-optimized ([OPTIMIZED]): bpf_override_return is ignored
+ *          optimized [OPTIMIZED]: the kernel sets this flag when it queues the
+ *                    probe for the optimizer (at arming), not when the jump is in;
+ *                    the reads' flag COB_EV_KPROBE_JMP (bpf/copyout_hook.h) says when
  *          unknown   /sys/kernel/debug/kprobes/list unreadable
  *   sysctl debug.kprobes-optimization (-1: none, no CONFIG_OPTPROBES) */
 #include <signal.h>

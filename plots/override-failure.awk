@@ -4,10 +4,21 @@
 # A run is (kernel, hook, file_kind, buf_size, iterations, rep). Time since
 # attach: from the monitor's first row where copyout has a kprobe (the attach,
 # 1 ms resolution); without one (fmod_ret: no kprobe) from the run's first read.
-# perread: run,series,kernel,hook,buf_size,rep,iter,t_ms,mib,status,ok,kprobe_state
+# perread: run,series,kernel,hook,buf_size,rep,iter,t_ms,mib,status,ok,kprobe_state,jmp
 # perrun:  run,series,kernel,hook,buf_size,rep,reads,ok,copied,other,first_failed_iter,
-#          first_failed_ms,first_failed_mib,optimized_at_ms,probe,sysctl
-BEGIN { FS = OFS = ","; print "run", "series", "kernel", "hook", "buf_size", "rep", "iter", "t_ms", "mib", "status", "ok", "kprobe_state" > perread }
+#          first_failed_ms,first_failed_mib,optimized_at_ms,jmp_at_ms,probe,sysctl
+# kprobe_state / optimized_at_ms: the kprobes list's [OPTIMIZED] flag, which the
+# kernel sets when it queues the probe for the optimizer (kernel/kprobes.c
+# optimize_kprobe), i.e. at arming; jmp / jmp_at_ms: the probe really was a jump
+# when it fired for that read (flag COB_EV_KPROBE_JMP, set by the BPF program
+# from copyout's first byte): the moment the optimizer installed it.
+# hexval("0x83") = 131 (flags are hex; no strtonum in mawk/busybox awk)
+function hexval(s,   i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v }
+# COB_EV_KPROBE_JMP (bpf/copyout_hook.h): the probe was a jump (optimized) for this read
+function jmp(f) { return int(hexval(f) / 128) % 2 }
+BEGIN { FS = OFS = ","; print "run", "series", "kernel", "hook", "buf_size", "rep", "iter", "t_ms", "mib", "status", "ok", "kprobe_state", "jmp" > perread }
 function bytes(s,   n, u) {
 	n = s + 0; u = toupper(substr(s, length(s)))
 	return u == "K" ? n * 1024 : u == "M" ? n * 1048576 : u == "G" ? n * 1073741824 : n
@@ -34,16 +45,17 @@ file == 1 { # kprobes.csv: state changes
 	split(k, p, "|")
 	series = p[2] " " (p[4] >= 1048576 ? p[4] / 1048576 "M" : p[4] / 1024 "K") " rep" p[6] " (" p[1] ")"
 	name[k] = series
-	print nrun, series, p[1], p[2], p[4], p[6], $(c["iter"]), (t - attach[k]) / 1e6, cum[k] / 1048576, $(c["status"]), ok, s > perread
+	j = jmp($(c["flags"])); if (j && !(k in jat)) jat[k] = (t - attach[k]) / 1e6
+	print nrun, series, p[1], p[2], p[4], p[6], $(c["iter"]), (t - attach[k]) / 1e6, cum[k] / 1048576, $(c["status"]), ok, s, j > perread
 	reads[k]++; nok[k] += ok; ncop[k] += $(c["status"]) == "copied"
 	if (!ok && !(k in ff)) { ff[k] = $(c["iter"]); ffms[k] = (t - attach[k]) / 1e6; ffmib[k] = cum[k] / 1048576 }
 }
 END {
-	print "run", "series", "kernel", "hook", "buf_size", "rep", "reads", "ok", "copied", "other", "first_failed_iter", "first_failed_ms", "first_failed_mib", "optimized_at_ms", "probe", "sysctl" > perrun
+	print "run", "series", "kernel", "hook", "buf_size", "rep", "reads", "ok", "copied", "other", "first_failed_iter", "first_failed_ms", "first_failed_mib", "optimized_at_ms", "jmp_at_ms", "probe", "sysctl" > perrun
 	for (i = 1; i <= nrun; i++) {
 		k = order[i]; split(k, p, "|")
 		print i, name[k], p[1], p[2], p[4], p[6], reads[k], nok[k], ncop[k], reads[k] - nok[k] - ncop[k], \
 			(k in ff) ? ff[k] : "", (k in ff) ? sprintf("%.3f", ffms[k]) : "", (k in ff) ? sprintf("%.3f", ffmib[k]) : "", \
-			(k in opt) ? sprintf("%.3f", (opt[k] - attach[k]) / 1e6) : "", probe[k], (k in sysc) ? sysc[k] : "" > perrun
+			(k in opt) ? sprintf("%.3f", (opt[k] - attach[k]) / 1e6) : "", (k in jat) ? sprintf("%.3f", jat[k]) : "", probe[k], (k in sysc) ? sysc[k] : "" > perrun
 	}
 }

@@ -7,7 +7,8 @@
 # iteration, ms and MiB after attach; when the kprobe became [OPTIMIZED]), and
 # writes
 #   DIR/override_vs_time.png   one row per run: green ok, red not ok, vs ms since attach;
-#                              a black bar where the monitor saw the probe [OPTIMIZED]
+#                              grey x: the kprobes list shows [OPTIMIZED] (queued);
+#                              black o: first read that went through the jump
 #   DIR/override_vs_mib.png    the same against the MiB read so far
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
@@ -42,8 +43,10 @@ plot reads using (column("ok") == 1 ? column("t_ms") > 0.01 ? column("t_ms") : 0
 		with points pt 7 ps 0.5 lc rgb "#1a9850" title "ok (override held)", \
 	reads using (column("ok") == 0 ? column("t_ms") > 0.01 ? column("t_ms") : 0.01 : NaN):(column("run") - 0.15) \
 		with points pt 7 ps 0.5 lc rgb "#d73027" title "not ok (copied: file bytes reached the buffer)", \
-	runs using (strcol("optimized_at_ms") ne "" ? column("optimized_at_ms") : NaN):"run" \
-		with points pt 2 ps 2 lw 2 lc rgb "black" title "kprobe [OPTIMIZED] (monitor)"
+	runs using (strcol("optimized_at_ms") ne "" ? column("optimized_at_ms") > 0.01 ? column("optimized_at_ms") : 0.01 : NaN):"run" \
+		with points pt 2 ps 2 lw 2 lc rgb "#777777" title "[OPTIMIZED] in the kprobes list (queued)", \
+	runs using (strcol("jmp_at_ms") ne "" ? column("jmp_at_ms") : NaN):"run" \
+		with points pt 6 ps 2.5 lw 2 lc rgb "black" title "first read through the jump (optimizer done)"
 
 set output output("override_vs_mib.png")
 set title sprintf("%s: override status of every read vs data read since attach\n%s", exper, subtitle)

@@ -170,25 +170,32 @@ expect_run() {
 # E17 (configs/override-failure.conf, docs/override-failure.md).
 OPT=/proc/sys/debug/kprobes-optimization
 # runs_of READS KPROBES: one line per run: backend buf reads ok copied
-# ok_after_fail first_failed_iter saw_optimized sysctl_min states
+# ok_after_fail first_failed_iter first_failed_was_jmp ok_reads_via_jmp
+# reads_via_jmp listed_optimized sysctl_min states (jmp: COB_EV_KPROBE_JMP, the
+# probe was a jump for that read; listed_optimized: the kprobes list said
+# [OPTIMIZED], which the kernel shows from queueing on)
 runs_of() {
 	awk -F, '
+	function hexval(s,   i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
+		for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v }
+	function jmp(f) { return int(hexval(f) / 128) % 2 } # COB_EV_KPROBE_JMP
 	FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; f++; next }
 	f == 1 { k = $c["hook"] "|" $c["buf_size"] "|" $c["rep"]; st[k] = st[k] " " $c["state"]
 		if ($c["state"] == "optimized") opt[k] = 1
 		if (!(k in smin) || $c["sysctl"] < smin[k]) smin[k] = $c["sysctl"]; next }
 	{ k = $c["backend"] "|" $c["buf_size"] "|" $c["rep"]
 		if (!(k in n)) order[++nr] = k
-		n[k]++; s = $c["status"]
-		if (s == "ok") { ok[k]++; if (k in ff) oaf[k]++ } else if (!(k in ff)) ff[k] = $c["iter"]
+		n[k]++; s = $c["status"]; j = jmp($c["flags"]); nj[k] += j
+		if (s == "ok") { ok[k]++; if (k in ff) oaf[k]++; if (j) okj[k]++ } else if (!(k in ff)) { ff[k] = $c["iter"]; ffj[k] = j }
 		if (s == "copied") cp[k]++ }
 	END { for (i = 1; i <= nr; i++) { k = order[i]; split(k, p, "|")
-		printf "%s %s %d %d %d %d %s %d %s %s\n", p[1], p[2], n[k], ok[k], cp[k], oaf[k], \
-			(k in ff) ? ff[k] : "-", opt[k], (k in smin) ? smin[k] : "?", st[k] } }' "$2" "$1"
+		printf "%s %s %d %d %d %d %s %d %d %d %d %s %s\n", p[1], p[2], n[k], ok[k], cp[k], oaf[k], \
+			(k in ff) ? ff[k] : "-", ffj[k], okj[k], nj[k], opt[k], (k in smin) ? smin[k] : "?", st[k] } }' "$2" "$1"
 }
 sysctl_is() { [ "$(cat "$OPT" 2>/dev/null)" = "$1" ]; }
 ovrfail() {
-	local int3=$1 dir=$out/ovrfail old t0 line b buf nr ok cp oaf ff opt smin states r hp
+	local int3=$1 dir=$out/ovrfail old t0 line b buf nr ok cp oaf ff ffj okj nj opt smin states r hp
 	old=$(cat "$OPT" 2>/dev/null || echo none)
 	note "ovrfail: debug.kprobes-optimization=$old"
 	if [ "$int3" = 1 ]; then
@@ -213,18 +220,20 @@ ovrfail() {
 	if sysctl_is "$old"; then pass "ovrfail: debug.kprobes-optimization back to $old after the sweep"
 	else fail "ovrfail: debug.kprobes-optimization is $(cat "$OPT") after the sweep, was $old"; fi
 	local seen=0
-	while read -r b buf nr ok cp oaf ff opt smin states; do
+	while read -r b buf nr ok cp oaf ff ffj okj nj opt smin states; do
 		seen=$((seen + 1))
-		line="$b buf=$buf: $nr reads, $ok ok, $cp copied, first failed read ${ff}, kprobe states:$states, sysctl min $smin"
+		line="$b buf=$buf: $nr reads, $ok ok, $cp copied, first failed read ${ff}, $nj reads through the jump ($okj of them ok), kprobes list:$states (optimized flag: $opt), sysctl min $smin"
 		note "ovrfail: $line"
 		if [ "$int3" = 1 ] && [ "$b" = kprobe-copyout ]; then
-			# ok, then copied: an ok prefix, every read after the first failure copied, the monitor saw [OPTIMIZED]
-			if [ "$ok" -ge 1 ] && [ "$cp" -ge 1 ] && [ "$oaf" = 0 ] && [ "$((ok + cp))" = "$nr" ] && [ "$opt" = 1 ]; then
+			# ok, then copied: an ok prefix, every read after the first failure copied,
+			# the first failed read went through the jump, no ok read did
+			if [ "$ok" -ge 1 ] && [ "$cp" -ge 1 ] && [ "$oaf" = 0 ] && [ "$((ok + cp))" = "$nr" ] &&
+				[ "$ffj" = 1 ] && [ "$okj" = 0 ]; then
 				pass "ovrfail: int3, optimization on: ok then copied: $line"
 			else fail "ovrfail: int3, optimization on: want ok then copied and [OPTIMIZED]: $line"; fi
 		else
-			if [ "$ok" = "$nr" ] && [ "$nr" -gt 0 ] && [ "$opt" = 0 ]; then pass "ovrfail: 100 % ok: $line"
-			else fail "ovrfail: want 100 % ok, never optimized: $line"; fi
+			if [ "$ok" = "$nr" ] && [ "$nr" -gt 0 ] && [ "$nj" = 0 ]; then pass "ovrfail: 100 % ok: $line"
+			else fail "ovrfail: want 100 % ok, no read through a jump: $line"; fi
 			if [ "$b" = kprobe-copyout-unopt ] && [ "$old" != none ]; then
 				if [ "$smin" = 0 ]; then pass "ovrfail: $b buf=$buf ran with debug.kprobes-optimization=0"
 				else fail "ovrfail: $b buf=$buf: sysctl never 0 during the run ($smin)"; fi
