@@ -41,7 +41,7 @@ setup() {
 
 FEATURES="btf tracepoint raw_tracepoint kprobe kprobe_copyout override_return fentry fexit"
 FEATURES+=" fmod_ret_permission fmod_ret_copyout probe_write_user bpf_loop ringbuf brd"
-BACKENDS="kprobe-copyout fmodret-copyout fexit-read fmodret-permission tp-read none"
+BACKENDS="kprobe-copyout fmodret-copyout fexit-read fmodret-permission tp-read none kprobe-copyout-unopt"
 US=$'\037' # field separator of one-line results (keeps empty fields, unlike a TAB)
 
 # verdicts JSON: doctor's JSON as TSV lines KIND NAME AVAILABLE TYPE REASON
@@ -393,6 +393,6 @@ guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
 		[ "$(backend "$b" available)" = true ] || { echo "$b: $(backend "$b" reason)"; false; }
 	done
-	[[ "$(backend kprobe-copyout reason)" == *"kprobe_copyout_write verified"* ]]
+	[[ "$(backend kprobe-copyout reason)" == *"override_copyout verified"* ]]
 	[ "$(jq -r .auto "$DOCTOR_JSON")" = kprobe-copyout ]
 }

@@ -56,7 +56,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	done
 	conf "hook = none,kprobe"
 	sweep
-	[[ "$output" == *"hook: 'kprobe' is not one of auto, kprobe-copyout, fmodret-copyout, fexit-read, fmodret-permission, tp-read, none"* ]]
+	[[ "$output" == *"hook: 'kprobe' is not one of auto, kprobe-copyout, fmodret-copyout, fexit-read, fmodret-permission, tp-read, none, kprobe-copyout-unopt"* ]]
 }
 
 @test "report = overhead needs the baseline none and another backend, and only hook, function, buf_size varying" {
