@@ -32,7 +32,8 @@ file == 1 { # kprobes.csv: state changes
 	k = key(); n = ++nst[k]; st_t[k, n] = $(c["t_ns"]); st_s[k, n] = $(c["state"])
 	if (!(k in attach) && $(c["state"]) != "absent" && $(c["state"]) != "unknown") { attach[k] = $(c["t_ns"]); probe[k] = $(c["state"]) }
 	if ($(c["state"]) == "optimized" && !(k in opt)) opt[k] = $(c["t_ns"])
-	if ($(c["event"]) == "start") sysc[k] = $(c["sysctl"])
+	# the sysctl while the probe was there (kprobe-copyout-unopt: 0)
+	if ($(c["state"]) != "absent" && (!(k in sysc) || $(c["sysctl"]) < sysc[k])) sysc[k] = $(c["sysctl"])
 	next
 }
 { # reads.csv
@@ -43,7 +44,9 @@ file == 1 { # kprobes.csv: state changes
 	for (j = 1; j <= nst[k]; j++) if (st_t[k, j] <= t) s = st_s[k, j]
 	ok = $(c["status"]) == "ok"
 	split(k, p, "|")
-	series = p[2] " " (p[4] >= 1048576 ? p[4] / 1048576 "M" : p[4] / 1024 "K") " rep" p[6] " (" p[1] ")"
+	series = p[2] " " (p[4] >= 1048576 ? p[4] / 1048576 "M" : p[4] / 1024 "K") " #" p[6]
+	if (p[1] != kern1 && kern1 != "") multi = 1; if (kern1 == "") kern1 = p[1]
+	if (multi) series = series " " p[1]
 	name[k] = series
 	j = jmp($(c["flags"])); if (j && !(k in jat)) jat[k] = (t - attach[k]) / 1e6
 	print nrun, series, p[1], p[2], p[4], p[6], $(c["iter"]), (t - attach[k]) / 1e6, cum[k] / 1048576, $(c["status"]), ok, s, j > perread

@@ -30,14 +30,17 @@ do for [i = 1:nruns] {
 	set ytics add (lab i)
 }
 set yrange [0.5:nruns + 0.5]
-set key outside top center horizontal
+set key at screen 0.5, 0.005 center bottom horizontal maxrows 2 font ",10"
+set bmargin 9
+set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,12" linewidth 1.5
 set grid x
 set logscale x 10
 set format x "%g"
-set lmargin 34
+set lmargin 30
+unset label 99
 
 set output output("override_vs_time.png")
-set title sprintf("%s: override status of every read vs time since attach\n%s", exper, subtitle)
+set title sprintf("%s: override status of every read vs time since attach\n%s, kernel %s, %s mode, %s, cache=%s", exper, where, kernel, mode, func, cache)
 set xlabel "ms since the kprobe was attached (log scale; kprobes monitor, 1 ms resolution)"
 plot reads using (column("ok") == 1 ? column("t_ms") > 0.01 ? column("t_ms") : 0.01 : NaN):(column("run") + 0.15) \
 		with points pt 7 ps 0.5 lc rgb "#1a9850" title "ok (override held)", \
@@ -49,7 +52,7 @@ plot reads using (column("ok") == 1 ? column("t_ms") > 0.01 ? column("t_ms") : 0
 		with points pt 6 ps 2.5 lw 2 lc rgb "black" title "first read through the jump (optimizer done)"
 
 set output output("override_vs_mib.png")
-set title sprintf("%s: override status of every read vs data read since attach\n%s", exper, subtitle)
+set title sprintf("%s: override status of every read vs data read since attach\n%s, kernel %s, %s mode, %s, cache=%s", exper, where, kernel, mode, func, cache)
 set xlabel "MiB read so far in the run (log scale)"
 plot reads using (column("ok") == 1 ? column("mib") > 0.001 ? column("mib") : 0.001 : NaN):(column("run") + 0.15) \
 		with points pt 7 ps 0.5 lc rgb "#1a9850" title "ok", \
