@@ -236,7 +236,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	ran=$(jq -r '.hooks | join(" ")' "$out/meta.json")
 	skipped=$(jq -r '.hooks_skipped | keys | join(" ")' "$out/meta.json")
 	echo "config: $config; axis: $axis; ran: $ran; skipped: $skipped"
-	[ "$(wc -w <<<"$config")" -eq 6 ]
+	[ "$(wc -w <<<"$config")" -eq 7 ]
 	[ "$ran" = "none tp-read" ]
 	[ "$axis" = "$ran" ]
 	[ "$(column backend "$out/overhead.csv" | paste -sd' ')" = "$ran" ]
