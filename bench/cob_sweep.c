@@ -60,6 +60,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "kprobe_opt.h"
 
 #define PROG "cob-sweep"
 #define MAX_CHILDREN (COB_MAX_NAMES + 4) /* monitors, cob-hook, one more */
@@ -2056,6 +2057,20 @@ static void finish_meta(json_t *meta, const struct cob_config *c, const struct p
 		else
 			json_object_set_new(meta, "hook", json_incref(hooks));
 		json_object_set_new(meta, "hooks", hooks);
+		{
+			/* E17: which hooks ran with debug.kprobes-optimization=0
+			 * (kprobe-copyout-unopt), and the sysctl as the sweep
+			 * leaves it (null: no such sysctl, no optprobes) */
+			json_t *ko = json_object(), *unopt = json_array();
+			int v = kprobe_opt_sysctl();
+
+			for (size_t i = 0; i < h->n; i++)
+				if (strstr(h->v[i].text, "-unopt"))
+					json_array_append_new(unopt, json_string(h->v[i].text));
+			json_object_set_new(ko, "hooks_run_unoptimized", unopt);
+			json_object_set_new(ko, "sysctl_after", v < 0 ? json_null() : json_integer(v));
+			json_object_set_new(meta, "kprobes_optimization", ko);
+		}
 		json_object_set_new(meta, "hooks_skipped", g_skipped ? json_incref(g_skipped)
 								    : json_object());
 	}
