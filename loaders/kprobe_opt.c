@@ -116,6 +116,14 @@ int kprobe_opt_keep_off(char *note, size_t len)
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != p[0] && fd != ready[1])
 				close(fd);
+		/* hold none of the loader's output pipes open */
+		int dn = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (dn >= 0) {
+			dup2(dn, 0);
+			dup2(dn, 1);
+			dup2(dn, 2);
+		}
 		c = write_sysctl(0) ? 'E' : 'K';
 		if (write(ready[1], &c, 1) < 0)
 			_exit(1);
