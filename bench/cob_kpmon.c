@@ -8,6 +8,7 @@
  * stops (SIGTERM, SIGINT, SIGHUP): t_ns (CLOCK_MONOTONIC, the clock of the
  * reads' t_start_ns), event (start, change, stop), symbol, state, flags, sysctl:
  *   state  absent    no kprobe on the symbol (before attach, after detach)
+ *          disabled  registered but not armed ([DISABLED], [GONE])
  *          ftrace    ftrace-based kprobe ([FTRACE]): never jump-optimized
  *          int3      int3 kprobe, not (yet) optimized
  *          optimized [OPTIMIZED]: the kernel sets this flag when it queues the
@@ -49,6 +50,8 @@ static const char *state_of(const char *sym, char *flags, size_t len)
 		return "unknown";
 	if (st == 0)
 		return "absent";
+	if (strstr(flags, "DISABLED") || strstr(flags, "GONE"))
+		return "disabled";
 	if (strstr(flags, "FTRACE"))
 		return "ftrace";
 	if (strstr(flags, "OPTIMIZED"))

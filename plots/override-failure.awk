@@ -30,10 +30,10 @@ FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; file++
 	next }
 file == 1 { # kprobes.csv: state changes
 	k = key(); n = ++nst[k]; st_t[k, n] = $(c["t_ns"]); st_s[k, n] = $(c["state"])
-	if (!(k in attach) && $(c["state"]) != "absent" && $(c["state"]) != "unknown") { attach[k] = $(c["t_ns"]); probe[k] = $(c["state"]) }
+	if (!(k in attach) && $(c["state"]) != "absent" && $(c["state"]) != "unknown" && $(c["state"]) != "disabled") { attach[k] = $(c["t_ns"]); probe[k] = $(c["state"]) }
 	if ($(c["state"]) == "optimized" && !(k in opt)) opt[k] = $(c["t_ns"])
 	# the sysctl while the probe was there (kprobe-copyout-unopt: 0)
-	if ($(c["state"]) != "absent" && (!(k in sysc) || $(c["sysctl"]) < sysc[k])) sysc[k] = $(c["sysctl"])
+	if ($(c["state"]) != "absent" && $(c["state"]) != "disabled" && (!(k in sysc) || $(c["sysctl"]) < sysc[k])) sysc[k] = $(c["sysctl"])
 	next
 }
 { # reads.csv
