@@ -249,7 +249,7 @@ list_experiments() {
 sweep_usage() {
 	cat <<EOF
 usage: ./run.sh sweep NAME|FILE.conf [--quick] [--out DIR] [--hook NAME] [--mode observe|override]
-                      [--target host|vm|auto] [--kernel debian|thesis|PATH] [--resume DIR]
+                      [--target host|vm|auto] [--kernel debian|thesis|thesis-int3|PATH] [--resume DIR]
 
 Runs every point of the experiment's sweep; prints one progress line per point.
   --quick      the config's reduced grid (every code path, under 30 s)
@@ -413,7 +413,7 @@ cmd_sweep() {
 		--out) [ $# -ge 2 ] || die 2 "--out needs a directory"; out=$2; shift ;;
 		--hook | --mode) [ $# -ge 2 ] || die 2 "$1 needs a value"; pass+=("$1" "$2"); shift ;;
 		--target) [ $# -ge 2 ] || die 2 "--target needs host, vm or auto"; target=$2; shift ;;
-		--kernel) [ $# -ge 2 ] || die 2 "--kernel needs debian, thesis or a bzImage path"; kernel=$2; shift ;;
+		--kernel) [ $# -ge 2 ] || die 2 "--kernel needs debian, thesis, thesis-int3 or a bzImage path"; kernel=$2; shift ;;
 		--resume) [ $# -ge 2 ] || die 2 "--resume needs a directory"; resume=$2; shift ;;
 		-*) die 2 "sweep: unknown option $1 (see ./run.sh sweep --help)" ;;
 		*) [ -z "$cfg_arg" ] || die 2 "sweep: one experiment at a time ($cfg_arg, $1)"; cfg_arg=$1 ;;
@@ -517,7 +517,7 @@ cmd_doctor() {
 		case $1 in
 		-h | --help)
 			cat <<EOF
-usage: ./run.sh doctor [--json] [--target host|vm] [--kernel debian|thesis|PATH]
+usage: ./run.sh doctor [--json] [--target host|vm] [--kernel debian|thesis|thesis-int3|PATH]
 Lists kernel features and hook backends, available or not and why, each found by a
 real trial load/attach. --json prints {"kernel","where","features","backends","auto"}.
 --target vm asks the same inside a guest kernel (default thesis).

@@ -1,5 +1,6 @@
 /* cob-sweep's meta.json: the config, options, hook axis as it ran, axes,
  * counts, monitors, files and resume history of a completed sweep. */
+#include "kprobe_opt.h"
 #include "meta.h"
 #include "reports.h"
 #include "sweep.h"
@@ -69,6 +70,21 @@ void sweep_meta_finish(struct sweep *s, json_t *meta, const struct cob_config *c
 		json_object_set_new(meta, "hooks", hooks);
 		json_object_set_new(meta, "hooks_skipped", s->skipped ? json_incref(s->skipped)
 								    : json_object());
+	}
+	{
+		/* E17: which hooks ran with debug.kprobes-optimization=0
+		 * (kprobe-copyout-unopt), and the sysctl as the sweep leaves it
+		 * (null: no such sysctl, no optprobes) */
+		const struct cob_axis *h = &c->axes[cob_config_axis(c, "hook")];
+		json_t *ko = json_object(), *unopt = json_array();
+		int v = kprobe_opt_sysctl();
+
+		for (size_t i = 0; i < h->n; i++)
+			if (strstr(h->v[i].text, "-unopt"))
+				json_array_append_new(unopt, json_string(h->v[i].text));
+		json_object_set_new(ko, "hooks_run_unoptimized", unopt);
+		json_object_set_new(ko, "sysctl_after", v < 0 ? json_null() : json_integer(v));
+		json_object_set_new(meta, "kprobes_optimization", ko);
 	}
 	json_object_set_new(meta, "report", json_string(c->report));
 	json_object_set_new(meta, "backends", backends);

@@ -27,6 +27,9 @@
 #define COB_EV_NOT_CACHED (1u << 5) /* a page was not in the page cache: read let through */
 #define COB_EV_UNSUPPORTED (1u << 6) /* a read the backend cannot handle (readv with other than
 					* one iovec; see the backend): not computed, not overridden */
+#define COB_EV_KPROBE_JMP (1u << 7) /* kprobe-copyout: the probe was jump-optimized when it fired
+				     * for this read (copyout's first byte was a jmp, 0xe9, not
+				     * int3 0xcc): bpf_override_return is then ignored */
 
 /* Filter-reduce state; identical semantics to workloads/filter_reduce.c:
  * a number is a maximal run of ASCII digits, accumulated modulo 2^64;

@@ -61,14 +61,28 @@ char LICENSE[] SEC("license") = "GPL";
 
 READ_TRACK_ENTER_PROGS(cob_kc_enter)
 
+/* What the kernel patched into copyout's first byte for this probe: 0xcc
+ * (int3 probe), 0xe9 (jump to an optprobe detour: arch/x86/kernel/kprobes/opt.c),
+ * else an ftrace call. Every handler sees regs->ip = probe address + 1 (int3
+ * and optprobe: optimized_callback; ftrace: kprobe_ftrace_handler). */
+static __always_inline void note_probe_kind(struct pt_regs *ctx, struct inflight *v)
+{
+	__u8 b = 0;
+
+	if (!bpf_probe_read_kernel(&b, 1, (void *)(PT_REGS_IP(ctx) - 1)) && b == 0xe9)
+		v->flags |= COB_EV_KPROBE_JMP;
+}
+
 /* Observe: compute over the bytes, let the copy run. */
 SEC("kprobe/copyout")
 int BPF_KPROBE(cob_kc_copy_observe, void *to, const void *from, unsigned long n)
 {
 	struct inflight *v = track_copy_target((__u64)to, n);
 
-	if (v)
+	if (v) {
+		note_probe_kind(ctx, v);
 		track_data(v, (__u64)from, n, 0);
+	}
 	return 0;
 }
 
@@ -80,6 +94,7 @@ int BPF_KPROBE(cob_kc_copy_override, void *to, const void *from, unsigned long n
 
 	if (!v)
 		return 0;
+	note_probe_kind(ctx, v);
 	track_data(v, (__u64)from, n, 0);
 	if (v->flags & COB_EV_READ_FAULT)
 		return 0; /* no trustworthy result: let the copy happen */

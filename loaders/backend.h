@@ -35,6 +35,9 @@ struct hook_backend {
 	 * the needs hold (e.g. that an override really takes effect). */
 	const char *needs[4];
 	const char *checks[3];
+	/* Trials that must also hold before auto picks it for override mode
+	 * (doctor shows their failure as "observe only"). */
+	const char *override_checks[2];
 	/* Open, configure, load and attach. Returns a handle and the ring buffer
 	 * map fd through *events_fd, or NULL with a one-line reason. */
 	void *(*attach)(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len);

@@ -11,7 +11,7 @@
 #include "backend.h"
 #include "copyout_hook.h"
 
-extern const struct hook_backend backend_kprobe_copyout, backend_fmodret_copyout, backend_fexit_read,
+extern const struct hook_backend backend_kprobe_copyout, backend_kprobe_copyout_unopt, backend_fmodret_copyout, backend_fexit_read,
 	backend_fmodret_permission, backend_tp_read, backend_none;
 
 const struct hook_backend *const hook_backends[] = {
@@ -21,6 +21,7 @@ const struct hook_backend *const hook_backends[] = {
 	&backend_fmodret_permission,
 	&backend_tp_read,
 	&backend_none,
+	&backend_kprobe_copyout_unopt, /* never auto: an explicit, recorded choice */
 	NULL,
 };
 

@@ -130,6 +130,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nb; i++) {
 		be[i].name = hook_backends[i]->name;
 		be[i].available = cob_probe_backend(hook_backends[i], be[i].reason, sizeof(be[i].reason));
+		if (be[i].available && hook_backends[i]->can_override) {
+			char why[200];
+
+			if (!cob_probe_backend_override(hook_backends[i], why, sizeof(why)))
+				snprintf(be[i].reason, sizeof(be[i].reason), "observe only: %.185s", why);
+		}
 	}
 	auto_be[COB_MODE_OBSERVE] = cob_probe_auto(COB_MODE_OBSERVE, NULL, 0);
 	auto_be[COB_MODE_OVERRIDE] = cob_probe_auto(COB_MODE_OVERRIDE, NULL, 0);

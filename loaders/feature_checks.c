@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "feature_checks.h"
+#include "kprobe_opt.h"
 #include "ksyms.h"
 #include "probe.h"
 #include "trial.h"
@@ -187,6 +189,82 @@ static bool p_override_copyout(char *r, size_t len)
 	return ovr_copy_ok;
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Does the override on copyout outlive the kprobe optimizer? An int3 kprobe
+ * is jump-optimized a few jiffies after it is armed (kernel/kprobes.c:
+ * optimize_kprobe queues it and sets the [OPTIMIZED] flag at once,
+ * kprobe_optimizer installs the jump OPTIMIZE_DELAY jiffies and an RCU-tasks
+ * grace period later), and from then on the handler's change of regs->ip,
+ * which is how bpf_override_return works, is ignored
+ * (arch/x86/kernel/kprobes/opt.c optimized_callback). So: attach, and unless
+ * the kprobes list shows an ftrace-based probe or the sysctl is 0, check the
+ * override by behaviour every 10 ms for up to 2 s. */
+static bool pipe_overridden(void)
+{
+	char buf[4];
+
+	memcpy(buf, "XXXX", 4);
+	return trig_pipe_read(buf) == 4 && !memcmp(buf, "XXXX", 4);
+}
+
+static bool p_override_copyout_lasting(char *r, size_t len)
+{
+	struct trial t;
+	char flags[96] = "";
+	long long t0, waited;
+	int st, sysctl = kprobe_opt_sysctl();
+	bool ok = true;
+
+	if (!cob_probe_feature("override_copyout", r, len))
+		return false;
+	if (trial_begin(&t, "cob_pr_override", TRIAL_KPROBE, NULL, false, r, len)) {
+		trial_end(&t);
+		return false;
+	}
+	if (trial_attach(&t, "copyout", r, len)) {
+		trial_end(&t);
+		return false;
+	}
+	t.skel->bss->override_rc = 0;
+	t0 = mono_ms();
+	st = kprobe_state("copyout", flags, sizeof(flags));
+	if (!strstr(flags, "FTRACE") && sysctl != 0) {
+		do {
+			if (!(ok = pipe_overridden()))
+				break;
+			usleep(10000);
+		} while (mono_ms() - t0 < 2000);
+		if (!ok) /* the flag as it is now */
+			st = kprobe_state("copyout", flags, sizeof(flags));
+	} else
+		ok = pipe_overridden();
+	waited = mono_ms() - t0;
+	trial_end(&t);
+	if (!ok && strstr(flags, "OPTIMIZED"))
+		snprintf(r, len, "override is ignored once the kprobe is jump-optimized (copyout's int3 kprobe, "
+			 "[OPTIMIZED]; override failed %lld ms after attach; kprobe-copyout-unopt keeps it int3)", waited);
+	else if (!ok)
+		snprintf(r, len, "copyout override stopped working %lld ms after attach (kprobe %s%s)", waited,
+			 st < 0 ? "state unknown: no " KPROBE_LIST : "flags ", st < 0 ? "" : (flags[0] ? flags : "none"));
+	else if (strstr(flags, "FTRACE"))
+		snprintf(r, len, "ftrace-based kprobe on copyout: never jump-optimized; override works");
+	else if (sysctl < 0)
+		snprintf(r, len, "no kprobe optimizer (no %s); override still works after %lld ms", KPROBE_OPT_SYSCTL, waited);
+	else if (sysctl == 0)
+		snprintf(r, len, "int3 kprobe on copyout kept unoptimized (debug.kprobes-optimization=0); override works");
+	else
+		snprintf(r, len, "override on copyout still works %lld ms after attach (kprobe flags: %s)", waited,
+			 flags[0] ? flags : "none");
+	return ok;
+}
+
 static bool p_fentry(char *r, size_t len)
 {
 	return fires_on("cob_pr_fentry", TRIAL_TRACE, "fentry", "vfs_read", false, r, len);
@@ -348,4 +426,5 @@ const struct feature_check feature_checks[] = {
 	/* internal (probe.h) */
 	{ "override_copyout", p_override_copyout },
 	{ "kprobe_copyout_write", p_kprobe_copyout_write },
+	{ "override_copyout_lasting", p_override_copyout_lasting },
 };

@@ -14,7 +14,7 @@ struct feature_check {
 
 /* Every check: cob_features[] in its order, then the internal ones (the
  * count is checked where the table is defined). */
-#define N_FEATURE_CHECKS 16
+#define N_FEATURE_CHECKS 17
 extern const struct feature_check feature_checks[N_FEATURE_CHECKS];
 
 /* A brd ramdisk is there or can be made (feature_brd.c). */

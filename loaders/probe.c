@@ -91,6 +91,21 @@ bool cob_probe_backend(const struct hook_backend *b, char *reason, size_t len)
 	return true;
 }
 
+bool cob_probe_backend_override(const struct hook_backend *b, char *reason, size_t len)
+{
+	char tmp[200];
+
+	for (int i = 0; i < (int)(sizeof(b->override_checks) / sizeof(b->override_checks[0])) &&
+			b->override_checks[i]; i++)
+		if (!cob_probe_feature(b->override_checks[i], tmp, sizeof(tmp))) {
+			snprintf(reason, len, "%s", tmp);
+			return false;
+		}
+	if (len)
+		reason[0] = 0;
+	return true;
+}
+
 const struct hook_backend *cob_probe_auto(int mode, char *reason, size_t len)
 {
 	char tmp[200];
@@ -100,7 +115,8 @@ const struct hook_backend *cob_probe_auto(int mode, char *reason, size_t len)
 
 		if (!b->auto_pick || !hook_backend_has_mode(b, mode))
 			continue;
-		if (cob_probe_backend(b, tmp, sizeof(tmp))) {
+		if (cob_probe_backend(b, tmp, sizeof(tmp)) &&
+		    (mode != COB_MODE_OVERRIDE || cob_probe_backend_override(b, tmp, sizeof(tmp)))) {
 			if (reason && len)
 				snprintf(reason, len, "%s: %s", b->name, tmp);
 			return b;

@@ -28,13 +28,19 @@ struct cob_probe {
  *   override_copyout      bpf_override_return attached on copyout (set by the
  *                         override_return probe)
  *   kprobe_copyout_write  bpf_probe_write_user works inside a kprobe on copyout
- *                         (fails with -EPERM when the kprobe is int3-based) */
+ *                         (fails with -EPERM when the kprobe is int3-based)
+ *   override_copyout_lasting
+ *                         the override on copyout still works once the kernel's
+ *                         optimizer had its chance: fails when the copyout kprobe
+ *                         is int3-based and becomes [OPTIMIZED] (kprobe_opt.h) */
 bool cob_probe_feature(const char *feature, char *reason, size_t len);
 
 struct hook_backend;
 /* Backend availability derived from the features it declares (needs, then
  * checks); the reason names the missing feature(s) and why each is missing. */
 bool cob_probe_backend(const struct hook_backend *b, char *reason, size_t len);
+/* Its override_checks (only for override mode): false with the first failure's reason. */
+bool cob_probe_backend_override(const struct hook_backend *b, char *reason, size_t len);
 
 /* What --backend auto picks for a mode (COB_MODE_*): the first backend of
  * the registry that auto may pick, can do the mode and is available; NULL

@@ -35,7 +35,7 @@
 #   COB_TEST_BATS_DIR         the bats files (tests/bats)
 #   COB_TEST_UNIT_DIR         the Criterion binaries test_* ($COB_BUILD/tests)
 #   COB_TEST_GUEST_SCRIPT     the guest suite (tests/guest/backends.sh)
-#   COB_TEST_GUEST_KERNEL     its --kernel: both, thesis or debian (both)
+#   COB_TEST_GUEST_KERNEL     its --kernel: both (all three), thesis, debian or thesis-int3 (both)
 #   COB_TEST_PREPARE_KERNELS  0: do not fetch or build guest kernels before the
 #                             suites that boot them (the runner self-test)
 set -uo pipefail
@@ -54,9 +54,9 @@ KCACHE=${COB_CACHE:-/var/cache/copyout-bench}/kernels
 # what each suite boots (bats files by name); fetched or built before it runs
 declare -A NEEDS=([doctor]="debian thesis" [vm]="thesis debian" [kill]=debian)
 case $GUEST_KERNEL in
-both) NEEDS[guest]="thesis debian" ;;
-thesis | debian) NEEDS[guest]=$GUEST_KERNEL ;;
-*) echo "run_all.sh: COB_TEST_GUEST_KERNEL must be both, thesis or debian: $GUEST_KERNEL" >&2; exit 2 ;;
+both) NEEDS[guest]="thesis debian thesis-int3" ;;
+thesis | debian | thesis-int3) NEEDS[guest]=$GUEST_KERNEL ;;
+*) echo "run_all.sh: COB_TEST_GUEST_KERNEL must be both, thesis, debian or thesis-int3: $GUEST_KERNEL" >&2; exit 2 ;;
 esac
 
 passed=0 failed=0 skipped=0
@@ -296,7 +296,7 @@ run_bats_file() {
 }
 
 # -------------------------------------------------------------- guest kernels
-# kernel_cached debian|thesis: in the cache already. Uses kernel.sh's own
+# kernel_cached debian|thesis|thesis-int3: in the cache already. Uses kernel.sh's own
 # lookup (its functions, sourced in a subshell), so it fetches and builds
 # nothing and follows the cache key wherever kernel.sh takes it.
 kernel_cached() {
@@ -305,6 +305,7 @@ kernel_cached() {
 		. "$ROOT/vm/kernel.sh" --help >/dev/null 2>&1
 		case $1 in
 		thesis) [ -f "$(thesis_dir 2>/dev/null)/.complete" ] ;;
+		thesis-int3) [ -f "$(thesis_int3_dir 2>/dev/null)/.complete" ] ;;
 		debian) debian_cached_dir >/dev/null 2>&1 ;;
 		esac
 	)

@@ -16,6 +16,10 @@ KSRC_TARBALL=${COB_KERNEL_SRC:-/usr/src/linux-source-6.1.tar.xz}
 KSRC_PKG=linux-source-6.1
 # Bump when the build procedure below changes in a way that alters the result.
 THESIS_RECIPE=1
+# The int3 flavor: the thesis tree with the patch's lib/Makefile hunk reverted
+# and LOCALVERSION extended, re-made incrementally. Bump when that step changes.
+THESIS_INT3_RECIPE=1
+INT3_SUFFIX=-int3
 
 usage() {
 	cat <<EOF
@@ -32,10 +36,16 @@ commands:
                         (tinyconfig + configs/kernel/thesis.config +
                         configs/kernel/copyout-error-injection.patch); fails listing
                         any fragment option Kconfig dropped; 5-10 min on 2 cores,
-                        cached by hash of source version + fragment + patch
-  path debian|thesis|PATH
+                        cached by hash of source version + fragment + patch;
+                        then, from the same tree, the thesis-int3 flavor
+  build thesis-int3     the same build (it needs the thesis tree): thesis-int3 is
+                        thesis with the patch's lib/Makefile hunk reverted
+                        (lib/iov_iter.o without ftrace flags: the copyout kprobe
+                        is int3-based and can be jump-optimized), re-made
+                        incrementally; release suffix -cob-thesis$INT3_SUFFIX
+  path debian|thesis|thesis-int3|PATH
                         print the bzImage path (fetching/building it if missing)
-  info debian|thesis|PATH
+  info debian|thesis|thesis-int3|PATH
                         print key=value lines: name, bzimage, release, config,
                         modules (a modules tree or empty), cached dir
   list                  list cached kernels
@@ -254,6 +264,19 @@ thesis_key() {
 
 thesis_dir() { echo "$KCACHE/thesis-$(thesis_key)"; }
 
+thesis_int3_key() {
+	local k
+	k=$(thesis_key) || return 1
+	printf 'int3 recipe %s\nthesis %s\n' "$THESIS_INT3_RECIPE" "$k" | sha256sum | cut -c1-16
+}
+
+thesis_int3_dir() { echo "$KCACHE/thesis-int3-$(thesis_int3_key)"; }
+
+# The lib/Makefile part of the patch (its ftrace-flags hunk), as a patch of its own.
+makefile_hunk() {
+	awk '/^--- /{keep = ($2 ~ /(^|\/)lib\/Makefile$/)} keep' "$1"
+}
+
 # Every option the fragment sets must be in .config with the same value;
 # "# CONFIG_X is not set" must not be set. Prints the dropped ones.
 check_fragment() {
@@ -310,7 +333,7 @@ make_with_progress() {
 
 build_thesis_usage() {
 	cat <<EOF
-usage: run.sh kernel build thesis [--force]
+usage: run.sh kernel build thesis|thesis-int3 [--force]
 
 Builds the thesis kernel (README: Guest kernels) from $KSRC_TARBALL:
   1. unpack, apply configs/kernel/copyout-error-injection.patch
@@ -320,32 +343,70 @@ Builds the thesis kernel (README: Guest kernels) from $KSRC_TARBALL:
      make olddefconfig
   3. check every option of the fragment survived; fail listing the dropped ones
   4. make -j\$(nproc) bzImage (5-10 min on 2 cores; progress every 15 s)
+  5. thesis-int3, incrementally in the same tree: revert the patch's lib/Makefile
+     hunk (lib/iov_iter.o loses its ftrace flags, so the copyout kprobe is
+     int3-based and jump-optimizable, as on the thesis's own 5.7 kernel) and
+     make bzImage LOCALVERSION=$INT3_SUFFIX again: only lib/iov_iter.o, the
+     version files and the link are redone (the seconds it took are logged
+     and kept in incremental-seconds)
 Result: $KCACHE/thesis-<key>/{bzImage,config,release,System.map,vmlinux.btf,build.log}
-with key = hash(source package version, fragment, patch, recipe). Does nothing
-if that key is cached, unless --force. Needs: $KSRC_PKG bc bison flex
+with key = hash(source package version, fragment, patch, recipe), and
+$KCACHE/thesis-int3-<key2>/ (key2 = hash(key, int3 recipe)). 'build thesis' and
+'build thesis-int3' are the same build: it does nothing if both are cached,
+unless --force; if only one is missing, the whole tree is built again (the
+tree is not kept: COB_KEEP_BUILD=1 keeps it) and the cached one is kept. Needs: $KSRC_PKG bc bison flex
 libssl-dev libelf-dev dwarves (pahole, for BTF), gcc, make.
 EOF
 }
 
+# Copy a built tree's results into OUT and mark it complete.
+collect_build() {
+	local src=$1 out=$2 rel=$3
+	mkdir -p "$out"
+	cp "$src/arch/x86/boot/bzImage" "$out/bzImage"
+	cp "$src/.config" "$out/config"
+	cp "$src/System.map" "$out/System.map"
+	# The BTF of the guest kernel, for compiling against it if ever needed.
+	objcopy --dump-section .BTF="$out/vmlinux.btf" "$src/vmlinux" /dev/null 2>/dev/null || rm -f "$out/vmlinux.btf"
+	echo "$rel" >"$out/release"
+	touch "$out/.complete"
+}
+
+# Move a finished OUT into the cache as DIR, unless DIR is complete already
+# and not forced (a guest may be booting its vmlinux right now).
+install_build() {
+	local out=$1 dir=$2 force=$3
+	if [ -f "$dir/.complete" ] && [ "$force" != 1 ]; then
+		rm -rf "$out"
+		return 0
+	fi
+	rm -rf "$dir"
+	mv "$out" "$dir"
+}
+
+# Builds both flavors from one tree: thesis, then thesis-int3 incrementally.
+# Prints the cached dir of FLAVOR (thesis or thesis-int3).
 build_thesis() {
-	local force=${1:-0}
-	need make gcc tar xz patch flock bc bison flex pahole
-	local dir tmp src rel dropped start=$SECONDS
+	local force=${1:-0} flavor=${2:-thesis}
+	need make gcc tar xz patch flock bc bison flex pahole awk
+	local dir idir tmp src rel dropped start=$SECONDS istart
 	dir=$(thesis_dir)
+	idir=$(thesis_int3_dir)
 	mkdir -p "$KCACHE"
 	exec 8>"$KCACHE/.lock-thesis"
 	flock 8
-	if [ -f "$dir/.complete" ] && [ "$force" != 1 ]; then
-		log "cached: $dir"
-		echo "$dir"
+	if [ -f "$dir/.complete" ] && [ -f "$idir/.complete" ] && [ "$force" != 1 ]; then
+		log "cached: $dir and $idir"
+		if [ "$flavor" = thesis-int3 ]; then echo "$idir"; else echo "$dir"; fi
 		return 0
 	fi
+	[ -n "$(makefile_hunk "$PATCH")" ] || die 1 "patch $PATCH has no lib/Makefile hunk to revert for thesis-int3"
 	arm_traps
 	tmp=$(mktemp -d "$KCACHE/.build-thesis.XXXXXX")
 	chmod 755 "$tmp"
 	[ "${COB_KEEP_BUILD:-0}" = 1 ] || TMPDIRS+=("$tmp")
 	src="$tmp/src"
-	mkdir -p "$src" "$tmp/out"
+	mkdir -p "$src" "$tmp/out" "$tmp/out-int3"
 	log "unpacking $KSRC_TARBALL"
 	tar -xJf "$KSRC_TARBALL" -C "$src" --strip-components=1
 	log "applying $(basename "$PATCH")"
@@ -365,17 +426,29 @@ build_thesis() {
 	log "make -j$(nproc) bzImage (5-10 min on 2 cores; log: $dir/build.log once done)"
 	make_with_progress "$tmp/out/build.log" -C "$src" -j"$(nproc)" bzImage || die 1 "kernel build failed (log above)"
 	rel=$(make -C "$src" -s kernelrelease)
-	cp "$src/arch/x86/boot/bzImage" "$tmp/out/bzImage"
-	cp "$src/.config" "$tmp/out/config"
-	cp "$src/System.map" "$tmp/out/System.map"
-	# The BTF of the guest kernel, for compiling against it if ever needed.
-	objcopy --dump-section .BTF="$tmp/out/vmlinux.btf" "$src/vmlinux" /dev/null 2>/dev/null || rm -f "$tmp/out/vmlinux.btf"
-	echo "$rel" >"$tmp/out/release"
-	touch "$tmp/out/.complete"
-	rm -rf "$dir"
-	mv "$tmp/out" "$dir"
-	log "built thesis kernel $rel in $((SECONDS - start)) s: $dir/bzImage"
-	echo "$dir"
+	collect_build "$src" "$tmp/out" "$rel"
+	log "built thesis kernel $rel in $((SECONDS - start)) s"
+
+	# thesis-int3: the same tree without the lib/Makefile hunk. make sees the
+	# changed flags of lib/iov_iter.o (its .cmd file) and the new release
+	# string (utsrelease.h), and relinks.
+	istart=$SECONDS
+	log "thesis-int3: reverting the lib/Makefile hunk, make bzImage LOCALVERSION=$INT3_SUFFIX (incremental)"
+	makefile_hunk "$PATCH" | patch -d "$src" -p1 -R --quiet || die 1 "cannot revert the lib/Makefile hunk of $PATCH"
+	! grep -q '^CFLAGS_iov_iter.o.*CC_FLAGS_FTRACE' "$src/lib/Makefile" || die 1 "lib/Makefile still gives iov_iter.o ftrace flags"
+	make_with_progress "$tmp/out-int3/build.log" -C "$src" -j"$(nproc)" LOCALVERSION="$INT3_SUFFIX" bzImage ||
+		die 1 "thesis-int3 incremental build failed (log above)"
+	rel=$(make -C "$src" -s LOCALVERSION="$INT3_SUFFIX" kernelrelease)
+	case "$rel" in *"$INT3_SUFFIX") ;; *) die 1 "thesis-int3 release $rel lacks the suffix $INT3_SUFFIX" ;; esac
+	collect_build "$src" "$tmp/out-int3" "$rel"
+	echo "$((SECONDS - istart))" >"$tmp/out-int3/incremental-seconds"
+	cp "$tmp/out/config.log" "$tmp/out-int3/config.log"
+	log "built thesis-int3 kernel $rel incrementally in $((SECONDS - istart)) s"
+
+	install_build "$tmp/out" "$dir" "$force"
+	install_build "$tmp/out-int3" "$idir" "$force"
+	log "thesis: $dir/bzImage; thesis-int3: $idir/bzImage ($((SECONDS - start)) s in all)"
+	if [ "$flavor" = thesis-int3 ]; then echo "$idir"; else echo "$dir"; fi
 }
 
 # ------------------------------------------------------------ resolution ---
@@ -384,10 +457,10 @@ build_thesis() {
 kernel_dir() {
 	case "$1" in
 	debian) debian_cached_dir || fetch_debian ;;
-	thesis)
+	thesis | thesis-int3)
 		local d
-		d=$(thesis_dir)
-		if [ -f "$d/.complete" ]; then echo "$d"; else build_thesis; fi
+		if [ "$1" = thesis ]; then d=$(thesis_dir); else d=$(thesis_int3_dir); fi
+		if [ -f "$d/.complete" ]; then echo "$d"; else build_thesis 0 "$1"; fi
 		;;
 	*) return 2 ;;
 	esac
@@ -395,7 +468,7 @@ kernel_dir() {
 
 path_usage() {
 	cat <<EOF
-usage: run.sh kernel path debian|thesis|PATH
+usage: run.sh kernel path debian|thesis|thesis-int3|PATH
 
 Prints the bzImage of the named kernel, fetching (debian) or building (thesis)
 it first when it is not cached. A PATH must be an existing bzImage and is
@@ -405,10 +478,10 @@ EOF
 
 info_usage() {
 	cat <<EOF
-usage: run.sh kernel info debian|thesis|PATH
+usage: run.sh kernel info debian|thesis|thesis-int3|PATH
 
 Like 'path', but prints key=value lines:
-  name=debian|thesis|custom   bzimage=...   release=...   config=...
+  name=debian|thesis|thesis-int3|custom   bzimage=...   release=...   config=...
   boot=<what qemu boots: the uncompressed vmlinux (extracted once) when the
        kernel has CONFIG_PVH, else the bzImage; COB_VM_BOOT=bzimage forces it>
   modules=<dir holding lib/modules/RELEASE, or empty>   dir=<cache dir>
@@ -421,7 +494,7 @@ EOF
 kernel_info() {
 	local k=$1 d img rel cfg mods="" name boot
 	case "$k" in
-	debian | thesis)
+	debian | thesis | thesis-int3)
 		d=$(kernel_dir "$k") || exit 1
 		name=$k
 		img="$d/bzImage"
@@ -430,7 +503,7 @@ kernel_info() {
 		[ "$k" = debian ] && mods="$d/root"
 		;;
 	*)
-		[ -f "$k" ] || die 1 "no such kernel image: $k (expected debian, thesis or a bzImage path)"
+		[ -f "$k" ] || die 1 "no such kernel image: $k (expected debian, thesis, thesis-int3 or a bzImage path)"
 		name=custom
 		img=$(cd "$(dirname "$k")" && pwd)/$(basename "$k")
 		d=$(dirname "$img")
@@ -470,30 +543,31 @@ main() {
 		case "${1:-}" in
 		-h | --help) fetch_debian_usage ;;
 		debian) [ $# -eq 1 ] || usage_err "fetch debian takes no more arguments"; fetch_debian >/dev/null ;;
-		thesis) usage_err "the thesis kernel is built, not fetched: use 'kernel build thesis'" ;;
+		thesis | thesis-int3) usage_err "the thesis kernels are built, not fetched: use 'kernel build $1'" ;;
 		*) usage_err "fetch: expected 'debian'" ;;
 		esac
 		;;
 	build)
 		case "${1:-}" in
 		-h | --help) build_thesis_usage ;;
-		thesis)
+		thesis | thesis-int3)
+			local flavor=$1
 			shift
 			case "${1:-}" in
-			"") build_thesis 0 >/dev/null ;;
-			--force) build_thesis 1 >/dev/null ;;
+			"") build_thesis 0 "$flavor" >/dev/null ;;
+			--force) build_thesis 1 "$flavor" >/dev/null ;;
 			-h | --help) build_thesis_usage ;;
-			*) usage_err "build thesis: unknown option '$1'" ;;
+			*) usage_err "build $flavor: unknown option '$1'" ;;
 			esac
 			;;
 		debian) usage_err "Debian's kernel is fetched, not built: use 'kernel fetch debian'" ;;
-		*) usage_err "build: expected 'thesis'" ;;
+		*) usage_err "build: expected 'thesis' or 'thesis-int3'" ;;
 		esac
 		;;
 	path)
 		case "${1:-}" in
 		-h | --help) path_usage ;;
-		"") usage_err "path: expected debian, thesis or a bzImage path" ;;
+		"") usage_err "path: expected debian, thesis, thesis-int3 or a bzImage path" ;;
 		*)
 			[ $# -eq 1 ] || usage_err "path takes one argument"
 			kernel_info "$1" | sed -n 's/^bzimage=//p'
@@ -503,7 +577,7 @@ main() {
 	info)
 		case "${1:-}" in
 		-h | --help) info_usage ;;
-		"") usage_err "info: expected debian, thesis or a bzImage path" ;;
+		"") usage_err "info: expected debian, thesis, thesis-int3 or a bzImage path" ;;
 		*) [ $# -eq 1 ] || usage_err "info takes one argument"; kernel_info "$1" ;;
 		esac
 		;;

@@ -32,7 +32,7 @@ is (busybox, bash, iostat available), e.g.
   ./run.sh vm -- doctor                                   # thesis kernel
 
 options:
-  --kernel K      thesis (default), debian, or a bzImage path. Built/fetched and
+  --kernel K      thesis (default), thesis-int3, debian, or a bzImage path. Built/fetched and
                   cached on first use (thesis: ~5-8 min once; see run.sh kernel --help)
   --mem M         guest memory in MiB (default 1024)
   --cpus N        guest CPUs (default min(2, host CPUs))

@@ -261,6 +261,27 @@ fi'
 	[[ "$stderr" == *"# CONFIG_KPROBES is not set (got: CONFIG_KPROBES=y)"* ]]
 }
 
+@test "thesis-int3: the thesis patch minus its lib/Makefile hunk, cached under a key of its own" {
+	# shellcheck disable=SC2016
+	run bash -c '. vm/kernel.sh --help >/dev/null; makefile_hunk "$PATCH"'
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^--- ' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"--- a/lib/Makefile"* ]]
+	[[ "$output" == *'+CFLAGS_iov_iter.o += $(CC_FLAGS_FTRACE)'* ]]
+	[[ "$output" != *"a/lib/iov_iter.c"* ]]
+	# shellcheck disable=SC2016
+	run bash -c '. vm/kernel.sh --help >/dev/null; thesis_key; thesis_int3_key; basename "$(thesis_int3_dir)"'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" != "${lines[1]}" ]
+	[ "${lines[2]}" = "thesis-int3-${lines[1]}" ]
+	run --separate-stderr bash vm/kernel.sh build thesis-int3 --bad
+	[ "$status" -eq 2 ]
+	run --separate-stderr bash vm/kernel.sh fetch thesis-int3
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"kernel build thesis-int3"* ]]
+}
+
 # End to end (unpack, tinyconfig, merge, olddefconfig, check): 1-3 min.
 @test "kernel build thesis fails listing a fragment option Kconfig dropped" {
 	export COB_CACHE="$BATS_TEST_TMPDIR/cache-bad"

@@ -3,7 +3,8 @@
 #
 # On the host (launches the guest(s) through vm/vm.sh, sharing this
 # directory and the output directory):
-#   bash tests/guest/backends.sh [--kernel thesis|debian|both] [--quick] [--out DIR]
+#   bash tests/guest/backends.sh [--kernel thesis|debian|thesis-int3|both] [--quick] [--out DIR]
+# (both: all three guest kernels)
 # Inside a guest (what the host side runs; needs the suite's build/ binaries):
 #   bash /cob/tests/guest/backends.sh --in-guest [--quick] [--out DIR]
 #
@@ -40,6 +41,14 @@
 #               2,000 times while an override run is active: 100 % exact bytes
 #   kill        SIGKILL of cob-hook during a run: its programs, trampolines,
 #               kprobes and its workload are gone within 10 s
+#   ovrfail     (thesis and thesis-int3 only; on thesis-int3 the only section
+#               besides clock) E17: `cob-sweep override-failure --quick`:
+#               thesis-int3: kprobe-copyout ok, then copied from the read where
+#               the kprobes monitor saw the probe [OPTIMIZED]; kprobe-copyout-unopt
+#               100 % ok, never optimized; thesis: both 100 % ok (ftrace probe);
+#               doctor names jump optimization and auto override does not pick
+#               kprobe-copyout (thesis-int3); debug.kprobes-optimization is
+#               back to its value after the sweep, a SIGINT and a SIGKILL of cob-hook
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,7 +59,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--in-guest) in_guest=1; shift ;;
-	-h | --help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "backends.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -58,8 +67,8 @@ done
 # ----------------------------------------------------------------- host side --
 if [ "$in_guest" = 0 ]; then
 	ROOT=$(cd "$HERE/../.." && pwd)
-	case "$kernel" in both) kernels="thesis debian" ;; thesis | debian) kernels=$kernel ;;
-	*) echo "backends.sh: --kernel thesis|debian|both" >&2; exit 2 ;; esac
+	case "$kernel" in both) kernels="thesis debian thesis-int3" ;; thesis | debian | thesis-int3) kernels=$kernel ;;
+	*) echo "backends.sh: --kernel thesis|debian|thesis-int3|both (all three)" >&2; exit 2 ;; esac
 	mkdir -p "$out" && out=$(cd "$out" && pwd -P)
 	rc=0
 	for k in $kernels; do
@@ -87,6 +96,7 @@ note() { echo "# $*"; }
 section() { note "[$SECONDS s] $1"; } # where the guest's time goes, in its log
 
 case "$rel" in
+*-cob-thesis-int3) expect_on="" expect_off="" auto_override="" auto_observe="" ;; # ovrfail only
 *-cob-thesis) expect_on="kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read" expect_off=""
 	auto_override=kprobe-copyout auto_observe=kprobe-copyout ;;
 *-amd64) expect_on="fmodret-permission fexit-read tp-read" expect_off="kprobe-copyout fmodret-copyout"
@@ -157,6 +167,99 @@ expect_run() {
 	fi
 }
 
+# ---------------------------------------------------------------- ovrfail --
+# E17 (configs/override-failure.conf, docs/override-failure.md).
+OPT=/proc/sys/debug/kprobes-optimization
+# runs_of READS KPROBES: one line per run: backend buf reads ok copied
+# ok_after_fail first_failed_iter first_failed_was_jmp ok_reads_via_jmp
+# reads_via_jmp listed_optimized sysctl_min states (jmp: COB_EV_KPROBE_JMP, the
+# probe was a jump for that read; listed_optimized: the kprobes list said
+# [OPTIMIZED], which the kernel shows from queueing on)
+runs_of() {
+	awk -F, '
+	function hexval(s,   i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
+		for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v }
+	function jmp(f) { return int(hexval(f) / 128) % 2 } # COB_EV_KPROBE_JMP
+	FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; f++; next }
+	f == 1 { k = $c["hook"] "|" $c["buf_size"] "|" $c["rep"]; st[k] = st[k] " " $c["state"]
+		if ($c["state"] == "optimized") opt[k] = 1
+		if (!(k in smin) || $c["sysctl"] < smin[k]) smin[k] = $c["sysctl"]; next }
+	{ k = $c["backend"] "|" $c["buf_size"] "|" $c["rep"]
+		if (!(k in n)) order[++nr] = k
+		n[k]++; s = $c["status"]; j = jmp($c["flags"]); nj[k] += j
+		if (s == "ok") { ok[k]++; if (k in ff) oaf[k]++; if (j) okj[k]++ } else if (!(k in ff)) { ff[k] = $c["iter"]; ffj[k] = j }
+		if (s == "copied") cp[k]++ }
+	END { for (i = 1; i <= nr; i++) { k = order[i]; split(k, p, "|")
+		printf "%s %s %d %d %d %d %s %d %d %d %d %s %s\n", p[1], p[2], n[k], ok[k], cp[k], oaf[k], \
+			(k in ff) ? ff[k] : "-", ffj[k], okj[k], nj[k], opt[k], (k in smin) ? smin[k] : "?", st[k] } }' "$2" "$1"
+}
+sysctl_is() { [ "$(cat "$OPT" 2>/dev/null)" = "$1" ]; }
+ovrfail() {
+	local int3=$1 dir=$out/ovrfail old t0 line b buf nr ok cp oaf ff ffj okj nj opt smin states r hp
+	old=$(cat "$OPT" 2>/dev/null || echo none)
+	note "ovrfail: debug.kprobes-optimization=$old"
+	if [ "$int3" = 1 ]; then
+		r=$("$H/cob-doctor" 2>&1 | grep '^kprobe-copyout ')
+		case "$r" in *"override is ignored once the kprobe is jump-optimized"*)
+			pass "ovrfail: doctor names jump optimization: ${r:0:220}" ;;
+		*) fail "ovrfail: doctor does not name jump optimization: $r" ;; esac
+		r=$("$H/cob-hook" can --mode override 2>&1)
+		if [ "$r" != kprobe-copyout ]; then pass "ovrfail: auto override does not pick kprobe-copyout (picks: ${r:0:120})"
+		else fail "ovrfail: auto override picks kprobe-copyout on an optimizing kernel"; fi
+		if sysctl_is "$old"; then pass "ovrfail: the doctor's trial left the sysctl at $old"
+		else fail "ovrfail: sysctl $(cat "$OPT") after doctor, was $old"; fi
+	fi
+	rm -rf "$dir"
+	t0=$SECONDS
+	if ! COB_ROOT=/cob "$H/cob-sweep" --config /cob/configs/override-failure.conf --quick --out "$dir" \
+		>"$out/ovrfail.log" 2>&1; then
+		fail "ovrfail: sweep failed: $(tail -n 3 "$out/ovrfail.log" | tr '\n' ' ')"
+		return
+	fi
+	note "ovrfail: quick sweep took $((SECONDS - t0)) s"
+	if sysctl_is "$old"; then pass "ovrfail: debug.kprobes-optimization back to $old after the sweep"
+	else fail "ovrfail: debug.kprobes-optimization is $(cat "$OPT") after the sweep, was $old"; fi
+	local seen=0
+	while read -r b buf nr ok cp oaf ff ffj okj nj opt smin states; do
+		seen=$((seen + 1))
+		line="$b buf=$buf: $nr reads, $ok ok, $cp copied, first failed read ${ff}, $nj reads through the jump ($okj of them ok), kprobes list:$states (optimized flag: $opt), sysctl min $smin"
+		note "ovrfail: $line"
+		if [ "$int3" = 1 ] && [ "$b" = kprobe-copyout ]; then
+			# ok, then copied: an ok prefix, every read after the first failure copied,
+			# the first failed read went through the jump, no ok read did
+			if [ "$ok" -ge 1 ] && [ "$cp" -ge 1 ] && [ "$oaf" = 0 ] && [ "$((ok + cp))" = "$nr" ] &&
+				[ "$ffj" = 1 ] && [ "$okj" = 0 ]; then
+				pass "ovrfail: int3, optimization on: ok then copied: $line"
+			else fail "ovrfail: int3, optimization on: want ok then copied and [OPTIMIZED]: $line"; fi
+		else
+			if [ "$ok" = "$nr" ] && [ "$nr" -gt 0 ] && [ "$nj" = 0 ]; then pass "ovrfail: 100 % ok: $line"
+			else fail "ovrfail: want 100 % ok, no read through a jump: $line"; fi
+			if [ "$b" = kprobe-copyout-unopt ] && [ "$old" != none ]; then
+				if [ "$smin" = 0 ]; then pass "ovrfail: $b buf=$buf ran with debug.kprobes-optimization=0"
+				else fail "ovrfail: $b buf=$buf: sysctl never 0 during the run ($smin)"; fi
+			fi
+		fi
+	done < <(runs_of "$dir/reads.csv" "$dir/kprobes.csv")
+	[ "$seen" -ge 4 ] || fail "ovrfail: $seen runs in $dir/reads.csv, want 4"
+	[ "$old" = none ] && return
+	# the loader's guard restores the sysctl however cob-hook ends
+	for sig in INT KILL; do
+		"$H/cob-hook" run --backend kprobe-copyout-unopt --mode override --csv "$out/ovrfail-$sig.csv" -- \
+			"$H/cob-read" --file "$SF" --buf 4096 --iterations 200000 >"$out/ovrfail-$sig.log" 2>&1 &
+		hp=$!
+		if ! wait_for 60 sysctl_is 0; then
+			fail "ovrfail: kprobe-copyout-unopt never set the sysctl to 0 ($(tail -n1 "$out/ovrfail-$sig.log"))"
+			kill "$hp" 2>/dev/null; wait "$hp" 2>/dev/null; continue
+		fi
+		kill -"$sig" "$hp"
+		wait "$hp" 2>/dev/null
+		if wait_for 10 sysctl_is "$old"; then pass "ovrfail: SIG$sig of cob-hook (kprobe-copyout-unopt): sysctl back to $old"
+		else fail "ovrfail: SIG$sig of cob-hook: sysctl is $(cat "$OPT"), was $old"; fi
+		wait_for 10 no_hooks || fail "ovrfail: SIG$sig: hooks left: $(hooks_left | tr '\n' ';')"
+	done
+}
+
 # ------------------------------------------------------------------- clock --
 section clock
 # Per-read timestamps need a fine clock: an earlier thesis build (no ACPI, no
@@ -165,6 +268,17 @@ cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev
 case "$cs" in
 "" | jiffies | refined-jiffies) fail "clock: clocksource '$cs' is too coarse for per-read timestamps" ;;
 *) pass "clock: clocksource $cs" ;;
+esac
+
+# ---------------------------------------------- thesis-int3: ovrfail only --
+case "$rel" in *-cob-thesis-int3)
+	SF=$W/small
+	"$H/cob-mkfile" --kind known --size 1048576 --width 7 --out "$SF"
+	ovrfail 1
+	echo "# $npass passed, $nfail failed ($rel)"
+	[ "$nfail" = 0 ] && [ "$npass" -gt 0 ]
+	exit
+	;;
 esac
 
 # ------------------------------------------------------------------ doctor --
@@ -411,6 +525,8 @@ for b in $have; do
 		fail "kill: $b $m: still there 10 s after SIGKILL: $(hooks_left | tr '\n' ';')"
 	fi
 done
+
+case "$rel" in *-cob-thesis) ovrfail 0 ;; esac
 
 skips=""
 [ "$nskip" -gt 0 ] && skips=", $nskip skipped"
