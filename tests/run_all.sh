@@ -205,6 +205,7 @@ bg_start() {
 		wait $! 2>/dev/null
 		s=$?
 		children_cpu >"$RUNDIR/$name.cpu"
+		date +%s >"$RUNDIR/$name.end"
 		rm -f "$RUNDIR/$name.pid"
 		echo "$s" >"$RUNDIR/$name.st.tmp" && mv "$RUNDIR/$name.st.tmp" "$RUNDIR/$name.st"
 	) &
@@ -236,7 +237,7 @@ bg_follow() {
 	st=$(cat "$RUNDIR/$name.st" 2>/dev/null || echo 255)
 	case $st in 124 | 137) ;; *) timed_out=0 ;; esac
 	start=$(cat "$RUNDIR/$name.start" 2>/dev/null || date +%s)
-	now=$(date +%s)
+	now=$(cat "$RUNDIR/$name.end" 2>/dev/null || date +%s)
 	took=$((now - start))
 	cpu=$(cat "$RUNDIR/$name.cpu" 2>/dev/null || echo 0)
 }
