@@ -2,6 +2,8 @@
 # copyout-bench: guest kernels (Debian's stock kernel, the patched "thesis" kernel).
 # Run as `./run.sh kernel ...` or `bash vm/kernel.sh ...`; see usage() below.
 set -euo pipefail
+# a failing step inside $(...) (a build called for its output) stops the build too
+shopt -s inherit_errexit
 
 # shellcheck disable=SC2034 # used by bench/lib.sh
 PROG="kernel"
@@ -495,7 +497,10 @@ kernel_info() {
 	local k=$1 d img rel cfg mods="" name boot
 	case "$k" in
 	debian | thesis | thesis-int3)
-		d=$(kernel_dir "$k") || exit 1
+		# fetch or build here, under set -e (in a $(...) with || every
+		# failing step of the build would be ignored), then look it up
+		kernel_dir "$k" >/dev/null
+		d=$(kernel_dir "$k")
 		name=$k
 		img="$d/bzImage"
 		rel=$(cat "$d/release")
