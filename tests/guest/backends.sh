@@ -16,7 +16,7 @@
 # which must be there: *-cob-thesis all five, Debian's fmodret-permission,
 # fexit-read and tp-read, with kprobe-copyout / fmodret-copyout refused):
 #   clock       the guest clocksource is not jiffies (per-read timestamps)
-#   doctor      tests/bats/doctor.bats (in the initramfs) inside this kernel:
+#   doctor      (not in the thesis kernels) tests/bats/doctor.bats (in the initramfs) inside this kernel:
 #               cob-doctor agrees with what tests/bats/kernel_facts.sh derives
 #               from the kernel (its TAP renumbered into this stream)
 #   avail       cob-hook can: each expected backend attaches, the others are
@@ -286,8 +286,14 @@ section doctor
 # tests/bats/doctor.bats (in the initramfs): cob-doctor's verdicts against what
 # this kernel can do, derived without doctor by tests/bats/kernel_facts.sh.
 # Its TAP is renumbered into this stream; its diagnostics pass through.
+# Run in the Debian guest (and any kernel not named here): one kernel with
+# trampolines and kprobes shows the suite holds beyond the CI host; the
+# thesis kernel's verdicts are checked by doctor.bats's guest case from the
+# host. (About a minute of TCG time per kernel: the test run's budget.)
 DOCTOR_BATS=${COB_DOCTOR_BATS:-/cob/tests/bats/doctor.bats}
-if ! command -v bats >/dev/null || [ ! -f "$DOCTOR_BATS" ]; then
+if [[ $rel == *-cob-thesis ]]; then
+	note "doctor: the suite runs in the Debian guest; this kernel's verdicts: doctor.bats (guest thesis kernel)"
+elif ! command -v bats >/dev/null || [ ! -f "$DOCTOR_BATS" ]; then
 	fail "doctor: no bats or no $DOCTOR_BATS in this guest (see vm/initramfs.sh)"
 else
 	plan=0 ran=0
