@@ -396,6 +396,6 @@ guest_doctor() { # guest_doctor KERNEL -> $DOCTOR_JSON of that guest
 	for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; do
 		[ "$(backend "$b" available)" = true ] || { echo "$b: $(backend "$b" reason)"; false; }
 	done
-	[[ "$(backend kprobe-copyout reason)" == *"kprobe_copyout_write verified"* ]]
+	[[ "$(backend kprobe-copyout reason)" == *"override_copyout verified"* ]]
 	[ "$(jq -r .auto "$DOCTOR_JSON")" = kprobe-copyout ]
 }
