@@ -505,17 +505,26 @@ start_kernels
 for k in ${NEEDS[guest]}; do NEEDS[guest_$k]=$k; done
 if selected guest; then start_guest; fi
 if selected unit; then run_criterion; fi
-# the suites that need no guest kernel first: the kernels are on their way
-for pass in without with; do
+# the suites that need no guest kernel first: the kernels are on their way;
+# then those whose kernels are ready, then the ones that must wait
+kernels_ready() { # kernels_ready SUITE: every kernel it boots is there (or failed)
+	local k
+	for k in ${NEEDS[$1]:-}; do [ -e "$RUNDIR/kernel-$k.st" ] || return 1; done
+}
+declare -A RAN=()
+for pass in without ready with; do
 	for f in "$BATS_DIR"/*.bats; do
 		[ -e "$f" ] || continue
 		name=$(basename "$f" .bats)
 		selected "$name" || continue
+		[ -z "${RAN[$name]:-}" ] || continue
+		case $pass in
+		without) [ -z "${NEEDS[$name]:-}" ] || continue ;;
+		ready) kernels_ready "$name" || continue ;;
+		esac
+		RAN[$name]=1
 		if [ -n "${NEEDS[$name]:-}" ]; then
-			[ "$pass" = with ] || continue
 			need_kernels "$name" "$name.bats" || continue
-		else
-			[ "$pass" = without ] || continue
 		fi
 		run_bats_file "$f"
 	done
