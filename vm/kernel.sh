@@ -264,7 +264,12 @@ thesis_key() {
 	} | sha256sum | cut -c1-16
 }
 
-thesis_dir() { echo "$KCACHE/thesis-$(thesis_key)"; }
+# (the key by assignment: a $(...) inside echo's arguments would hide a failure)
+thesis_dir() {
+	local k
+	k=$(thesis_key)
+	echo "$KCACHE/thesis-$k"
+}
 
 thesis_int3_key() {
 	local k
@@ -272,7 +277,11 @@ thesis_int3_key() {
 	printf 'int3 recipe %s\nthesis %s\n' "$THESIS_INT3_RECIPE" "$k" | sha256sum | cut -c1-16
 }
 
-thesis_int3_dir() { echo "$KCACHE/thesis-int3-$(thesis_int3_key)"; }
+thesis_int3_dir() {
+	local k
+	k=$(thesis_int3_key)
+	echo "$KCACHE/thesis-int3-$k"
+}
 
 # The lib/Makefile part of the patch (its ftrace-flags hunk), as a patch of its own.
 makefile_hunk() {
