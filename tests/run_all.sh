@@ -113,13 +113,12 @@ problem() { # problem TEXT: one failure that is not a failed test, one line
 }
 
 RUNDIR=$(mktemp -d /tmp/cob-run-all.XXXXXX)
-PIDFILE=$RUNDIR/pid
 trap 'rm -rf "$RUNDIR"' EXIT
 stop_suite() { # on INT/TERM: stop the running suite and the background jobs too
 	local p i f pids=()
 	# each runs under timeout, which puts it in its own process group, passes
 	# TERM on to that group, KILL after KILL_AFTER s, then exits
-	for f in "$PIDFILE" "$RUNDIR"/*.pid; do
+	for f in "$RUNDIR"/*.pid; do
 		p=$(cat "$f" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null && pids+=("$p")
 	done
 	for p in ${BG_WAITERS[@]+"${BG_WAITERS[@]}"}; do kill -TERM "$p" 2>/dev/null; done
@@ -140,40 +139,17 @@ children_cpu() {
 	awk 'END { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d\n", t + 0.5 }' "$RUNDIR/times.$BASHPID"
 }
 
-SENTINEL="__cob_run_all_exit_status__"
 # stream SECONDS HANDLER CMD...: run CMD in ROOT (stdin /dev/null, stderr into
-# stdout) under `timeout`, calling HANDLER on each output line as it arrives.
-# Sets st (CMD's exit status; 255 if unknown), timed_out (0/1) and took (s).
-# The reader stops at the status line the wrapper prints, not at EOF, so a
-# process that escaped the process group and keeps the pipe open cannot hang it.
+# stdout) under `timeout`, calling HANDLER on each output line as it arrives:
+# a background job (below) that this shell follows at once. Sets st (CMD's
+# exit status; 255 if unknown), timed_out (0/1), took and cpu (s).
+FG_JOBS=0
 stream() {
-	local secs=$1 handler=$2 line start=$SECONDS c0
+	local secs=$1 handler=$2
 	shift 2
-	st=255 timed_out=0
-	children_cpu >"$RUNDIR/cpu0"
-	c0=$(cat "$RUNDIR/cpu0")
-	(
-		cd "$ROOT" || exit 1
-		timeout --verbose -k "$KILL_AFTER" "$secs" "$@" </dev/null 2>&1 &
-		echo $! >"$PIDFILE"
-		wait $! 2>/dev/null # no "Killed" notice: the status says it
-		printf '%s %d\n' "$SENTINEL" $?
-	) | while IFS= read -r line || [ -n "$line" ]; do
-		if [[ $line == *"$SENTINEL "* ]]; then
-			[ -n "${line%%"$SENTINEL"*}" ] && "$handler" "${line%%"$SENTINEL"*}"
-			st=${line##*"$SENTINEL "}
-			break
-		fi
-		[[ $line =~ ^timeout:\ sending\ signal\ [A-Z]+\ to\ command ]] && timed_out=1
-		"$handler" "$line"
-	done
-	: >"$PIDFILE"
-	# timeout's own notice and its status (124 after TERM, 137 after KILL),
-	# not a notice some test printed
-	case $st in 124 | 137) ;; *) timed_out=0 ;; esac
-	took=$((SECONDS - start))
-	children_cpu >"$RUNDIR/cpu1"
-	cpu=$(($(cat "$RUNDIR/cpu1") - c0))
+	FG_JOBS=$((FG_JOBS + 1))
+	bg_start "fg$FG_JOBS" "" "$secs" "$@"
+	bg_follow "fg$FG_JOBS" "$handler"
 }
 
 # ------------------------------------------------------------ background jobs
