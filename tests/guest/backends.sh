@@ -226,12 +226,17 @@ ovrfail() {
 		line="$b buf=$buf: $nr reads, $ok ok, $cp copied, first failed read ${ff}, $nj reads through the jump ($okj of them ok), kprobes list:$states (optimized flag: $opt), sysctl min $smin"
 		note "ovrfail: $line"
 		if [ "$int3" = 1 ] && [ "$b" = kprobe-copyout ]; then
-			# ok, then copied: an ok prefix, every read after the first failure copied,
-			# the first failed read went through the jump, no ok read did
-			if [ "$ok" -ge 1 ] && [ "$cp" -ge 1 ] && [ "$oaf" = 0 ] && [ "$((ok + cp))" = "$nr" ] &&
+			# ok, then copied: every read after the first failure copied, the
+			# first failed read went through the jump, no ok read did. How many ok reads come first is up to timing:
+			# the optimizer runs 5 jiffies after the probe is armed
+			# (OPTIMIZE_DELAY), and in a busy TCG guest the reader's first
+			# read can come later than that (seen: 0 ok of 1000 with three
+			# guests and the host suites on 2 cores), so the ok prefix is
+			# reported, not required.
+			if [ "$cp" -ge 1 ] && [ "$oaf" = 0 ] && [ "$((ok + cp))" = "$nr" ] &&
 				[ "$ffj" = 1 ] && [ "$okj" = 0 ]; then
-				pass "ovrfail: int3, optimization on: ok then copied: $line"
-			else fail "ovrfail: int3, optimization on: want ok then copied and [OPTIMIZED]: $line"; fi
+				pass "ovrfail: int3, optimization on: $ok ok, then copied from the first read through the jump: $line"
+			else fail "ovrfail: int3, optimization on: want ok (if any) then copied exactly from the first read through the jump: $line"; fi
 		else
 			if [ "$ok" = "$nr" ] && [ "$nr" -gt 0 ] && [ "$nj" = 0 ]; then pass "ovrfail: 100 % ok: $line"
 			else fail "ovrfail: want 100 % ok, no read through a jump: $line"; fi
