@@ -223,20 +223,23 @@ ovrfail() {
 	local seen=0
 	while read -r b buf nr ok cp oaf ff ffj okj nj opt smin states; do
 		seen=$((seen + 1))
-		line="$b buf=$buf: $nr reads, $ok ok, $cp copied, first failed read ${ff}, $nj reads through the jump ($okj of them ok), kprobes list:$states (optimized flag: $opt), sysctl min $smin"
+		line="$b buf=$buf: $nr reads, $ok ok, $cp copied, first failed read ${ff} (flagged jump: $ffj), $nj reads through the jump ($okj of them ok), kprobes list:$states (optimized flag: $opt), sysctl min $smin"
 		note "ovrfail: $line"
 		if [ "$int3" = 1 ] && [ "$b" = kprobe-copyout ]; then
-			# ok, then copied: every read after the first failure copied, the
-			# first failed read went through the jump, no ok read did. How many ok reads come first is up to timing:
-			# the optimizer runs 5 jiffies after the probe is armed
-			# (OPTIMIZE_DELAY), and in a busy TCG guest the reader's first
-			# read can come later than that (seen: 0 ok of 1000 with three
-			# guests and the host suites on 2 cores), so the ok prefix is
-			# reported, not required.
+			# ok, then copied: every read after the first failure copied, no ok
+			# read went through the jump, reads did go through it. How many ok
+			# reads come first is up to timing: the optimizer runs 5 jiffies
+			# after the probe is armed (OPTIMIZE_DELAY), and in a busy TCG
+			# guest the reader's first read can come later than that (seen: 0
+			# ok of 1000 with three guests and the host suites on 2 cores), so
+			# the ok prefix is reported, not required. The first failed read
+			# need not carry the jump flag: while text_poke_bp installs the
+			# jump, copyout's first byte is still int3, and poke_int3_handler
+			# sends the hit through the new jump (seen: 7 such reads).
 			if [ "$cp" -ge 1 ] && [ "$oaf" = 0 ] && [ "$((ok + cp))" = "$nr" ] &&
-				[ "$ffj" = 1 ] && [ "$okj" = 0 ]; then
-				pass "ovrfail: int3, optimization on: $ok ok, then copied from the first read through the jump: $line"
-			else fail "ovrfail: int3, optimization on: want ok (if any) then copied exactly from the first read through the jump: $line"; fi
+				[ "$nj" -ge 1 ] && [ "$okj" = 0 ]; then
+				pass "ovrfail: int3, optimization on: $ok ok, then copied once the jump went in: $line"
+			else fail "ovrfail: int3, optimization on: want ok (if any), then copied from the flip on, no ok read through the jump: $line"; fi
 		else
 			if [ "$ok" = "$nr" ] && [ "$nr" -gt 0 ] && [ "$nj" = 0 ]; then pass "ovrfail: 100 % ok: $line"
 			else fail "ovrfail: want 100 % ok, no read through a jump: $line"; fi
