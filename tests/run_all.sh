@@ -189,7 +189,6 @@ bg_start() {
 	echo $! >"$RUNDIR/$name.waiter"
 }
 
-
 # bg_follow NAME HANDLER: HANDLER on each output line of job NAME, from its
 # first line, as they come, until the job has ended. Sets st (its status, or
 # "after"), timed_out (0/1) and took (s, from when CMD started).
