@@ -542,6 +542,15 @@ done
 
 case "$rel" in *-cob-thesis) ovrfail 0 ;; esac
 
+# One file per experiment's in-guest checks (tests/guest/parts/NAME.sh): each
+# is sourced here, uses pass/fail/note/section and $H, $out, $rel, $quick, and
+# decides from $rel what this kernel runs.
+for part in "$HERE"/parts/*.sh; do
+	[ -e "$part" ] || continue
+	# shellcheck source=/dev/null
+	. "$part"
+done
+
 skips=""
 [ "$nskip" -gt 0 ] && skips=", $nskip skipped"
 echo "# $npass passed, $nfail failed ($rel$skips)"
