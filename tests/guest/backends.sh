@@ -278,11 +278,25 @@ case "$cs" in
 *) pass "clock: clocksource $cs" ;;
 esac
 
+# One file per experiment's in-guest checks (tests/guest/parts/NAME.sh): each
+# is sourced here, uses pass/fail/note/section and $H, $out, $rel, $quick, and
+# decides from $rel what this kernel runs. Every kernel runs them, thesis-int3
+# too (after its ovrfail section).
+run_parts() {
+	local part
+	for part in "$HERE"/parts/*.sh; do
+		[ -e "$part" ] || continue
+		# shellcheck source=/dev/null
+		. "$part"
+	done
+}
+
 # ---------------------------------------------- thesis-int3: ovrfail only --
 case "$rel" in *-cob-thesis-int3)
 	SF=$W/small
 	"$H/cob-mkfile" --kind known --size 1048576 --width 7 --out "$SF"
 	ovrfail 1
+	run_parts
 	echo "# $npass passed, $nfail failed ($rel)"
 	[ "$nfail" = 0 ] && [ "$npass" -gt 0 ]
 	exit
@@ -542,14 +556,7 @@ done
 
 case "$rel" in *-cob-thesis) ovrfail 0 ;; esac
 
-# One file per experiment's in-guest checks (tests/guest/parts/NAME.sh): each
-# is sourced here, uses pass/fail/note/section and $H, $out, $rel, $quick, and
-# decides from $rel what this kernel runs.
-for part in "$HERE"/parts/*.sh; do
-	[ -e "$part" ] || continue
-	# shellcheck source=/dev/null
-	. "$part"
-done
+run_parts
 
 skips=""
 [ "$nskip" -gt 0 ] && skips=", $nskip skipped"
