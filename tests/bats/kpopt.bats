@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # bats: run sets output, stderr, status
 # cob-kpopt (bench/cob_kpopt.c): its usage and refusals on this host. Writing
 # the sysctl is exercised in the thesis-int3 guest (tests/guest/parts/e17_pacing.sh),
 # never here: it is a global setting of the host's kernel.
