@@ -42,13 +42,15 @@
 #   kill        SIGKILL of cob-hook during a run: its programs, trampolines,
 #               kprobes and its workload are gone within 10 s
 #   ovrfail     (thesis and thesis-int3 only; on thesis-int3 the only section
-#               besides clock) E17: `cob-sweep override-failure --quick`:
+#               besides clock and the parts) E17: `cob-sweep override-failure --quick`:
 #               thesis-int3: kprobe-copyout ok, then copied from the read where
 #               the kprobes monitor saw the probe [OPTIMIZED]; kprobe-copyout-unopt
 #               100 % ok, never optimized; thesis: both 100 % ok (ftrace probe);
 #               doctor names jump optimization and auto override does not pick
 #               kprobe-copyout (thesis-int3); debug.kprobes-optimization is
 #               back to its value after the sweep, a SIGINT and a SIGKILL of cob-hook
+#   parts       tests/guest/parts/*.sh, on every kernel (each decides from uname
+#               -r what it runs), e.g. e17_pacing (thesis-int3)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,7 +61,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--in-guest) in_guest=1; shift ;;
-	-h | --help) sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,54p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "backends.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
