@@ -116,6 +116,9 @@ int main(int argc, char **argv)
 	}
 	/* the hook backends that cannot attach here leave the grid now */
 	s->skipped = json_object();
+	s->storage_skipped = json_object();
+	s->cond_skipped = json_object();
+	sweep_select_storage(s, &s->cfg);
 	sweep_select_hooks(s, &s->cfg);
 	s->npoints = cob_config_points(&s->cfg);
 	s->nruns = s->npoints * s->cfg.repetitions;
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
 	sweep_check_interrupt(s);
 
 	sweep_make_dirs(s);
+	sweep_conditions_init(s, &s->cfg);
 	sweep_acc_init(s);
 	sweep_fingerprint(s, &s->cfg, s->nruns);
 	s->resumed = json_array();
