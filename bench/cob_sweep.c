@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	s->cond_skipped = json_object();
 	sweep_select_storage(s, &s->cfg);
 	sweep_select_hooks(s, &s->cfg);
+	sweep_conditions_init(s, &s->cfg); /* may drop cpus values too */
 	s->npoints = cob_config_points(&s->cfg);
 	s->nruns = s->npoints * s->cfg.repetitions;
 	snprintf(s->kernel, sizeof(s->kernel), "%s", uname(&u) ? "unknown" : u.release);
@@ -130,7 +131,6 @@ int main(int argc, char **argv)
 	sweep_check_interrupt(s);
 
 	sweep_make_dirs(s);
-	sweep_conditions_init(s, &s->cfg);
 	sweep_acc_init(s);
 	sweep_fingerprint(s, &s->cfg, s->nruns);
 	s->resumed = json_array();

@@ -33,7 +33,7 @@ static const char *axis_show(const struct cob_config *c, const size_t *sel, size
 	const char *t = sweep_axis_text(c, sel, k);
 	enum cob_ptype type = c->axes[k].param->type;
 
-	if (type != COB_PT_SIZE && type != COB_PT_FILESIZE)
+	if ((type != COB_PT_SIZE && type != COB_PT_FILESIZE) || c->axes[k].v[sel[k]].num == COB_VALUE_NONE)
 		return t;
 	return cob_format_size(strtoull(t, NULL, 10), buf, sizeof(buf));
 }
@@ -217,6 +217,9 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
 		sweep_fail(s, 1, "cob-hook rejected its arguments (exit 2): %s",
 			   sweep_last_line(s->hook_err, why, sizeof(why)));
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && cob_config_value(c, sel, "mem_limit")->num != COB_VALUE_NONE)
+		sweep_fail(s, 1, "%s: cob-hook was killed: mem_limit %s is too small for it and its workload (OOM)",
+			   line, cob_config_value(c, sel, "mem_limit")->text);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		sweep_fail(s, 1, "%s: cob-hook failed (%s): %s", line, sweep_status_text(st, stbuf, sizeof(stbuf)),
 			   sweep_last_line(s->hook_err, why, sizeof(why)));
