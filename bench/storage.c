@@ -6,6 +6,7 @@
  * made, so an interrupted setup is undone as far as it got. */
 #include "storage.h"
 #include "feature_checks.h" /* feature_brd: the probe doctor shows too */
+#include "subproc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -349,6 +350,26 @@ static int loop_setup(const struct storage_env *env, struct storage_made *m, cha
 
 /* ---- zram ---- */
 
+/* Can modprobe load NAME? (-n: a dry run, nothing is loaded) */
+static int module_loadable(const char *name, char *why, size_t len)
+{
+	static const struct subproc_run o = { .merge_stderr = true, .first_line = true, .timeout_ms = 10000 };
+	const char *mp = modprobe_path();
+	char out[200] = "";
+
+	if (!mp) {
+		snprintf(why, len, "no modprobe to load %s", name);
+		return 0;
+	}
+	char *argv[] = { (char *)mp, "-n", (char *)name, NULL };
+
+	if (subproc_run(argv, &o, out, sizeof(out)) == 0)
+		return 1;
+	snprintf(why, len, "the kernel has no %s (not built in; modprobe -n %s: %s)", name, name,
+		 out[0] ? out : "failed");
+	return 0;
+}
+
 static int zram_check(char *why, size_t len)
 {
 	if (!fs_known("ext2"))
@@ -357,8 +378,8 @@ static int zram_check(char *why, size_t len)
 		snprintf(why, len, "no mke2fs (apt-get install e2fsprogs)");
 	else if (!exists("/sys/class/zram-control") && exists("/sys/module/zram"))
 		snprintf(why, len, "zram is loaded without zram-control");
-	else if (!exists("/sys/class/zram-control") && !modprobe_path())
-		snprintf(why, len, "no zram-control and no modprobe to load zram");
+	else if (!exists("/sys/class/zram-control") && !module_loadable("zram", why, len))
+		;
 	else
 		return 0;
 	return -1;

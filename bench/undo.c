@@ -68,7 +68,8 @@ static int do_zram(const char *id)
 
 static int do_rmmod(const char *name)
 {
-	return syscall(SYS_delete_module, name, O_NONBLOCK) && errno != ENOENT ? -1 : 0;
+	/* ENOENT: not loaded; ENOSYS: a kernel without modules, so none was loaded */
+	return syscall(SYS_delete_module, name, O_NONBLOCK) && errno != ENOENT && errno != ENOSYS ? -1 : 0;
 }
 
 static int do_rmdir(const char *p)
