@@ -7,10 +7,13 @@
  * the guard after a SIGKILL). Setting up is never timed. */
 #include "sweep.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 void sweep_select_storage(struct sweep *s, struct cob_config *c)
 {
@@ -39,6 +42,19 @@ void sweep_select_storage(struct sweep *s, struct cob_config *c)
 			fprintf(stderr, "%s: skipping storage %s: %s\n", c->name, ax->v[i].text, why[i]);
 			json_object_set_new(s->storage_skipped, ax->v[i].text, json_string(why[i]));
 			cob_config_drop(c, "storage", i);
+		}
+	/* Our mounts go into a mount namespace of our own, private from /
+	 * down: nobody else sees them, and a namespace someone else makes while
+	 * they exist does not copy them (a copy would hold the device open: a
+	 * zram device that could not be removed was seen). They end with us,
+	 * however we end; our children are in it, the guard (forked before)
+	 * is not. */
+	for (size_t i = 0; i < ax->n; i++)
+		if (strcmp(ax->v[i].text, "disk")) {
+			if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+				sweep_fail(s, 3, "storage %s: a mount namespace of our own: %s", ax->v[i].text,
+					   strerror(errno));
+			break;
 		}
 }
 
