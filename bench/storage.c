@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define MIB (1024ULL * 1024)
@@ -355,8 +356,16 @@ static int module_loadable(const char *name, char *why, size_t len)
 {
 	static const struct subproc_run o = { .merge_stderr = true, .first_line = true, .timeout_ms = 10000 };
 	const char *mp = modprobe_path();
-	char out[200] = "";
+	char out[200] = "", dir[320];
+	struct utsname u;
 
+	if (uname(&u) == 0) {
+		snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+		if (!exists(dir)) {
+			snprintf(why, len, "the kernel has no %s (not built in, and no %s)", name, dir);
+			return 0;
+		}
+	}
 	if (!mp) {
 		snprintf(why, len, "no modprobe to load %s", name);
 		return 0;

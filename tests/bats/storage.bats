@@ -262,6 +262,7 @@ during() {
 		for _ in $(seq 50); do pgrep -s "$SESSION" >/dev/null || break; sleep 0.1; done
 		session_empty "$SESSION"
 		[ -z "$(ls -A "$WORK")" ]
-		[ ! -e "$BATS_TEST_TMPDIR/leak" ]
+		# Ctrl-C removes the partial results; after SIGKILL they stay for --resume
+		if [ "$sig" = INT ]; then [ ! -e "$BATS_TEST_TMPDIR/leak" ]; else rm -rf "$BATS_TEST_TMPDIR/leak"; fi
 	done
 }
