@@ -37,7 +37,7 @@ machine_state() {
 	for f in /sys/block/loop*/loop/backing_file; do
 		[ -r "$f" ] && grep -H "^$WORK" "$f"
 	done
-	echo "devices: $(ls /sys/block | grep -E '^(zram|ram)[0-9]' | paste -sd' ')"
+	echo "devices:" /sys/block/zram[0-9]* /sys/block/ram[0-9]*
 	echo "modules: $(awk '$1 == "brd" || $1 == "zram" { print $1 }' /proc/modules 2>/dev/null | paste -sd' ')"
 	echo "vfs_cache_pressure: $(cat /proc/sys/vm/vfs_cache_pressure)"
 	echo "cgroups: $(find /sys/fs/cgroup -maxdepth 3 -name 'cob-sweep-*' 2>/dev/null | sort | paste -sd' ')"
@@ -76,8 +76,8 @@ check_results() {
 	[ "$(column n "$d/summary.csv" | paste -sd+ | bc)" -eq "$rows" ] || { echo "summary n"; return 1; }
 	# every value of a storage or condition axis ran, and nothing else
 	for k in storage cache cpus vfs_cache_pressure mem_limit buf_size; do
-		[ "$(column "$k" "$d/reads.csv" | sort -u)" = "$(jq -r ".axes.$k[]" "$d/meta.json" | sort -u)" ] ||
-			{ echo "axis $k: $(column "$k" "$d/reads.csv" | sort -u | paste -sd' ') vs meta $(jq -c ".axes.$k" "$d/meta.json")"; return 1; }
+		[ "$(column "$k" "$d/reads.csv" | sort -u)" = "$(jq -r --arg k "$k" '.axes[$k][]' "$d/meta.json" | sort -u)" ] ||
+			{ echo "axis $k: $(column "$k" "$d/reads.csv" | sort -u | paste -sd' ') vs meta $(jq -c --arg k "$k" '.axes[$k]' "$d/meta.json")"; return 1; }
 	done
 	# each graph as PNG and SVG
 	[ "$(find "$d" -name '*.png' | wc -l)" -ge 2 ] || { echo "no graphs"; return 1; }
