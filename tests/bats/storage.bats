@@ -194,7 +194,7 @@ leak_conf() {
 	cpus = 1
 	vfs_cache_pressure = 1234
 	mem_limit = 512M
-	repetitions = 2
+	repetitions = 1
 	monitors = none
 	CONF
 }
