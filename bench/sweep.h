@@ -10,6 +10,8 @@
  *   sweep_hooks.c     which hook backends attach here (cob-hook can)
  *   sweep_monitors.c  starting, stopping and ingesting the monitors
  *   sweep_rows.c      cob-hook's rows into reads.csv and the point statistics
+ *   sweep_storage.c   the storage axis: which storages this kernel gives, setting them up
+ *   sweep_conditions.c  cpus, vfs_cache_pressure, mem_limit around each run
  *   sweep_run.c       one run (data file, cob-hook command line) and the loop
  *   sweep_progress.c  DIR/.progress and --resume
  *   sweep_meta.c      meta.json
@@ -20,9 +22,12 @@
 #include "csv.h"
 #include "monitors.h"
 #include "stats.h"
+#include "storage.h"
+#include "undo.h"
 
 #include <jansson.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -71,6 +76,25 @@ struct sweep_report {
 	void *data;         /* what its print needs once the results are in place */
 };
 
+/* A storage of the axis, once set up (its undo actions are in s->undo). */
+struct sweep_storage {
+	int made;
+	struct storage_made m;
+};
+
+/* The conditions: what was changed, and what the next cob-hook gets. */
+struct sweep_conditions {
+	cpu_set_t allowed; /* ours at the start: cpus = N takes its first N */
+	int nallowed;
+	long pressure_before; /* vm.vfs_cache_pressure at the start; -1: untouched */
+	char cgroup[PATH_MAX]; /* ours, for mem_limit; "" none */
+	int cgroup_v2;
+	/* for the next spawn only (die_with_us applies them in the child) */
+	int procs_fd;     /* the cgroup's cgroup.procs; -1: stay */
+	int set_cpus;
+	cpu_set_t cpus;
+};
+
 struct datafile {
 	char *key, *path;
 };
@@ -113,6 +137,11 @@ struct sweep {
 	size_t nreport;
 
 	json_t *skipped; /* meta.json hooks_skipped: backend -> reason */
+	json_t *storage_skipped; /* meta.json storage_skipped: storage -> reason */
+	json_t *cond_skipped;    /* meta.json conditions.skipped: "cpus=4" -> reason */
+	struct sweep_storage storage[COB_MAX_VALUES]; /* by value index of the storage axis */
+	struct sweep_conditions cond;
+	struct undo_list undo; /* what to undo at the end (undo.h); the guard has a copy */
 	char auto_backend[COB_VALUE_LEN];
 
 	uint64_t fp;         /* fingerprint of the sweep: config text, options, hook axis */
@@ -149,6 +178,8 @@ void sweep_guard_start(struct sweep *s);
 void sweep_guard_say(struct sweep *s, char kind, long v);
 void sweep_guard_workdir(struct sweep *s, const char *path);
 void sweep_guard_done(struct sweep *s);
+/* Register an undo action (undo.h) with us and the guard, before the change. */
+void sweep_undo(struct sweep *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sweep_files.c */
 int sweep_mkdir_p(const char *path, int *created);
@@ -158,6 +189,17 @@ void sweep_make_dirs(struct sweep *s);
 void sweep_committed(struct sweep *s, const char *path);
 void sweep_commit_writer(struct sweep *s, struct cob_csvw **w, const char *name);
 void sweep_write_plots_txt(struct sweep *s, const struct cob_config *c);
+
+/* sweep_storage.c */
+void sweep_select_storage(struct sweep *s, struct cob_config *c);
+const char *sweep_storage_dir(struct sweep *s, const struct cob_config *c, const size_t *sel);
+json_t *sweep_storage_meta(struct sweep *s, const struct cob_config *c);
+
+/* sweep_conditions.c */
+void sweep_conditions_init(struct sweep *s, struct cob_config *c);
+void sweep_conditions_apply(struct sweep *s, const struct cob_config *c, const size_t *sel);
+void sweep_conditions_clear(struct sweep *s);
+json_t *sweep_conditions_meta(struct sweep *s);
 
 /* sweep_hooks.c */
 void sweep_select_hooks(struct sweep *s, struct cob_config *c);

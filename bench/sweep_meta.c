@@ -86,6 +86,10 @@ void sweep_meta_finish(struct sweep *s, json_t *meta, const struct cob_config *c
 		json_object_set_new(ko, "sysctl_after", v < 0 ? json_null() : json_integer(v));
 		json_object_set_new(meta, "kprobes_optimization", ko);
 	}
+	json_object_set_new(meta, "storage", sweep_storage_meta(s, c));
+	json_object_set_new(meta, "storage_skipped",
+			    s->storage_skipped ? json_incref(s->storage_skipped) : json_object());
+	json_object_set_new(meta, "conditions", sweep_conditions_meta(s));
 	json_object_set_new(meta, "report", json_string(c->report));
 	json_object_set_new(meta, "backends", backends);
 	json_object_set_new(meta, "quick", json_boolean(c->quick));

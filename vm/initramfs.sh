@@ -38,7 +38,8 @@ boot, more than reading the larger file costs the host.
 
 Contents:
   /bin/busybox + applet links, /bin/bash (bash-static), /init (vm/init),
-  /usr/bin/iostat with its shared libraries (found with ldd),
+  /usr/bin/iostat with its shared libraries (found with ldd), /usr/sbin/mke2fs
+      (e2fsprogs: the storages brd, loop, zram format with it),
   for the doctor suite in the guest (tests/guest/backends.sh): bats, jq, bpftool
       and setpriv (util-linux) with their shared libraries, /cob/tests/bats/
       {doctor.bats,kernel_facts.sh,trial.bpf.c} and the trial objects compiled
@@ -173,6 +174,13 @@ if bats_bin=$(command -v bats); then
 	done < <(find "$bats_root/lib/bats-core" "$bats_root/libexec/bats-core" -type f -print0 2>/dev/null | sort -z)
 else
 	log "warning: bats not found (apt-get install bats); the guest cannot run the doctor suite"
+fi
+# e2fsprogs' mke2fs at /usr/sbin (busybox's /sbin/mke2fs makes only ext2): the
+# brd, loop and zram storages (bench/storage.c) format with it.
+if [ -x /usr/sbin/mke2fs ]; then
+	add_bin /usr/sbin/mke2fs
+else
+	log "warning: no /usr/sbin/mke2fs (apt-get install e2fsprogs); the guest cannot make brd/loop/zram storage"
 fi
 for t in jq bpftool setpriv; do
 	if tb=$(command -v "$t"); then
