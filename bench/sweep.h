@@ -30,6 +30,8 @@
 #define PROG "cob-sweep"
 #define MAX_CHILDREN (COB_MAX_NAMES + 4) /* monitors, cob-hook, one more */
 #define MONITOR_READY_MS 5000
+/* a libbpf-tools monitor loads its BPF programs to answer --probe: seconds in a TCG guest */
+#define MONITOR_PROBE_MS 90000
 #define STOP_GRACE_MS 10000
 #define CAPTURE_MS 10000
 /* cob-hook can runs the feature trials behind --backend auto: several kprobe
@@ -107,6 +109,7 @@ struct sweep {
 
 	struct sweep_monitor mon[COB_MAX_NAMES];
 	size_t nmon;
+	json_t *mon_skipped; /* meta.json monitors_skipped: monitor -> reason */
 	struct cob_csvw *reads;
 	char *reads_header; /* "a,b,c" of the first part: every part must match */
 	struct sweep_report report[MAX_REPORTS];

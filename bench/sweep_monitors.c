@@ -32,6 +32,8 @@ void sweep_monitors_start(struct sweep *s)
 		struct sweep_monitor *m = &s->mon[i];
 		char *argv[] = { m->path, m->out, NULL };
 		int fd, st;
+		/* a libbpf-tools monitor writes its header once its programs are attached */
+		int ready_ms = m->m->probe ? MONITOR_PROBE_MS : MONITOR_READY_MS;
 		long long deadline;
 		char stbuf[64], why[256];
 
@@ -42,14 +44,14 @@ void sweep_monitors_start(struct sweep *s)
 		m->pid = sweep_spawn(s, argv, fd, fd, 0, m->name);
 		close(fd);
 		/* ready once it wrote its header */
-		deadline = sweep_now_ns() + MONITOR_READY_MS * 1000000LL;
+		deadline = sweep_now_ns() + ready_ms * 1000000LL;
 		while (!file_has_line(m->out)) {
 			if (sweep_wait(s, m->pid, &st, 0, 0))
 				sweep_fail(s, 1, "monitor %s exited at start (%s): %s", m->name,
 					   sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
 			if (sweep_now_ns() > deadline)
 				sweep_fail(s, 1, "monitor %s wrote no header to %s within %d s", m->name, m->out,
-					   MONITOR_READY_MS / 1000);
+					   ready_ms / 1000);
 			sweep_pause(s, 10, 0);
 		}
 	}
@@ -148,12 +150,15 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 	}
 }
 /* Each monitor of the config: its registry entry, its executable
- * ($COB_ROOT/bench/monitors/EXEC, else BIN/../../bench/monitors/EXEC) and
- * the header it promises. */
+ * (cob_monitor_path) and the header it promises. A monitor the kernel may
+ * refuse is asked first (`EXEC --probe`); a refused one is skipped for the
+ * whole sweep with one line saying why (meta.json monitors_skipped): it gets
+ * no CSV, since a file with only a header would read as a monitor that saw
+ * nothing. */
 void sweep_find_monitors(struct sweep *s, const struct cob_config *c)
 {
-	const char *root = getenv("COB_ROOT");
-
+	if (!s->mon_skipped)
+		s->mon_skipped = json_object();
 	for (size_t i = 0; i < c->nmonitors; i++) {
 		struct sweep_monitor *m = &s->mon[s->nmon];
 		char *argv[] = { m->path, "--header", NULL };
@@ -164,16 +169,26 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c)
 		if (!m->m) /* the config parser took the name from the registry */
 			sweep_fail(s, 2, "monitor %s: not in the monitor registry", c->monitors[i]);
 		snprintf(m->name, sizeof(m->name), "%s", m->m->name);
-		if (root && *root)
-			snprintf(m->path, sizeof(m->path), "%s/bench/monitors/%s", root, m->m->exec);
-		else
-			snprintf(m->path, sizeof(m->path), "%s/../../bench/monitors/%s", s->opt.bin, m->m->exec);
+		cob_monitor_path(m->m, s->opt.bin, m->path, sizeof(m->path));
 		if (access(m->path, X_OK))
 			sweep_fail(s, 1, "monitor %s: %s: %s (set COB_ROOT to the source tree)", m->name, m->path,
 				   strerror(errno));
 		rc = sweep_capture(s, argv, 0, hdr, sizeof(hdr));
 		if (rc || !hdr[0])
 			sweep_fail(s, 1, "monitor %s: '%s --header' failed (%d)", m->name, m->path, rc);
+		if (m->m->probe) {
+			char *pargv[] = { m->path, "--probe", NULL };
+			char why[512];
+
+			rc = sweep_capture_all(s, pargv, 0, 1, 1, MONITOR_PROBE_MS, why, sizeof(why));
+			if (rc == COB_MONITOR_REFUSED) {
+				fprintf(stderr, "%s: monitor %s skipped: %s\n", PROG, m->name, why[0] ? why : "refused");
+				json_object_set_new(s->mon_skipped, m->name, json_string(why));
+				continue;
+			}
+			if (rc)
+				sweep_fail(s, 1, "monitor %s: '%s --probe' failed (%d): %s", m->name, m->path, rc, why);
+		}
 		m->header = strdup(hdr);
 		s->nmon++;
 	}
