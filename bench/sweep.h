@@ -171,7 +171,7 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c);
 void sweep_monitor_files(struct sweep *s);
 void sweep_monitors_start(struct sweep *s);
 void sweep_monitors_stop(struct sweep *s);
-void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
+void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
 			   const char *kernel);
 void sweep_monitor_versions(struct sweep *s, json_t *meta);
 
@@ -190,7 +190,7 @@ int sweep_row_cols(struct cob_csvr *r, struct row_cols *c);
 void sweep_acc_row(struct sweep *s, struct point_acc *acc, struct cob_csvr *r, const struct row_cols *c,
 		   struct run_tally *t);
 void sweep_acc_run(struct point_acc *acc, unsigned rep, const struct run_tally *t);
-void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t *rows,
+void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t run, size_t *rows,
 		       size_t *matches);
 
 /* sweep_run.c */

@@ -79,9 +79,10 @@ void sweep_monitors_stop(struct sweep *s)
 	}
 }
 
-/* Provenance prefix of monitor rows: experiment, where, kernel, every axis, rep. */
+/* Provenance prefix of monitor rows: experiment, where, kernel, every axis,
+ * rep, run (the run's number in the sweep, as in reads.csv). */
 static size_t monitor_prefix(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
-			     const char *kernel, const char **vals, char *repbuf)
+			     size_t run, const char *kernel, const char **vals, char *repbuf, char *runbuf)
 {
 	size_t n = 0;
 
@@ -92,18 +93,20 @@ static size_t monitor_prefix(struct sweep *s, const struct cob_config *c, const 
 		vals[n++] = sweep_axis_text(c, sel, k);
 	sprintf(repbuf, "%u", rep);
 	vals[n++] = repbuf;
+	sprintf(runbuf, "%zu", run);
+	vals[n++] = runbuf;
 	return n;
 }
 
 /* Each monitor's rows of this run into DIR/NAME.csv, the run's axes in front. */
-void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
+void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
 			    const char *kernel)
 {
 	for (size_t i = 0; i < s->nmon; i++) {
 		struct sweep_monitor *m = &s->mon[i];
 		struct cob_csvr *r = cob_csvr_open(m->out);
 		const char *vals[COB_MAX_VALUES + 256];
-		char repbuf[16], *hdr;
+		char repbuf[16], runbuf[24], *hdr;
 		size_t np, nc;
 		int rc;
 
@@ -116,7 +119,7 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 				   m->header);
 		free(hdr);
 		nc = cob_csvr_ncols(r);
-		np = monitor_prefix(s, c, sel, rep, kernel, vals, repbuf);
+		np = monitor_prefix(s, c, sel, rep, run, kernel, vals, repbuf, runbuf);
 		if (np + nc > sizeof(vals) / sizeof(vals[0]))
 			sweep_fail(s, 1, "monitor %s: too many columns", m->name);
 		if (!m->w) {
@@ -127,7 +130,8 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 			vals[2] = "kernel";
 			for (size_t k = 0; k < c->naxes; k++)
 				vals[3 + k] = c->axes[k].param->key;
-			vals[np - 1] = "rep";
+			vals[np - 2] = "rep";
+			vals[np - 1] = "run";
 			for (size_t j = 0; j < nc; j++)
 				vals[np + j] = cob_csvr_name(r, j);
 			if (asprintf(&path, "%s/%s.csv", s->opt.out, m->name) < 0)
@@ -136,7 +140,7 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 			if (!m->w)
 				sweep_fail(s, 1, "cannot write %s.tmp: %s", path, strerror(errno));
 			free(path);
-			monitor_prefix(s, c, sel, rep, kernel, vals, repbuf);
+			monitor_prefix(s, c, sel, rep, run, kernel, vals, repbuf, runbuf);
 		}
 		while ((rc = cob_csvr_next(r)) > 0) {
 			for (size_t j = 0; j < nc; j++)
@@ -180,6 +184,8 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c)
 			char *pargv[] = { m->path, "--probe", NULL };
 			char why[512];
 
+			if (s->opt.check) /* --check validates; the sweep itself asks the kernel */
+				goto keep;
 			rc = sweep_capture_all(s, pargv, 0, 1, 1, MONITOR_PROBE_MS, why, sizeof(why));
 			if (rc == COB_MONITOR_REFUSED) {
 				fprintf(stderr, "%s: monitor %s skipped: %s\n", PROG, m->name, why[0] ? why : "refused");
@@ -189,6 +195,7 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c)
 			if (rc)
 				sweep_fail(s, 1, "monitor %s: '%s --probe' failed (%d): %s", m->name, m->path, rc, why);
 		}
+keep:
 		m->header = strdup(hdr);
 		s->nmon++;
 	}
