@@ -63,9 +63,25 @@ lt_start() {
 	return 0
 }
 
+# lt_stop: SIGINT to the tool (it prints its totals and exits), waited for up
+# to COB_MONITOR_STOP_S seconds (cob-sweep allows a monitor 10 s in all); a
+# tool still there then is killed and lt_stop fails saying so
+LT_STOP_S=${COB_MONITOR_STOP_S:-5}
 lt_stop() {
 	[ -n "$lt_pid" ] || return 0
 	kill -INT "$lt_pid" 2>/dev/null
+	n=0
+	while kill -0 "$lt_pid" 2>/dev/null && [ "$(awk -v p="$lt_pid" '$1 == p { print $3 }' "/proc/$lt_pid/stat" 2>/dev/null)" != Z ]; do
+		n=$((n + 1))
+		if [ "$n" -gt $((LT_STOP_S * 20)) ]; then
+			kill -KILL "$lt_pid" 2>/dev/null
+			wait "$lt_pid" 2>/dev/null
+			lt_pid=
+			echo "$TOOL: did not stop within $LT_STOP_S s of SIGINT; killed" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
 	wait "$lt_pid" 2>/dev/null
 	lt_pid=
 }
@@ -121,7 +137,10 @@ lt_main() {
 
 lt_finish() {
 	trap '' TERM INT HUP
-	lt_stop
+	if ! lt_stop; then
+		rm -f "$out.raw" "$out.lterr"
+		exit 1
+	fi
 	to_csv <"$out.raw" >>"$out"
 	rc=$?
 	rm -f "$out.raw" "$out.lterr"
