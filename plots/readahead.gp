@@ -47,7 +47,10 @@ plot for [j = 1:ni] summary using (strcol("iterations") eq word(iters, j) ? cat_
 eval svg_too("readahead_latency")
 
 vm = results."/vmstat.csv"
-if (system("test -s '".vm."' && echo 1 || echo 0") + 0 == 1) {
+# pgpgin needs CONFIG_VM_EVENT_COUNTERS (the thesis kernel has none): no graph then
+if (system("awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == \"counter\") c = i } c && $c == \"pgpgin\" { f = 1; exit } END { print f + 0 }' '".vm."' 2>/dev/null") + 0 == 0) {
+	print "no pgpgin in ".vm." (no vmstat monitor, or a kernel without VM event counters): no readahead_pgpgin graph"
+} else {
 	set output output("readahead_pgpgin.png")
 	set title sprintf("%s: data the kernel read in from the device per run, per hint (vmstat pgpgin)\n%s", exper, short_subtitle)
 	set ylabel "read in per run (KiB, log scale)"
