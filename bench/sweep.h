@@ -35,6 +35,8 @@
 #define PROG "cob-sweep"
 #define MAX_CHILDREN (COB_MAX_NAMES + 4) /* monitors, cob-hook, one more */
 #define MONITOR_READY_MS 5000
+/* a libbpf-tools monitor loads its BPF programs to answer --probe: seconds in a TCG guest */
+#define MONITOR_PROBE_MS 90000
 #define STOP_GRACE_MS 10000
 #define CAPTURE_MS 10000
 /* cob-hook can runs the feature trials behind --backend auto: several kprobe
@@ -131,6 +133,7 @@ struct sweep {
 
 	struct sweep_monitor mon[COB_MAX_NAMES];
 	size_t nmon;
+	json_t *mon_skipped; /* meta.json monitors_skipped: monitor -> reason */
 	struct cob_csvw *reads;
 	char *reads_header; /* "a,b,c" of the first part: every part must match */
 	struct sweep_report report[MAX_REPORTS];
@@ -210,7 +213,7 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c);
 void sweep_monitor_files(struct sweep *s);
 void sweep_monitors_start(struct sweep *s);
 void sweep_monitors_stop(struct sweep *s);
-void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
+void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
 			   const char *kernel);
 void sweep_monitor_versions(struct sweep *s, json_t *meta);
 
@@ -229,7 +232,7 @@ int sweep_row_cols(struct cob_csvr *r, struct row_cols *c);
 void sweep_acc_row(struct sweep *s, struct point_acc *acc, struct cob_csvr *r, const struct row_cols *c,
 		   struct run_tally *t);
 void sweep_acc_run(struct point_acc *acc, unsigned rep, const struct run_tally *t);
-void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t *rows,
+void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t run, size_t *rows,
 		       size_t *matches);
 
 /* sweep_run.c */

@@ -223,8 +223,8 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		sweep_fail(s, 1, "%s: cob-hook failed (%s): %s", line, sweep_status_text(st, stbuf, sizeof(stbuf)),
 			   sweep_last_line(s->hook_err, why, sizeof(why)));
-	sweep_ingest_part(s, s->part, acc, rep, &rows, &matches);
-	sweep_ingest_monitors(s, c, sel, rep, kernel);
+	sweep_ingest_part(s, s->part, acc, rep, run, &rows, &matches);
+	sweep_ingest_monitors(s, c, sel, rep, run, kernel);
 	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
 	argv_free(&a);
 	return rows;

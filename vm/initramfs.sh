@@ -40,6 +40,8 @@ Contents:
   /bin/busybox + applet links, /bin/bash (bash-static), /init (vm/init),
   /usr/bin/iostat with its shared libraries (found with ldd), /usr/sbin/mke2fs
       (e2fsprogs: the storages brd, loop, zram format with it),
+  /usr/sbin/{cachestat,readahead,biolatency,funclatency} (libbpf-tools) and
+      stdbuf with /usr/libexec/coreutils/libstdbuf.so, with their libraries,
   for the doctor suite in the guest (tests/guest/backends.sh): bats, jq, bpftool
       and setpriv (util-linux) with their shared libraries, /cob/tests/bats/
       {doctor.bats,kernel_facts.sh,trial.bpf.c} and the trial objects compiled
@@ -161,6 +163,24 @@ if iostat_bin=$(command -v iostat); then
 	add_bin "$iostat_bin"
 else
 	log "warning: iostat not found (apt-get install sysstat); the guest will have none"
+fi
+
+# The libbpf-tools monitors (bench/monitors/libbpf-tools.sh): Debian's CO-RE
+# tools at their Debian paths, and coreutils' stdbuf with the library it
+# preloads (line-buffered output: the monitor sees when a tool attached).
+LIBBPF_TOOLS="cachestat readahead biolatency funclatency"
+for t in $LIBBPF_TOOLS; do
+	if [ -x "/usr/sbin/$t" ]; then
+		add_bin "/usr/sbin/$t"
+	else
+		log "warning: /usr/sbin/$t not found (apt-get install libbpf-tools); the guest's $t monitor is refused"
+	fi
+done
+if sb=$(command -v stdbuf) && [ -f /usr/libexec/coreutils/libstdbuf.so ]; then
+	add_bin "$sb"
+	add_bin /usr/libexec/coreutils/libstdbuf.so
+else
+	log "warning: no stdbuf or libstdbuf.so (coreutils); the guest's libbpf-tools monitors cannot run"
 fi
 
 # The doctor suite in the guest (tests/guest/backends.sh runs tests/bats/doctor.bats):

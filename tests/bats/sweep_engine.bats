@@ -206,7 +206,7 @@ signal_sweep() {
 	head -1 "$OUT/reads.csv" | grep -q '^experiment,storage,file_kind,file_size,cache,reposition,access,cpus,vfs_cache_pressure,mem_limit,rep,backend,'
 	[ "$(cat "$OUT/plots.txt")" = iterations ]
 	# iostat rows carry the provenance of their run, and every run left a delta row
-	head -1 "$OUT/iostat.csv" | grep -q '^experiment,where,kernel,storage,file_kind,file_size,cache,reposition,access,threshold,buf_size,iterations,cpus,vfs_cache_pressure,mem_limit,function,hook,rep,sample,'
+	head -1 "$OUT/iostat.csv" | grep -q '^experiment,where,kernel,storage,file_kind,file_size,cache,reposition,access,threshold,buf_size,iterations,cpus,vfs_cache_pressure,mem_limit,function,hook,rep,run,sample,'
 	[ "$(column sample "$OUT/iostat.csv" | grep -c delta)" -ge 8 ]
 	jq -e '.experiment == "t" and .where == "guest-tcg" and .command == "./run.sh sweep t"
 		and .runs == 8 and .points == 4 and .repetitions == 2 and .reads == 16
