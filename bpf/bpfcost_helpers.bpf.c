@@ -37,12 +37,11 @@ __u32 size = 0;      /* bytes per call, set by the loader before each point */
 __u64 user_buf = 0;  /* the loader's buffer of BC_MAX_SIZE bytes */
 __u64 parsed = 0;    /* numbers the parser kept: keeps its work observable */
 
-/* The size as the verifier needs it: 1..BC_MAX_SIZE (0 when out of range) */
+/* The size as the verifier needs it: 1..max (a power of two) whatever the
+ * compiler does with range checks: ((size - 1) & (max - 1)) + 1 */
 static __always_inline __u32 bc_size(__u32 max)
 {
-	__u32 n = size;
-
-	return n >= 1 && n <= max ? n : 0;
+	return ((size - 1) & (max - 1)) + 1;
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
@@ -60,7 +59,7 @@ int bc_read_kernel(void *ctx)
 	struct bc_buf *s = bpf_map_lookup_elem(&bc_src, &zero);
 	struct bc_buf *d = bpf_map_lookup_elem(&bc_dst, &zero);
 
-	if (!bc_mine() || !s || !d || !n)
+	if (!bc_mine() || !s || !d)
 		return 0;
 	__u64 t0 = bpf_ktime_get_ns();
 	for (int i = 0; i < BC_CALLS; i++)
@@ -75,7 +74,7 @@ int bc_read_user(void *ctx)
 	__u32 zero = 0, n = bc_size(BC_MAX_SIZE);
 	struct bc_buf *d = bpf_map_lookup_elem(&bc_dst, &zero);
 
-	if (!bc_mine() || !d || !n)
+	if (!bc_mine() || !d)
 		return 0;
 	__u64 t0 = bpf_ktime_get_ns();
 	for (int i = 0; i < BC_CALLS; i++)
@@ -90,12 +89,40 @@ int bc_write_user(void *ctx)
 	__u32 zero = 0, n = bc_size(BC_MAX_SIZE);
 	struct bc_buf *s = bpf_map_lookup_elem(&bc_src, &zero);
 
-	if (!bc_mine() || !s || !n)
+	if (!bc_mine() || !s)
 		return 0;
 	__u64 t0 = bpf_ktime_get_ns();
 	for (int i = 0; i < BC_CALLS; i++)
 		bpf_probe_write_user((void *)user_buf, s->b, n);
 	bc_record(t0);
+	return 0;
+}
+
+struct parse_calls {
+	struct cob_scratch *c;
+	__u32 n;
+};
+
+/* The parser's state in a map value, as in the backends (on the stack the
+ * verifier would track every field's exact value and never prune: E2BIG). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fr_bpf_state);
+} bc_fr SEC(".maps");
+
+static long parse_call(__u32 i, struct parse_calls *pc)
+{
+	__u32 zero = 0;
+	struct fr_bpf_state *st = bpf_map_lookup_elem(&bc_fr, &zero);
+
+	if (!st)
+		return 1;
+	fr_bpf_init(st);
+	fr_bpf_parse(st, pc->c, pc->n, 0);
+	fr_bpf_finish(st, 0);
+	parsed += st->r.count;
 	return 0;
 }
 
@@ -106,17 +133,14 @@ int bc_parser(void *ctx)
 {
 	__u32 zero = 0, n = bc_size(COB_CHUNK);
 	struct cob_scratch *c = bpf_map_lookup_elem(&scratch, &zero);
-	struct fr_bpf_state st;
+	struct parse_calls pc = { .c = c, .n = n };
 
-	if (!bc_mine() || !c || !n)
+	if (!bc_mine() || !c)
 		return 0;
+	/* a bpf_loop, not a bounded loop: the verifier would walk the parser's
+	 * own bpf_loop once per iteration (E2BIG) */
 	__u64 t0 = bpf_ktime_get_ns();
-	for (int i = 0; i < BC_CALLS; i++) {
-		fr_bpf_init(&st);
-		fr_bpf_parse(&st, c, n, 0);
-		fr_bpf_finish(&st, 0);
-		parsed += st.r.count;
-	}
+	bpf_loop(BC_CALLS, parse_call, &pc, 0);
 	bc_record(t0);
 	return 0;
 }
