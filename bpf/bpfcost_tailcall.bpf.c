@@ -108,7 +108,9 @@ static __always_inline void tc_filter_chunk(struct tc_state *s, __u32 k)
 	if (!c || off >= len)
 		return;
 	n = len - off > COB_CHUNK ? COB_CHUNK : len - off;
-	if (n > COB_CHUNK || bpf_probe_read_user(c->buf, n, (void *)(user_buf + off)))
+	/* 1..COB_CHUNK in a form the verifier sees whatever clang does */
+	n = ((n - 1) & (COB_CHUNK - 1)) + 1;
+	if (bpf_probe_read_user(c->buf, n, (void *)(user_buf + off)))
 		return;
 	struct tc_parse p = { .s = s, .c = c, .n = n };
 
@@ -118,13 +120,19 @@ static __always_inline void tc_filter_chunk(struct tc_state *s, __u32 k)
 		s->kept[s->nkept++ & (BC_MAX_KEPT - 1)] = s->st.cur;
 }
 
-static long tc_reduce_one(__u32 i, struct tc_state *s)
+struct tc_walk {
+	struct tc_state *s;
+};
+
+static long tc_reduce_one(__u32 i, struct tc_walk *w)
 {
+	struct tc_state *s = w->s;
 	__u64 v;
 
-	if (i >= s->nkept || i >= BC_MAX_KEPT)
+	if (!s || i >= s->nkept)
 		return 1;
-	v = s->kept[i];
+	barrier_var(i); /* keep the mask: clang would fold it into the check above */
+	v = s->kept[i & (BC_MAX_KEPT - 1)];
 	s->st.r.count++;
 	s->st.r.sum += v;
 	if (v < s->st.r.min)
@@ -137,7 +145,9 @@ static long tc_reduce_one(__u32 i, struct tc_state *s)
 /* reduce: fold the chunk's kept numbers into the result */
 static __always_inline void tc_reduce_chunk(struct tc_state *s)
 {
-	bpf_loop(s->nkept, tc_reduce_one, s, 0);
+	struct tc_walk w = { .s = s }; /* bpf_loop's context lives on the stack */
+
+	bpf_loop(s->nkept, tc_reduce_one, &w, 0);
 	s->nkept = 0;
 }
 
@@ -155,10 +165,6 @@ static __always_inline void tc_end(struct tc_state *s)
 	result = s->st.r;
 	s->chunk = 0;
 }
-
-struct tc_walk {
-	struct tc_state *s;
-};
 
 static long tc_single_chunk(__u32 k, struct tc_walk *w)
 {
