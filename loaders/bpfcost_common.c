@@ -18,15 +18,23 @@
 void bc_prov(const struct bc_run *r, const char *exper, const char **fields)
 {
 	static struct utsname u;
-	const char *where = getenv("COB_WHERE"), *accel = getenv("COB_GUEST_ACCEL");
+	static char accel[64];
+	const char *where = getenv("COB_WHERE"), *a = getenv("COB_GUEST_ACCEL");
 
 	(void)r;
-	if (!u.release[0])
+	if (!u.release[0]) {
 		uname(&u);
+		/* "tcg, thread=single" -> "tcg thread=single": one field for the
+		 * graphs' CSV reader (gnuplot splits quoted fields); meta.json has it as is */
+		snprintf(accel, sizeof(accel), "%s", a && *a ? a : "none");
+		for (char *c = accel; *c; c++)
+			if (*c == ',')
+				memmove(c, c + 1, strlen(c));
+	}
 	fields[0] = exper;
 	fields[1] = u.release;
 	fields[2] = where && *where ? where : "host";
-	fields[3] = accel && *accel ? accel : "none";
+	fields[3] = accel;
 }
 
 struct cob_csvw *bc_csv_open(const struct bc_run *r, const char *name, const char *const *cols, size_t n)

@@ -5,8 +5,9 @@
  * fmod_ret (on the syscall's entry function, __x64_sys_getpgid on x86-64).
  * Per mechanism and repetition: a tight loop of `runs` getpgid() calls timed
  * with CLOCK_MONOTONIC without the program, then with it attached (loading
- * and attaching outside both), ns per call and the difference; the program's
- * hit count must equal the calls. Mechanisms the kernel refuses are skipped
+ * and attaching outside both), each the median of 10 batches, ns per call
+ * and the difference; the program's hit count must equal the calls (raw_tp
+ * also sees this process's other syscalls: at least the calls). Mechanisms the kernel refuses are skipped
  * with the reason; their order rotates with the repetition. */
 #include <errno.h>
 #include <stdio.h>
@@ -80,15 +81,30 @@ static struct bpf_link *attach(const struct mech *m, struct loaded *l, const cha
 	return link;
 }
 
-/* ns per getpgid() over n calls, after n/10 to warm up */
+/* ns per getpgid(): n calls in BC_TRIG_BATCHES batches after n/10 to warm
+ * up, the median of the batches' figures (a burst of something else, e.g.
+ * the other vCPU of a TCG guest, which shares its host thread, spoils one
+ * batch, not the figure). */
+#define BC_TRIG_BATCHES 10
 static double loop_ns(long n)
 {
-	uint64_t t0;
+	__u64 per[BC_TRIG_BATCHES];
+	long b = n / BC_TRIG_BATCHES > 0 ? n / BC_TRIG_BATCHES : 1;
 
 	bc_trigger(n / 10 + 1);
-	t0 = bc_now_ns();
-	bc_trigger(n);
-	return (double)(bc_now_ns() - t0) / n;
+	for (int i = 0; i < BC_TRIG_BATCHES; i++) {
+		uint64_t t0 = bc_now_ns();
+
+		bc_trigger(b);
+		per[i] = (bc_now_ns() - t0) * 1000 / b; /* ps per call: keeps the fraction */
+	}
+	return bc_median_u64(per, BC_TRIG_BATCHES) / 1000;
+}
+
+/* the calls loop_ns(n) makes, warm-up included: what `hits` must be */
+static long calls(long n)
+{
+	return n / 10 + 1 + BC_TRIG_BATCHES * (n / BC_TRIG_BATCHES > 0 ? n / BC_TRIG_BATCHES : 1);
 }
 
 static int run(struct bc_run *r)
@@ -133,21 +149,15 @@ static int run(struct bc_run *r)
 				total -= r->reps - rep + 1;
 				continue;
 			}
-			bc_trigger(r->runs / 10 + 1);
 			l[i].skel->bss->hits = 0;
-			{
-				uint64_t t0 = bc_now_ns();
-
-				bc_trigger(r->runs);
-				with = (double)(bc_now_ns() - t0) / r->runs;
-			}
+			with = loop_ns(r->runs);
 			hits = l[i].skel->bss->hits;
 			bpf_link__destroy(link);
 			bc_prov(r, "trigger", f);
 			f[4] = m->name;
 			f[5] = l[i].where;
 			f[6] = bc_fmt("%d", rep);
-			f[7] = bc_fmt("%d", r->runs);
+			f[7] = bc_fmt("%ld", calls(r->runs));
 			f[8] = bc_fmt("%.1f", with);
 			f[9] = bc_fmt("%.1f", base);
 			f[10] = bc_fmt("%.1f", with - base);
