@@ -45,7 +45,7 @@ static __always_inline __u32 bc_size(__u32 max)
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
-int bc_clock(void *ctx)
+int cob_bc_clock(void *ctx)
 {
 	if (bc_mine())
 		bc_record(bpf_ktime_get_ns());
@@ -53,7 +53,7 @@ int bc_clock(void *ctx)
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
-int bc_read_kernel(void *ctx)
+int cob_bc_read_kernel(void *ctx)
 {
 	__u32 zero = 0, n = bc_size(BC_MAX_SIZE);
 	struct bc_buf *s = bpf_map_lookup_elem(&bc_src, &zero);
@@ -69,7 +69,7 @@ int bc_read_kernel(void *ctx)
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
-int bc_read_user(void *ctx)
+int cob_bc_read_user(void *ctx)
 {
 	__u32 zero = 0, n = bc_size(BC_MAX_SIZE);
 	struct bc_buf *d = bpf_map_lookup_elem(&bc_dst, &zero);
@@ -84,7 +84,7 @@ int bc_read_user(void *ctx)
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
-int bc_write_user(void *ctx)
+int cob_bc_write_user(void *ctx)
 {
 	__u32 zero = 0, n = bc_size(BC_MAX_SIZE);
 	struct bc_buf *s = bpf_map_lookup_elem(&bc_src, &zero);
@@ -129,7 +129,7 @@ static long parse_call(__u32 i, struct parse_calls *pc)
 /* The parser over the per-CPU scratch chunk the loader filled with the
  * suite's known-file bytes (threshold 0: every number kept). */
 SEC("tp/syscalls/sys_enter_getpgid")
-int bc_parser(void *ctx)
+int cob_bc_parser(void *ctx)
 {
 	__u32 zero = 0, n = bc_size(COB_CHUNK);
 	struct cob_scratch *c = bpf_map_lookup_elem(&scratch, &zero);

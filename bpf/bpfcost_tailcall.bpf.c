@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* E13 tail calls: one filter-reduce over `len` bytes of the loader's buffer
  * (its known-file data), built two ways from the same two stages:
- *   tc_single          filter(chunk); reduce(chunk) for every 4 KiB chunk,
+ *   cob_tc_single      filter(chunk); reduce(chunk) for every 4 KiB chunk,
  *                      in one program;
- *   tc_filter/tc_reduce one program per stage, chained with bpf_tail_call
+ *   cob_tc_filter, cob_tc_reduce: one program per stage, chained with bpf_tail_call
  *                      through a BPF_MAP_TYPE_PROG_ARRAY: filter(k) ->
  *                      reduce(k) -> filter(k+1) -> ... The chain holds at most
  *                      33 tail calls (MAX_TAIL_CALL_CNT), hence 16 chunks.
@@ -35,7 +35,7 @@ struct {
 	__type(value, struct tc_state);
 } tc_state SEC(".maps");
 
-/* 0: tc_filter, 1: tc_reduce (the loader fills it) */
+/* 0: cob_tc_filter, 1: cob_tc_reduce (the loader fills it) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, 2);
@@ -176,7 +176,7 @@ static long tc_single_chunk(__u32 k, struct tc_walk *w)
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
-int tc_single(void *ctx)
+int cob_tc_single(void *ctx)
 {
 	struct tc_state *s = tc_get();
 
@@ -192,7 +192,7 @@ int tc_single(void *ctx)
 
 /* The entry of the chain (attached) and every later filter (tail-called). */
 SEC("tp/syscalls/sys_enter_getpgid")
-int tc_filter(void *ctx)
+int cob_tc_filter(void *ctx)
 {
 	struct tc_state *s = tc_get();
 
@@ -209,7 +209,7 @@ int tc_filter(void *ctx)
 
 /* Only ever tail-called (the loader does not attach it). */
 SEC("tp/syscalls/sys_enter_getpgid")
-int tc_reduce(void *ctx)
+int cob_tc_reduce(void *ctx)
 {
 	struct tc_state *s = tc_get();
 

@@ -21,42 +21,42 @@ static __always_inline void count(void)
 }
 
 SEC("tp/syscalls/sys_enter_getpgid")
-int trig_tp(void *ctx)
+int cob_trig_tp(void *ctx)
 {
 	count();
 	return 0;
 }
 
 SEC("raw_tp/sys_enter")
-int trig_raw_tp(void *ctx)
+int cob_trig_raw_tp(void *ctx)
 {
 	count();
 	return 0;
 }
 
 SEC("kprobe")
-int trig_kprobe(void *ctx)
+int cob_trig_kprobe(void *ctx)
 {
 	count();
 	return 0;
 }
 
 SEC("fentry")
-int trig_fentry(void *ctx)
+int cob_trig_fentry(void *ctx)
 {
 	count();
 	return 0;
 }
 
 SEC("fexit")
-int trig_fexit(void *ctx)
+int cob_trig_fexit(void *ctx)
 {
 	count();
 	return 0;
 }
 
 SEC("fmod_ret")
-int trig_fmod_ret(void *ctx)
+int cob_trig_fmod_ret(void *ctx)
 {
 	count();
 	return 0; /* 0: run the syscall */

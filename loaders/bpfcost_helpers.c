@@ -25,11 +25,11 @@ static const struct helper {
 	const char *prog;
 	unsigned max;     /* largest size; 0: size does not apply */
 } helpers[] = {
-	{ "clock", "bc_clock", 0 },
-	{ "probe_read_kernel", "bc_read_kernel", BC_MAX_SIZE },
-	{ "probe_read_user", "bc_read_user", BC_MAX_SIZE },
-	{ "probe_write_user", "bc_write_user", BC_MAX_SIZE },
-	{ "parser", "bc_parser", COB_CHUNK },
+	{ "clock", "cob_bc_clock", 0 },
+	{ "probe_read_kernel", "cob_bc_read_kernel", BC_MAX_SIZE },
+	{ "probe_read_user", "cob_bc_read_user", BC_MAX_SIZE },
+	{ "probe_write_user", "cob_bc_write_user", BC_MAX_SIZE },
+	{ "parser", "cob_bc_parser", COB_CHUNK },
 };
 #define NHELPERS (sizeof(helpers) / sizeof(helpers[0]))
 

@@ -33,7 +33,7 @@ struct variant {
 static int fill_prog_array(struct bpfcost_tailcall *s)
 {
 	__u32 k0 = 0, k1 = 1;
-	int f = bpf_program__fd(s->progs.tc_filter), r = bpf_program__fd(s->progs.tc_reduce);
+	int f = bpf_program__fd(s->progs.cob_tc_filter), r = bpf_program__fd(s->progs.cob_tc_reduce);
 
 	if (bpf_map__update_elem(s->maps.tc_progs, &k0, sizeof(k0), &f, sizeof(f), 0) ||
 	    bpf_map__update_elem(s->maps.tc_progs, &k1, sizeof(k1), &r, sizeof(r), 0))
@@ -47,7 +47,7 @@ static int run(struct bc_run *r)
 					    "mean_ns", "stats_ns_per_run", "count", "sum", "min", "max", "match",
 					    "broken_chains" };
 	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
-	const char *progs[] = { "tc_single", "tc_filter", "tc_reduce", NULL };
+	const char *progs[] = { "cob_tc_single", "cob_tc_filter", "cob_tc_reduce", NULL };
 	const unsigned *sizes = r->quick ? sizes_quick : sizes_full;
 	const size_t max = BC_TC_MAX_CHUNKS * COB_CHUNK;
 	uint64_t threshold = filegen_threshold(FILEGEN_DEFAULT_WIDTH, TC_FF);
@@ -87,7 +87,7 @@ static int run(struct bc_run *r)
 		goto out;
 	for (int rep = 1; rep <= r->reps; rep++) {
 		for (int k = 0; k < nsizes; k++) {
-			struct variant v[2] = { { "single", s->progs.tc_single }, { "tailcall", s->progs.tc_filter } };
+			struct variant v[2] = { { "single", s->progs.cob_tc_single }, { "tailcall", s->progs.cob_tc_filter } };
 			struct fr_result want = fr_compute(buf, sizes[k], threshold);
 
 			for (int j = 0; j < 2; j++) {

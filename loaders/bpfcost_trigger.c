@@ -26,12 +26,12 @@ static const struct mech {
 	const char *name, *prog;
 	enum target target; /* T_SECTION: the program's section says where */
 } mechs[] = {
-	{ "tp", "trig_tp", T_SECTION },
-	{ "raw_tp", "trig_raw_tp", T_SECTION },
-	{ "kprobe", "trig_kprobe", T_KPROBE },
-	{ "fentry", "trig_fentry", T_BTF },
-	{ "fexit", "trig_fexit", T_BTF },
-	{ "fmod_ret", "trig_fmod_ret", T_BTF },
+	{ "tp", "cob_trig_tp", T_SECTION },
+	{ "raw_tp", "cob_trig_raw_tp", T_SECTION },
+	{ "kprobe", "cob_trig_kprobe", T_KPROBE },
+	{ "fentry", "cob_trig_fentry", T_BTF },
+	{ "fexit", "cob_trig_fexit", T_BTF },
+	{ "fmod_ret", "cob_trig_fmod_ret", T_BTF },
 };
 #define NMECHS (sizeof(mechs) / sizeof(mechs[0]))
 
