@@ -618,7 +618,9 @@ cmd_bench_bpfcost() {
 			echo "Results in results/DATE-bpfcost-$name unless --out (README: BPF cost)."
 			return 0 ;;
 		--out) [ $# -ge 2 ] || usage_err "--out needs a value"; out=$2; shift ;;
-		--reps | --runs) [ $# -ge 2 ] || usage_err "$1 needs a value"; args+=("$1" "$2"); shift ;;
+		--reps | --runs)
+			[[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || usage_err "$1 needs a positive number"
+			args+=("$1" "$2"); shift ;;
 		--quick) args+=("$1") ;;
 		*) usage_err "bench $name: unknown option $1" ;;
 		esac
@@ -634,7 +636,7 @@ cmd_bench_bpfcost() {
 	for a in ./run.sh bench "$name" "${args[@]}"; do printf -v a '%q' "$a"; cmdline+="$a "; done
 	COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
 		run_child "$BIN/cob-bpfcost" "$name" --out "$tmp" --command "${cmdline% }" "${args[@]}" ||
-		die 1 "bench $name failed"
+		exit $? # cob-bpfcost said why in one line
 	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
 	rm -rf "$final"
 	mv "$tmp" "$final"

@@ -32,6 +32,7 @@ struct bc_bench {
 	const char *plot;  /* plots/NAME.gp */
 	int reps, runs;    /* defaults */
 	int quick_reps, quick_runs;
+	int max_runs;      /* 0: no limit */
 	int (*run)(struct bc_run *r); /* 0, or -1 after saying why */
 };
 

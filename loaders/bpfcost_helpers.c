@@ -138,10 +138,6 @@ static int run(struct bc_run *r)
 	if (!known || !ubuf || bc_known_bytes(known, BC_MAX_SIZE))
 		goto out;
 	memcpy(ubuf, known, BC_MAX_SIZE); /* touched: probe_read_user cannot fault in pages */
-	if (r->runs > BC_MAX_SAMPLES) {
-		fprintf(stderr, "cob-bpfcost helpers: --runs at most %d\n", BC_MAX_SAMPLES);
-		goto out;
-	}
 	while (sizes[nsizes])
 		nsizes++;
 	for (size_t i = 0; i < NHELPERS; i++)
@@ -229,6 +225,6 @@ const struct bc_bench bench_helpers = {
 	.name = "helpers", .exper = "E11",
 	.help = "ns per call of bpf_probe_read_kernel/_user, bpf_probe_write_user and the number parser vs size",
 	.plot = "bpfcost-helpers",
-	.reps = 5, .runs = 2000, .quick_reps = 1, .quick_runs = 100,
+	.reps = 5, .runs = 2000, .max_runs = BC_MAX_SAMPLES, .quick_reps = 1, .quick_runs = 100,
 	.run = run,
 };

@@ -59,10 +59,6 @@ static int run(struct bc_run *r)
 
 	if (!buf || bc_known_bytes(buf, max))
 		goto out;
-	if (r->runs > BC_MAX_SAMPLES) {
-		fprintf(stderr, "cob-bpfcost tailcall: --runs at most %d\n", BC_MAX_SAMPLES);
-		goto out;
-	}
 	while (sizes[nsizes])
 		nsizes++;
 	total = r->reps * nsizes * 2;
@@ -158,6 +154,6 @@ const struct bc_bench bench_tailcall = {
 	.name = "tailcall", .exper = "E13",
 	.help = "the same filter-reduce as one program and as filter -> reduce tail calls vs read size",
 	.plot = "bpfcost-tailcall",
-	.reps = 5, .runs = 1000, .quick_reps = 1, .quick_runs = 50,
+	.reps = 5, .runs = 1000, .max_runs = BC_MAX_SAMPLES, .quick_reps = 1, .quick_runs = 50,
 	.run = run,
 };

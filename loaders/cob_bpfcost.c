@@ -128,6 +128,10 @@ int main(int argc, char **argv)
 	}
 	r.reps = reps ? reps : r.quick ? b->quick_reps : b->reps;
 	r.runs = runs ? runs : r.quick ? b->quick_runs : b->runs;
+	if (b->max_runs && r.runs > b->max_runs) {
+		fprintf(stderr, "cob-bpfcost: %s keeps one sample per run: --runs at most %d\n", b->name, b->max_runs);
+		return 2;
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "cob-bpfcost: needs root (loads BPF programs)\n");
 		return 2;
