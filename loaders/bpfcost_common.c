@@ -24,12 +24,12 @@ void bc_prov(const struct bc_run *r, const char *exper, const char **fields)
 	(void)r;
 	if (!u.release[0]) {
 		uname(&u);
-		/* "tcg, thread=single" -> "tcg thread=single": one field for the
+		/* "tcg,thread=single" -> "tcg thread=single": one field for the
 		 * graphs' CSV reader (gnuplot splits quoted fields); meta.json has it as is */
 		snprintf(accel, sizeof(accel), "%s", a && *a ? a : "none");
 		for (char *c = accel; *c; c++)
 			if (*c == ',')
-				memmove(c, c + 1, strlen(c));
+				*c = ' ';
 	}
 	fields[0] = exper;
 	fields[1] = u.release;

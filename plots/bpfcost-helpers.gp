@@ -3,7 +3,7 @@
 #   (c) the suite's number parser: ns per call vs bytes per call.
 #   gnuplot -e "results='DIR'" plots/bpfcost-helpers.gp  -> DIR/bpfcost-helpers.{png,svg}
 # Reads DIR/helpers.csv (cob-bpfcost helpers). Filled points: the bpf_ktime_get_ns
-# median per call of each repetition, line through their mean; open points: the
+# median per call of each repetition, line through their mean (log scales); open points: the
 # kernel's run-time statistics (run_time_ns / run_cnt, the whole program) per call.
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
@@ -24,7 +24,7 @@ do for [ext in "png svg"] {
 	set xlabel "bytes per call"
 	set ylabel "ns per call"
 	set key top left
-	set yrange [0:*]
+	set logscale y 10   # guest-TCG figures span five decades
 	set title "(a) bpf_probe_read_kernel / _user"
 	plot data using (sel("probe_read_kernel")):"median_ns_per_call" with points lt 1 title "probe_read_kernel", \
 		"" using (sel("probe_read_kernel")):"median_ns_per_call" smooth unique with lines lt 1 notitle, \
@@ -36,7 +36,7 @@ do for [ext in "png svg"] {
 	if (nwrite == 0) {
 		set label 1 "not allowed by this kernel\n(lockdown or program type;\nthe reason: meta.json, skipped)" at graph 0.5, 0.5 center
 		unset key
-		plot [4:16384] [0:1] NaN notitle
+		plot [4:16384] [1:10] NaN notitle
 		unset label 1
 		set key top left
 	} else {
