@@ -3,7 +3,7 @@
 #   (c) the suite's number parser: ns per call vs bytes per call.
 #   gnuplot -e "results='DIR'" plots/bpfcost-helpers.gp  -> DIR/bpfcost-helpers.{png,svg}
 # Reads DIR/helpers.csv (cob-bpfcost helpers). Filled points: the bpf_ktime_get_ns
-# median per call of each repetition, line through their mean (log scales); open points: the
+# median per call of each repetition, line through their median (log scales); open points: the
 # kernel's run-time statistics (run_time_ns / run_cnt, the whole program) per call.
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
@@ -27,11 +27,11 @@ do for [ext in "png svg"] {
 	set logscale y 10   # guest-TCG figures span five decades
 	set title "(a) bpf_probe_read_kernel / _user"
 	plot data using (sel("probe_read_kernel")):"median_ns_per_call" with points lt 1 title "probe_read_kernel", \
-		"" using (sel("probe_read_kernel")):"median_ns_per_call" smooth unique with lines lt 1 notitle, \
-		"" using (sel("probe_read_kernel")):"stats_ns_per_call" with points lt 1 pt 6 title "  run-time stats", \
-		"" using (sel("probe_read_user")):"median_ns_per_call" with points lt 2 title "probe_read_user", \
-		"" using (sel("probe_read_user")):"median_ns_per_call" smooth unique with lines lt 2 notitle, \
-		"" using (sel("probe_read_user")):"stats_ns_per_call" with points lt 2 pt 4 title "  run-time stats"
+		med("helper", "probe_read_kernel", "size", "median_ns_per_call") using 1:2 with lines lt 1 notitle, \
+		data using (sel("probe_read_kernel")):"stats_ns_per_call" with points lt 1 pt 6 title "  run-time stats", \
+		data using (sel("probe_read_user")):"median_ns_per_call" with points lt 2 title "probe_read_user", \
+		med("helper", "probe_read_user", "size", "median_ns_per_call") using 1:2 with lines lt 2 notitle, \
+		data using (sel("probe_read_user")):"stats_ns_per_call" with points lt 2 pt 4 title "  run-time stats"
 	set title "(b) bpf_probe_write_user"
 	if (nwrite == 0) {
 		set label 1 "not allowed by this kernel\n(lockdown or program type;\nthe reason: meta.json, skipped)" at graph 0.5, 0.5 center
@@ -41,13 +41,13 @@ do for [ext in "png svg"] {
 		set key top left
 	} else {
 		plot data using (sel("probe_write_user")):"median_ns_per_call" with points lt 3 title "probe_write_user", \
-			"" using (sel("probe_write_user")):"median_ns_per_call" smooth unique with lines lt 3 notitle, \
-			"" using (sel("probe_write_user")):"stats_ns_per_call" with points lt 3 pt 8 title "  run-time stats"
+			med("helper", "probe_write_user", "size", "median_ns_per_call") using 1:2 with lines lt 3 notitle, \
+			data using (sel("probe_write_user")):"stats_ns_per_call" with points lt 3 pt 8 title "  run-time stats"
 	}
 	set title "(c) the number parser (filter_reduce.bpf.h)"
 	plot data using (sel("parser")):"median_ns_per_call" with points lt 4 title "parser: one pass over the bytes", \
-		"" using (sel("parser")):"median_ns_per_call" smooth unique with lines lt 4 notitle, \
-		"" using (sel("parser")):"stats_ns_per_call" with points lt 4 pt 10 title "  run-time stats"
+		med("helper", "parser", "size", "median_ns_per_call") using 1:2 with lines lt 4 notitle, \
+		data using (sel("parser")):"stats_ns_per_call" with points lt 4 pt 10 title "  run-time stats"
 	unset multiplot
 	unset output
 }

@@ -13,7 +13,7 @@ sel(v) = (strcol("variant") eq v) ? column("size") : NaN
 nomatch = 0
 stats data using (nomatch = nomatch + (column("match") == 0), 0) nooutput
 fig = "bpfcost-tailcall"
-eval footnote(sprintf("points: median of each repetition, open: run-time stats (run_time_ns / run_cnt of the entry program); lines: mean; runs whose result differs from user space: %d", nomatch))
+eval footnote(sprintf("points: median of each repetition, open: run-time stats (run_time_ns / run_cnt of the entry program); lines: median; runs whose result differs from user space: %d", nomatch))
 do for [ext in "png svg"] {
 	eval term(ext)
 	set output out(ext)
@@ -27,17 +27,17 @@ do for [ext in "png svg"] {
 	set title "(a) time per run"
 	set ylabel "ns per run"
 	plot data using (sel("single")):"median_ns" with points lt 1 pt 7 title "one program", \
-		"" using (sel("single")):"median_ns" smooth unique with lines lt 1 notitle, \
-		"" using (sel("single")):"stats_ns_per_run" with points lt 1 pt 6 notitle, \
-		"" using (sel("tailcall")):"median_ns" with points lt 2 pt 5 title "filter -> reduce tail calls", \
-		"" using (sel("tailcall")):"median_ns" smooth unique with lines lt 2 notitle, \
-		"" using (sel("tailcall")):"stats_ns_per_run" with points lt 2 pt 4 notitle
+		med("variant", "single", "size", "median_ns") using 1:2 with lines lt 1 notitle, \
+		data using (sel("single")):"stats_ns_per_run" with points lt 1 pt 6 notitle, \
+		data using (sel("tailcall")):"median_ns" with points lt 2 pt 5 title "filter -> reduce tail calls", \
+		med("variant", "tailcall", "size", "median_ns") using 1:2 with lines lt 2 notitle, \
+		data using (sel("tailcall")):"stats_ns_per_run" with points lt 2 pt 4 notitle
 	set title "(b) time per 4 KiB chunk"
 	set ylabel "ns per chunk"
 	plot data using (sel("single")):(column("median_ns") / (column("size") / 4096.0)) with points lt 1 pt 7 title "one program", \
-		"" using (sel("single")):(column("median_ns") / (column("size") / 4096.0)) smooth unique with lines lt 1 notitle, \
-		"" using (sel("tailcall")):(column("median_ns") / (column("size") / 4096.0)) with points lt 2 pt 5 title "filter -> reduce tail calls", \
-		"" using (sel("tailcall")):(column("median_ns") / (column("size") / 4096.0)) smooth unique with lines lt 2 notitle
+		med("variant", "single", "size", "median_ns") using 1:($2 / ($1 / 4096.0)) with lines lt 1 notitle, \
+		data using (sel("tailcall")):(column("median_ns") / (column("size") / 4096.0)) with points lt 2 pt 5 title "filter -> reduce tail calls", \
+		med("variant", "tailcall", "size", "median_ns") using 1:($2 / ($1 / 4096.0)) with lines lt 2 notitle
 	unset multiplot
 	unset output
 }

@@ -37,6 +37,6 @@ do for [ext in "png svg"] {
 	set style fill solid 0.6 border -1
 	set key top left
 	plot data using (idx(strcol("mechanism"))):"overhead_ns" smooth unique with boxes lt 1 title "mean", \
-		"" using (idx(strcol("mechanism"))):"overhead_ns" with points lt 4 pt 7 ps 1.2 title "each repetition"
+		data using (idx(strcol("mechanism"))):"overhead_ns" with points lt 4 pt 7 ps 1.2 title "each repetition"
 	unset output
 }

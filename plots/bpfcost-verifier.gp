@@ -12,7 +12,7 @@ load plotdir."/bpfcost.gp"
 
 sel(s) = (strcol("shape") eq s) ? column("insns") : NaN
 fig = "bpfcost-verifier"
-eval footnote("points: each load; lines: the mean per size; a size a shape could not load at is listed in meta.json (skipped)")
+eval footnote("points: each load; lines: the median per size; a size a shape could not load at is listed in meta.json (skipped)")
 do for [ext in "png svg"] {
 	eval term(ext)
 	set output out(ext)
@@ -26,15 +26,15 @@ do for [ext in "png svg"] {
 	set key bottom right font ",10"
 	set ylabel "ms"
 	plot for [s in "alu branch"] data using (sel(s)):(column("load_ns") / 1e6) with points lt (s eq "alu" ? 1 : 2) pt 7 title s.": bpf_prog_load()", \
-		for [s in "alu branch"] "" using (sel(s)):(column("load_ns") / 1e6) smooth unique with lines lt (s eq "alu" ? 1 : 2) notitle, \
-		for [s in "alu branch"] "" using (sel(s)):(column("verify_ns") / 1e6) with points lt (s eq "alu" ? 3 : 4) pt 6 title s.": verification (log stats)", \
-		for [s in "alu branch"] "" using (sel(s)):(column("load_minus_verify_ns") / 1e6) with points lt (s eq "alu" ? 5 : 6) pt 2 title s.": load - verification (JIT and the rest)", \
-		for [s in "alu branch"] "" using (sel(s)):(column("load_minus_verify_ns") / 1e6) smooth unique with lines lt (s eq "alu" ? 5 : 6) dt 2 notitle
+		for [s in "alu branch"] med("shape", s, "insns", "load_ns") using 1:($2 / 1e6) with lines lt (s eq "alu" ? 1 : 2) notitle, \
+		for [s in "alu branch"] data using (sel(s)):(column("verify_ns") / 1e6) with points lt (s eq "alu" ? 3 : 4) pt 6 title s.": verification (log stats)", \
+		for [s in "alu branch"] data using (sel(s)):(column("load_minus_verify_ns") / 1e6) with points lt (s eq "alu" ? 5 : 6) pt 2 title s.": load - verification (JIT and the rest)", \
+		for [s in "alu branch"] med("shape", s, "insns", "load_minus_verify_ns") using 1:($2 / 1e6) with lines lt (s eq "alu" ? 5 : 6) dt 2 notitle
 	set title "(b) instructions processed by the verifier, JIT output"
 	set key top left font ",10"
 	set ylabel "instructions / bytes"
 	plot for [s in "alu branch"] data using (sel(s)):"verified_insns" with linespoints lt (s eq "alu" ? 1 : 2) pt 7 title s.": verified insns", \
-		for [s in "alu branch"] "" using (sel(s)):"jited_bytes" with linespoints lt (s eq "alu" ? 3 : 4) pt 4 title s.": JITed bytes", \
+		for [s in "alu branch"] data using (sel(s)):"jited_bytes" with linespoints lt (s eq "alu" ? 3 : 4) pt 4 title s.": JITed bytes", \
 		x with lines lt 7 dt 3 title "y = program size"
 	unset multiplot
 	unset output

@@ -22,3 +22,14 @@ footnote(t) = sprintf("set label 99 \"data: %s/%s; %s\" at screen 0.01, 0.015 fo
 term(ext) = ext eq "png" ? 'set terminal pngcairo size 1500,620 noenhanced font "DejaVu Sans,12" linewidth 1.5' : \
 	'set terminal svg size 1500,620 noenhanced font "DejaVu Sans,12" linewidth 1.5 background rgb "white"'
 out(ext) = results."/".fig.".".ext
+# rows(col, val): the data's header and the rows whose column col is val, as a
+# data source (smooth unique averages the repetitions only on such a clean subset)
+rows(col, val) = sprintf("< awk -F, -v c='%s' -v v='%s' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } NR == 1 || $k == v' '%s'", col, val, data)
+# med(col, val, xcol, ycol): per value of xcol, the median of ycol over the
+# rows whose column col is val (col "" : every row), as a CSV "x,median"
+# (plot ... using 1:2): the lines through the repetitions
+med(col, val, xcol, ycol) = sprintf("< awk -F, -v c='%s' -v v='%s' -v xc='%s' -v yc='%s' '%s' '%s' | sort -n -k1,1 -k2,2 | awk '%s'", \
+	col, val, xcol, ycol, \
+	'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == c) k = i; if ($i == xc) x = i; if ($i == yc) y = i }; next } (c == "" || $k == v) && $y != "" { print $x, $y }', \
+	data, \
+	'function out() { if (n) print px "," (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2) } BEGIN { print "x,median" } $1 != px { out(); n = 0 } { a[++n] = $2; px = $1 } END { out() }')
