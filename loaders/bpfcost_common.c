@@ -51,7 +51,7 @@ struct cob_csvw *bc_csv_open(const struct bc_run *r, const char *name, const cha
 
 const char *bc_fmt(const char *fmt, ...)
 {
-	static char ring[32][64];
+	static char ring[32][128];
 	static unsigned next;
 	char *b = ring[next++ % 32];
 	va_list ap;
