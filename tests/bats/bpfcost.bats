@@ -132,7 +132,9 @@ doctor_json() {
 	measured_or_skipped mechanism kprobe kprobe
 	measured_or_skipped mechanism fentry fentry
 	measured_or_skipped mechanism fexit fexit
-	measured_or_skipped mechanism fmod_ret fmod_ret_permission
+	# fmod_ret on getpgid also needs the syscall in the error-injection list
+	# (not in Debian's 6.1): the guest suite checks that; here measured or skipped
+	measured_or_skipped mechanism fmod_ret
 	# the quick loop: 5000 calls + 501 warm-up; raw_tp sees other syscalls too
 	awk -F, 'NR > 1 {
 		if ($8 != 5501 || $9 <= 0 || $10 <= 0) { print "bad row: " $0; bad = 1 }

@@ -6,7 +6,7 @@
 # doctor allows measured), tailcall (both variants equal to the user-space
 # result). Not on thesis-int3 (its suite is the E17 checks only).
 bpfcost() {
-	local d=$W/bpfcost doc m f b rows reason
+	local d=$W/bpfcost doc m f b rows reason sym=""
 	section bpfcost
 	rm -rf "$d"
 	mkdir -p "$d"
@@ -30,7 +30,15 @@ bpfcost() {
 		[ -s "$d/$b/$b.csv" ] || continue
 		rows=$(awk -F, -v m="$m" '$5 == m' "$d/$b/$b.csv" | wc -l)
 		reason=$(jq -r --arg n "$m" '.skipped[$n] // ""' "$d/$b/meta.json")
-		if [ "$(jq -r --arg f "$f" '.features[$f].available' "$doc")" = true ]; then
+		if [ "$m" = fmod_ret ]; then # needs trampolines and getpgid in the error-injection list
+			f="fentry + ${sym:=$(awk '$3 ~ /^__(x64|arm64|se)_sys_getpgid$/ { print $3; exit }' /proc/kallsyms)} in error_injection/list"
+			if [ "$(jq -r '.features.fentry.available' "$doc")" = true ] &&
+				grep -qw "${sym:-none}" /sys/kernel/debug/error_injection/list 2>/dev/null; then
+				bc_check "bpfcost $b: $m measured ($f; skipped: $reason)" [ "$rows" -gt 0 ]
+			else
+				bc_check "bpfcost $b: $m skipped with a reason, no $f ($reason)" [ "$rows" -eq 0 -a -n "$reason" ]
+			fi
+		elif [ "$(jq -r --arg f "$f" '.features[$f].available' "$doc")" = true ]; then
 			bc_check "bpfcost $b: $m measured (doctor: $f available; skipped: $reason)" [ "$rows" -gt 0 ]
 		else
 			bc_check "bpfcost $b: $m measured or skipped with a reason ($reason)" [ "$rows" -gt 0 -o -n "$reason" ]
