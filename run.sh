@@ -19,7 +19,7 @@ PROG=run.sh
 PACKAGES=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev libjansson-dev
 	pkg-config libcriterion-dev bats shellcheck gnuplot-nox sysstat cgroup-tools kmod
 	qemu-system-x86 busybox-static bash-static cpio linux-source-6.1 bc bison flex libssl-dev
-	dwarves xz-utils jq patch e2fsprogs fio)
+	dwarves xz-utils jq patch e2fsprogs fio curl chromium chromium-driver)
 
 # die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
 # shellcheck source=bench/lib.sh
