@@ -617,8 +617,17 @@ cmd_bench_bpfcost() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help)
-			echo "usage: ./run.sh bench $name [--quick] [--reps N] [--runs N] [--out DIR]"
-			echo "Results in results/DATE-bpfcost-$name unless --out (README: BPF cost)."
+			cat <<EOF
+usage: ./run.sh bench $name [--quick] [--reps N] [--runs N] [--out DIR]
+What BPF costs on this kernel ($name; docs/bpf-cost.md): BPF programs on this command's own
+getpgid() calls; what the kernel refuses is skipped with its reason (meta.json: skipped).
+  --quick     the smallest grid, one repetition (what the tests run)
+  --reps N    repetitions, the outer loop
+  --runs N    program runs per point and repetition (helpers, tailcall: at most 4096;
+              trigger: getpgid() calls per timed loop; verifier: loads per size)
+  --out DIR   where $name.csv, meta.json and the graph go (default results/DATE-bpfcost-$name;
+              results/latest then links there)
+EOF
 			return 0 ;;
 		--out) [ $# -ge 2 ] || usage_err "--out needs a value"; out=$2; shift ;;
 		--reps | --runs)
