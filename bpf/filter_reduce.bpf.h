@@ -110,6 +110,7 @@ struct fr_walk {
 	__u64 threshold;
 	int user;   /* 1: bpf_probe_read_user, 0: bpf_probe_read_kernel */
 	int fault;
+	__u64 load_ns; /* time in the probe-read copies (E15's "load") */
 };
 
 static long fr_walk_chunk(__u32 idx, struct fr_walk *w)
@@ -127,8 +128,11 @@ static long fr_walk_chunk(__u32 idx, struct fr_walk *w)
 		return 1;
 	if (n > COB_CHUNK)
 		return 1;
+	__u64 t = bpf_ktime_get_ns();
 	long err = w->user ? bpf_probe_read_user(c->buf, n, (void *)(w->src + off))
 			   : bpf_probe_read_kernel(c->buf, n, (void *)(w->src + off));
+
+	w->load_ns += bpf_ktime_get_ns() - t;
 	if (err) {
 		w->fault = 1;
 		return 1;
@@ -137,14 +141,16 @@ static long fr_walk_chunk(__u32 idx, struct fr_walk *w)
 	return 0;
 }
 
-/* Returns 0, or -1 if reading the bytes faulted. */
+/* Returns 0, or -1 if reading the bytes faulted; adds the time spent copying
+ * to *load_ns. */
 static __always_inline int fr_bpf_walk(struct fr_bpf_state *st, __u64 src, __u64 len,
-				       __u64 threshold, int user)
+				       __u64 threshold, int user, __u64 *load_ns)
 {
 	struct fr_walk w = { .st = st, .src = src, .len = len, .threshold = threshold, .user = user };
 	__u32 chunks = (len + COB_CHUNK - 1) / COB_CHUNK;
 
 	bpf_loop(chunks, fr_walk_chunk, &w, 0);
+	*load_ns += w.load_ns;
 	return w.fault ? -1 : 0;
 }
 
