@@ -48,10 +48,17 @@ static __always_inline void fr_bpf_emit(struct fr_bpf_state *s, __u64 threshold)
 		s->r.max = v;
 }
 
-/* Parsing goes in blocks of FR_BLOCK bytes: a bounded loop per block inside
- * a bpf_loop over the blocks, so the verifier checks one small loop instead
- * of walking every byte of the chunk. */
+/* Parsing goes in blocks of FR_BLOCK bytes, one bpf_loop callback each, so
+ * the verifier checks one block instead of walking every byte of the chunk.
+ * Within a block the parser state is in registers (written back to the map
+ * value once per block, not once per byte), and a whole block is read 8
+ * bytes per load, each byte taken from the register by shifting (one bounds
+ * mask per block instead of one per byte). Only the last, partial block of
+ * a chunk goes byte by byte. */
 #define FR_BLOCK 64
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "fr_parse_block takes byte j of a loaded word as bits 8j..8j+7 (little-endian)"
+#endif
 
 struct fr_parse {
 	struct fr_bpf_state *st;
@@ -60,30 +67,66 @@ struct fr_parse {
 	__u64 threshold;
 };
 
+/* One byte b through the parser: cur, in, r and thr are the caller's locals. */
+#define FR_STEP(b)								\
+	do {									\
+		__u64 __d = (__u64)(b) - '0';					\
+										\
+		if (__d <= 9) {							\
+			cur = cur * 10 + __d;					\
+			in = 1;							\
+		} else if (in) {						\
+			if (cur >= thr) {					\
+				r.count++;					\
+				r.sum += cur;					\
+				if (cur < r.min)				\
+					r.min = cur;				\
+				if (cur > r.max)				\
+					r.max = cur;				\
+			}							\
+			cur = 0;						\
+			in = 0;							\
+		}								\
+	} while (0)
+
 static long fr_parse_block(__u32 blk, struct fr_parse *p)
 {
 	struct fr_bpf_state *s = p->st;
 	const struct cob_scratch *c = p->c;
-	__u32 base = blk * FR_BLOCK;
+	__u32 base = blk * FR_BLOCK, n = p->n;
+	__u64 cur, in, thr = p->threshold;
+	struct cob_fr r;
 
-	if (!s || !c)
+	if (!s || !c || base >= n)
 		return 1;
-	for (__u32 k = 0; k < FR_BLOCK; k++) {
-		__u32 i = base + k;
+	cur = s->cur;
+	in = s->in_num;
+	r = s->r;
+	if (n - base >= FR_BLOCK) {
+		/* base is a multiple of FR_BLOCK: the mask keeps the block
+		 * provably inside the chunk and 8-byte aligned */
+		const __u64 *w = (const __u64 *)&c->buf[base & (COB_CHUNK - FR_BLOCK)];
 
-		if (i >= p->n)
-			return 1;
-		/* the mask keeps the index provably inside the chunk */
-		__u32 d = (__u32)c->buf[i & (COB_CHUNK - 1)] - '0';
+		for (int k = 0; k < FR_BLOCK / 8; k++) {
+			__u64 x = w[k];
 
-		if (d <= 9) {
-			s->cur = s->cur * 10 + d;
-			s->in_num = 1;
-		} else if (s->in_num) {
-			fr_bpf_emit(s, p->threshold);
+#pragma unroll
+			for (int j = 0; j < 8; j++)
+				FR_STEP((x >> (8 * j)) & 0xff);
+		}
+	} else {
+		for (__u32 k = 0; k < FR_BLOCK; k++) {
+			__u32 i = base + k;
+
+			if (i >= n)
+				break;
+			FR_STEP(c->buf[i & (COB_CHUNK - 1)]);
 		}
 	}
-	return 0;
+	s->cur = cur;
+	s->in_num = in;
+	s->r = r;
+	return n - base > FR_BLOCK ? 0 : 1;
 }
 
 /* Parse n <= COB_CHUNK bytes of the scratch chunk. */

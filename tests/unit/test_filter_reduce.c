@@ -71,7 +71,7 @@ Test(filter_reduce, fr_equal_detects_each_field)
 }
 
 /* The semantics byte by byte, as plainly as they can be written: the oracle
- * for the fast parser (fr_feed takes up to 8 digits per step). */
+ * for the fast parser (fr_feed: state in registers, branchless keep). */
 static struct fr_result fr_bytewise(const unsigned char *p, size_t len, uint64_t thr)
 {
 	struct fr_result r = { 0, 0, UINT64_MAX, 0 };
@@ -99,8 +99,8 @@ static struct fr_result fr_bytewise(const unsigned char *p, size_t len, uint64_t
 }
 
 /* Random bytes weighted to digits, with the bytes next to them ('/', ':')
- * and the top bytes (0xFA..0xFF, where b + 6 carries): every run length
- * around the 8-byte step, at every cut into two pieces. */
+ * and the top bytes, thresholds that keep some numbers and not others: at
+ * cuts into two pieces (state carried across fr_feed calls). */
 Test(filter_reduce, fast_parser_equals_bytewise_on_random_input)
 {
 	static const unsigned char odd[] = { '/', ':', '\n', ' ', 0x00, 0x7F, 0x80, 0xF9, 0xFA, 0xFF, '0' - 6, '9' + 6 };
