@@ -60,6 +60,13 @@ static __always_inline void fr_bpf_emit(struct fr_bpf_state *s, __u64 threshold)
 #error "fr_parse_block takes byte j of a loaded word as bits 8j..8j+7 (little-endian)"
 #endif
 
+/* Always 0. The verifier cannot know that (a global, not const), so XORing
+ * the parser's registers with it makes them unknown again: without that the
+ * verifier follows the exact range of cur from digit to digit (0, 0..9,
+ * 0..99, ...) and the states of a block never match, and with threshold 0
+ * it ran past its 1M-instruction limit (E2BIG). Once per 8 bytes. */
+__u64 fr_unknown = 0;
+
 struct fr_parse {
 	struct fr_bpf_state *st;
 	const struct cob_scratch *c;
@@ -94,7 +101,7 @@ static long fr_parse_block(__u32 blk, struct fr_parse *p)
 	struct fr_bpf_state *s = p->st;
 	const struct cob_scratch *c = p->c;
 	__u32 base = blk * FR_BLOCK, n = p->n;
-	__u64 cur, in, thr = p->threshold;
+	__u64 cur, in, thr = p->threshold, z = fr_unknown;
 	struct cob_fr r;
 
 	if (!s || !c || base >= n)
@@ -110,6 +117,13 @@ static long fr_parse_block(__u32 blk, struct fr_parse *p)
 		for (int k = 0; k < FR_BLOCK / 8; k++) {
 			__u64 x = w[k];
 
+			cur ^= z;
+			in ^= z;
+			r.count ^= z;
+			r.sum ^= z;
+			r.min ^= z;
+			r.max ^= z;
+
 #pragma unroll
 			for (int j = 0; j < 8; j++)
 				FR_STEP((x >> (8 * j)) & 0xff);
@@ -120,6 +134,10 @@ static long fr_parse_block(__u32 blk, struct fr_parse *p)
 
 			if (i >= n)
 				break;
+			cur ^= z;
+			in ^= z;
+			r.min ^= z;
+			r.max ^= z;
 			FR_STEP(c->buf[i & (COB_CHUNK - 1)]);
 		}
 	}
