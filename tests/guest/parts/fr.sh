@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # H, out, rel: set by tests/guest/backends.sh, which sources this
 # E14 override-gain and E15 filter-reduce in this guest kernel: each config's
 # smallest point through cob-sweep, its CSVs checked by ../fr_checks.awk (the
 # host suite tests/bats/experiments_fr.bats uses the same checks).
