@@ -206,6 +206,8 @@ json_t *sweep_conditions_meta(struct sweep *s);
 
 /* sweep_hooks.c */
 void sweep_select_hooks(struct sweep *s, struct cob_config *c);
+/* The mode backend runs in: the config's; none observes (the plain read). */
+const char *sweep_hook_mode(const struct cob_config *c, const char *backend);
 int sweep_check_hook(struct sweep *s, struct cob_config *c);
 
 /* sweep_monitors.c */

@@ -131,7 +131,7 @@ static void hook_command(struct sweep *s, struct argv_buf *a, const struct cob_c
 	arg(s, a, "--backend");
 	arg(s, a, "%s", !strcmp(hook, "auto") && s->auto_backend[0] ? s->auto_backend : hook);
 	arg(s, a, "--mode");
-	arg(s, a, "%s", c->mode);
+	arg(s, a, "%s", sweep_hook_mode(c, hook));
 	arg(s, a, "--function");
 	arg(s, a, "%s", cob_config_value(c, sel, "function")->text);
 	for (size_t k = 0; k < c->naxes; k++)
