@@ -24,6 +24,8 @@ PACKAGES=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-d
 # die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+# shellcheck source=bench/nightly.sh
+. "$ROOT/bench/nightly.sh"
 
 in_guest() { [ "${COB_IN_GUEST:-0}" = 1 ]; }
 
@@ -183,6 +185,8 @@ supervise() { # supervise ARGS...: run.sh ARGS in a worker, see Signals above; e
 			remove_partials "$parent" "$worker"
 		fi
 	fi
+	# a night the worker could not close: recorded as failed now (bench/nightly.sh)
+	[ "${1:-}" != nightly ] || nightly_supervisor_recover "$((sig - 128))" "$@"
 	exit "$sig"
 }
 
@@ -232,6 +236,7 @@ usage: ./run.sh COMMAND [options]     (each command takes --help)
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
   compare BASE NEW       compare two results directories: verdict per figure, compare.csv, graph
+  nightly [opts]         the nightly config set on the host and in guest kernels, against a baseline
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
   help                   this text
 
@@ -682,7 +687,7 @@ main() {
 		unset RUNSH_SUPERVISOR
 		: # cleanup is the EXIT trap of bench/lib.sh (on_exit); no signal traps: see Signals
 	else
-		case $cmd in sweep | vm) supervise "$@" ;; esac
+		case $cmd in sweep | vm | nightly) supervise "$@" ;; esac
 		install_traps
 	fi
 	[ $# -gt 0 ] && shift
@@ -693,6 +698,7 @@ main() {
 	vm) cmd_vm "$@" ;;
 	bench) cmd_bench "$@" ;;
 	compare) cmd_compare "$@" ;;
+	nightly) cmd_nightly "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;
