@@ -63,6 +63,15 @@ EOF
 
 nightly_history_default() { echo "${COB_HISTORY:-/var/lib/copyout-bench/history}"; }
 
+# nightly_entries HIST: the entries (oldest first; not the baseline link)
+nightly_entries() {
+	local d
+	for d in "$1"/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]; do
+		[ -f "$d/meta.json" ] && [ ! -L "$d" ] && echo "$d"
+	done
+	return 0
+}
+
 # ------------------------------------------------------------ meta.json
 # nightly_meta ENTRY JQ-FILTER [jq args]: update ENTRY/meta.json (temp + rename)
 nightly_meta() {
@@ -81,10 +90,9 @@ nightly_fail() {
 # (HOW: how it ended, when known: the supervisor passes the signal)
 nightly_recover() {
 	local m e pid boot start how=${2:-killed (SIGKILL), crashed or the machine rebooted}
-	for m in "$1"/*/meta.json; do
-		[ -f "$m" ] || continue
+	for e in $(nightly_entries "$1"); do
+		m=$e/meta.json
 		[ "$(jq -r .status "$m")" = running ] || continue
-		e=${m%/meta.json}
 		pid=$(jq -r .pid "$m") boot=$(jq -r .boot "$m") start=$(jq -r .pid_start "$m")
 		if [ "$boot" = "$BOOT_ID" ] && alive "$pid" && [ "$(proc_start "$pid" || true)" = "$start" ]; then
 			continue
@@ -239,11 +247,11 @@ nightly_compare() {
 # nightly_trend HIST ENTRY N: trend-KERNEL-FIGURE.png/.svg in ENTRY over the last N entries
 nightly_trend() {
 	local h=$1 e=$2 n=$3 nights=() m k f dat
-	for m in "$h"/*/meta.json; do
-		[ -f "${m%/meta.json}/figures.csv" ] && nights+=("${m%/meta.json}")
+	for m in $(nightly_entries "$h"); do
+		[ -f "$m/figures.csv" ] && nights+=("$m")
 	done
 	[ ${#nights[@]} -gt 0 ] || return 0
-	nights=("${nights[@]: -$n}")
+	[ ${#nights[@]} -le "$n" ] || nights=("${nights[@]: -$n}")
 	dat=$e/trend.csv
 	{
 		echo "night_index,night,kernel,config,point,figure,value"
@@ -322,9 +330,8 @@ nightly_nights_csv() { # HIST: night,status,baseline,commit,kernels (release, wh
 	local m e base
 	base=$(readlink "$1/baseline" 2>/dev/null || true)
 	echo "night,status,baseline,commit,kernels"
-	for m in "$1"/*/meta.json; do
-		[ -f "$m" ] || continue
-		e=$(basename "${m%/meta.json}")
+	for m in $(nightly_entries "$1"); do
+		e=$(basename "$m") m=$m/meta.json
 		jq -r --arg b "$base" --arg e "$e" '[.night, .status, (if $e == $b then "baseline" else "" end), .git_rev,
 			(.kernels | map("\(.name) \(.release // "?") \(.where // "") \(.accel // "")") | join("; "))] | @csv' "$m"
 	done
@@ -369,9 +376,8 @@ nightly_timer() { # install|uninstall
 # ------------------------------------------------------------ accept
 nightly_accept() { # HIST: the latest complete (not failed, not running) entry becomes the baseline
 	local h=$1 m latest=""
-	for m in "$h"/*/meta.json; do
-		[ -f "$m" ] || continue
-		case $(jq -r .status "$m") in ok | regressed) latest=$(basename "${m%/meta.json}") ;; esac
+	for m in $(nightly_entries "$h"); do
+		case $(jq -r .status "$m/meta.json") in ok | regressed) latest=$(basename "$m") ;; esac
 	done
 	[ -n "$latest" ] || die 2 "--accept: no complete night in $h"
 	nightly_set_baseline "$h" "$latest"
