@@ -148,15 +148,18 @@ nightly_stage() {
 # The part that runs on one machine (the host, or inside a guest):
 # ./run.sh nightly --here --out DIR [--quick] --configs DIR
 nightly_here() {
-	local out=$1 cfgdir=$2 quick=$3 c name st why
+	local out=$1 cfgdir=$2 quick=$3 c name st why die_with=()
+	[ ! -x "$BIN/cob-die-with" ] || die_with=("$BIN/cob-die-with" "$BASHPID")
 	mkdir -p "$out"
 	echo "config,status,reason" >"$out/configs.csv.tmp"
 	for c in "$cfgdir"/*.conf; do
 		[ -f "$c" ] || continue
 		name=$(basename "$c" .conf)
 		st=0
-		# its messages shown as they come and kept: the last says why it failed or was skipped
-		{ "$ROOT/run.sh" sweep "$c" --target host --out "$out/$name" ${quick:+--quick} 2>&1 >&3 | tee "$out/$name.log" >&2; } 3>&1 || st=$?
+		# its messages shown as they come and kept (the last says why it failed or was
+		# skipped); it dies with us (a SIGKILL of the night takes the sweep with it)
+		{ "${die_with[@]}" "$ROOT/run.sh" sweep "$c" --target host --out "$out/$name" ${quick:+--quick} 2>&1 >&3 3>&- |
+			tee "$out/$name.log" >&2; } 3>&1 || st=$?
 		why=$(tail -1 "$out/$name.log" | tr -d "\r")
 		why=${why//,/;}
 		why=${why//\"/\'}
@@ -423,9 +426,9 @@ cmd_nightly() {
 	fi
 	need_root nightly
 	if [ -n "$timer" ]; then nightly_timer "$timer"; return 0; fi
+	hist=$(realpath -m "$hist")
+	[[ $hist != "$(realpath "$ROOT")"/* ]] || die 2 "the history directory must be outside the clone ($hist)"
 	mkdir -p "$hist" || die 2 "cannot create the history directory $hist"
-	hist=$(cd "$hist" && pwd -P)
-	[[ $hist != "$ROOT"/* ]] || die 2 "the history directory must be outside the clone ($hist)"
 	if [ "$accept" = 1 ]; then
 		nightly_lock "$hist" "$cmdline"
 		nightly_accept "$hist"
