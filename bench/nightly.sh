@@ -445,6 +445,7 @@ cmd_nightly() {
 		case $k in debian | thesis | thesis-int3) ;; *) [ -f "$k" ] || die 2 "--kernel: no such kernel image or name: $k" ;; esac
 	done
 	setup nightly
+	export COB_BUILT=$BUILD # built: the run.sh of the stages need not (run.sh, ensure_build)
 	nightly_lock "$hist" "$cmdline"
 	nightly_recover "$hist"
 

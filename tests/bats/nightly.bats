@@ -94,7 +94,7 @@ night_status() {
 	grep -q '^host,tiny,backend=tp-read,lat_median_ns,' "$e2/verdicts.csv"
 	grep -q '^host,tiny,.*,overhead_mean_ns,' "$e2/verdicts.csv"
 	grep -q '^host,doctor,backends,tp-read,available,available,,unchanged$' "$e2/verdicts.csv"
-	grep -q '^host,tiny,ok,$' "$e2/host/configs.csv"
+	grep -qx 'tiny,ok,' "$e2/host/configs.csv"
 	# the results directories are the sweep engine's (provenance in meta.json)
 	jq -e '.experiment == "nightly-tiny" and .where == "host"' "$e2/host/tiny/meta.json"
 	# the page: verdict table, trend graphs of both nights, the nights table
