@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2016 # jq programs are in single quotes: their $names are jq's
 # copyout-bench: ./run.sh nightly, sourced by run.sh (uses its run_child,
 # render_plots, alive, die, say, log, BIN, ROOT).
 #
@@ -119,6 +120,7 @@ nightly_lock() { # nightly_lock HIST COMMAND: or exit 3 naming the holder
 # nightly_stage NAME TIMEOUT CMD...: run CMD as a child that dies with us; kill it
 # (TERM, then KILL after STOP_GRACE) past TIMEOUT seconds. Its status; 124 on timeout.
 NIGHTLY_TIMED_OUT=0
+# shellcheck disable=SC2034 # CHILD: run.sh's stop_child stops it on a signal
 nightly_stage() {
 	local name=$1 limit=$2 pid st=0 t0=$SECONDS i die_with=()
 	shift 2
@@ -226,17 +228,19 @@ nightly_compare() {
 			nightly_doctor_diff "$b/$k/doctor.json" "$e/$k/doctor.json" "$k" | tr -d '"' >>"$v"
 		for bd in "$b/$k"/*/; do
 			bd=${bd%/} name=$(basename "$bd")
-			[ -f "$bd/summary.csv" ] && [ -f "$e/$k/$name/summary.csv" ] || continue
+			{ [ -f "$bd/summary.csv" ] && [ -f "$e/$k/$name/summary.csv" ]; } || continue
 			out=$e/compare/$k/$name
 			mkdir -p "$out"
 			st=0
 			warn=$("$BIN/cob-compare" --quiet --min-change "$min" --out "$out" "$bd" "$e/$k/$name" 2>&1 >/dev/null) || st=$?
-			if [ -n "$warn" ]; then sed "s|^|$k/$name: |" <<<"$warn" >>"$e/warnings.txt"; fi
+			if [ -n "$warn" ]; then awk -v p="$k/$name: " '{ print p $0 }' <<<"$warn" >>"$e/warnings.txt"; fi
 			if [ "$st" -ge 2 ]; then
 				echo "$k/$name: not compared (cob-compare exit $st)" >>"$e/warnings.txt"
 				continue
 			fi
-			command -v gnuplot >/dev/null && gnuplot -e "results='$out'" "$ROOT/plots/compare.gp" 2>/dev/null || true
+			if command -v gnuplot >/dev/null; then
+				gnuplot -e "results='$out'" "$ROOT/plots/compare.gp" 2>/dev/null || say "warning: no graph of $out"
+			fi
 			awk -F, -v k="$k" -v c="$name" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 				{ printf "%s,%s,%s,%s,%s,%s,%s,%s\n", k, c, $h["point"], $h["figure"], $h["base"], $h["new"], $h["change_pct"], $h["verdict"] }' \
 				"$out/compare.csv" >>"$v"
@@ -282,7 +286,7 @@ nightly_trend() {
 
 nightly_where() { # ENTRY KERNEL: "host, kernel R" / "guest-tcg (accel), kernel R" from the stage's results
 	local m
-	m=$(ls "$1/$2"/*/meta.json 2>/dev/null | head -1)
+	m=$(compgen -G "$1/$2/*/meta.json" | head -1 || true)
 	[ -n "$m" ] || { echo "$2"; return 0; }
 	jq -r '"\(.where)\(if .guest_accel then " (" + .guest_accel + ")" else "" end), kernel \(.guest_kernel // .kernel)"' "$m"
 }
@@ -418,7 +422,7 @@ cmd_nightly() {
 		shift
 	done
 	[[ $cfgdir == /* ]] || cfgdir=$PWD/$cfgdir
-	[ -d "$cfgdir" ] && compgen -G "$cfgdir/*.conf" >/dev/null || die 2 "no configs (*.conf) in $cfgdir"
+	compgen -G "$cfgdir/*.conf" >/dev/null || die 2 "no configs (*.conf) in $cfgdir"
 	if [ "$here" = 1 ]; then
 		[ -n "$out" ] || die 2 "--here needs --out"
 		nightly_here "$out" "$cfgdir" "$quick"
@@ -435,7 +439,7 @@ cmd_nightly() {
 		return 0
 	fi
 	if [ "$hostonly" = 1 ]; then
-		[ ${#kernels[@]} -eq 0 ] && [ "$host" = 1 ] || die 2 "--host-only takes no --kernel and no --no-host"
+		{ [ ${#kernels[@]} -eq 0 ] && [ "$host" = 1 ]; } || die 2 "--host-only takes no --kernel and no --no-host"
 	elif [ ${#kernels[@]} -eq 0 ]; then
 		kernels=("${NIGHTLY_KERNELS_DEFAULT[@]}")
 	fi
@@ -507,7 +511,9 @@ cmd_nightly() {
 		# graphs of the guest's sweeps are drawn here (no gnuplot in the guest)
 		local d
 		for d in "$e/$kname"/*/; do
-			[ -f "$d/plots.txt" ] && ! compgen -G "$d*.png" >/dev/null && render_plots "${d%/}" || true
+			if [ -f "$d/plots.txt" ] && ! compgen -G "$d*.png" >/dev/null; then
+			(render_plots "${d%/}") || say "warning: the graphs of ${d%/} failed"
+		fi
 		done
 	done
 	nightly_meta "$e" '.stage = null'
