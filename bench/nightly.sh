@@ -122,7 +122,7 @@ nightly_lock() { # nightly_lock HIST COMMAND: or exit 3 naming the holder
 NIGHTLY_TIMED_OUT=0
 # shellcheck disable=SC2034 # CHILD: run.sh's stop_child stops it on a signal
 nightly_stage() {
-	local name=$1 limit=$2 pid st=0 t0=$SECONDS i die_with=()
+	local name=$1 limit=$2 pid st=0 t0=$SECONDS die_with=()
 	shift 2
 	NIGHTLY_TIMED_OUT=0
 	[ ! -x "$BIN/cob-die-with" ] || die_with=("$BIN/cob-die-with" "$BASHPID")
@@ -134,16 +134,13 @@ nightly_stage() {
 		if ((SECONDS - t0 >= limit)); then
 			NIGHTLY_TIMED_OUT=1
 			log "stage $name: timed out after $limit s: stopping it"
-			kill -TERM "$pid" 2>/dev/null || true
-			for ((i = 0; i < STOP_GRACE * 10; i++)); do alive "$pid" || break; sleep 0.1; done
-			kill -KILL "$pid" 2>/dev/null || true
-			break
+			stop_child # (run.sh: TERM, KILL after STOP_GRACE s, waited for)
+			return 124
 		fi
 		sleep 1 || true # (run.sh's supervisor signals our children, this sleep too)
 	done
 	wait "$pid" || st=$?
 	CHILD=""
-	[ "$NIGHTLY_TIMED_OUT" = 0 ] || st=124
 	return "$st"
 }
 
@@ -272,10 +269,10 @@ nightly_trend() {
 	awk -F, 'NR > 1 { print $3 "," $6 }' "$dat" | sort -u | while IFS=, read -r k f; do
 		local block=$e/.trend-$k-$f.dat
 		# one gnuplot data block per series (config point), its title first
-		awk -F, -v k="$k" -v f="$f" 'NR > 1 && $3 == k && $6 == f { s = $4 " " $5; if (!(s in seen)) { seen[s] = ++ns; name[ns] = s } v[seen[s]] = v[seen[s]] $1 "," $7 "\n" }
+		awk -F, -v k="$k" -v f="$f" 'NR > 1 && $3 == k && $6 == f { s = $4 " " $5; gsub(/backend=|function=[^ ]* |file_size=[^ ]* /, "", s); if (!(s in seen)) { seen[s] = ++ns; name[ns] = s } v[seen[s]] = v[seen[s]] $1 "," $7 "\n" }
 			END { for (j = 1; j <= ns; j++) printf "%s\"%s\"\n%s", (j > 1 ? "\n\n" : ""), name[j], v[j] }' "$dat" >"$block"
 		local labels
-		labels=$(awk -F, 'NR > 1 { sub(/^([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2})([0-9]{2}).*/, "\\2-\\3 \\4:\\5", $2); l[$1] = $2 }
+		labels=$(awk -F, 'NR > 1 { l[$1] = substr($2, 5, 2) "-" substr($2, 7, 2) " " substr($2, 10, 2) ":" substr($2, 12, 2) }
 			END { for (i in l) printf "%s\"%s\" %d", (n++ ? ", " : ""), l[i], i }' "$dat")
 		gnuplot -e "data='$block'" -e "out='$e/trend-$k-$f'" -e "kernel='$k'" -e "figure='$f'" \
 			-e "xt='$labels'" -e "nnights=${#nights[@]}" -e "where='$(nightly_where "$e" "$k")'" \

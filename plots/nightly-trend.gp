@@ -24,14 +24,13 @@ if (figure eq "success_rate") { set yrange [0:1.05] }
 set grid xtics ytics lc rgb "#dddddd"
 set border 3
 set tics nomirror
-set key outside right top noenhanced font ",8"
-set bmargin 6
+set key below left noenhanced font ",8" maxcols 3
 
 do for [t in "png svg"] {
 	if (t eq "png") {
-		set terminal pngcairo size 1200,600 noenhanced font "DejaVu Sans,11" linewidth 1.5
+		set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,11" linewidth 1.5
 	} else {
-		set terminal svg size 1200,600 noenhanced font "DejaVu Sans,11" linewidth 1.5
+		set terminal svg size 1200,800 noenhanced font "DejaVu Sans,11" linewidth 1.5
 	}
 	set output out.".".t
 	plot for [i = 0:nblocks - 1] data index i using 1:2 with linespoints pt 7 title columnheader(1)
