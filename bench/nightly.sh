@@ -470,7 +470,10 @@ cmd_nightly() {
 	local stages=() s i=0 st kname rel share=()
 	[ "$host" = 0 ] || stages+=(host)
 	stages+=("${kernels[@]}")
-	[[ $cfgdir == "$ROOT"/* ]] || share=(--share "$cfgdir")
+	# the guest has the repository's configs/ at /cob/configs (its initramfs); another
+	# config directory is shared with it at the same path
+	local gcfg=$cfgdir
+	if [[ $cfgdir == "$ROOT"/configs/* ]]; then gcfg=/cob/${cfgdir#"$ROOT"/}; else share=(--share "$cfgdir"); fi
 	for s in "${stages[@]}"; do
 		i=$((i + 1))
 		kname=$s
@@ -482,7 +485,7 @@ cmd_nightly() {
 			nightly_stage "$kname" "$limit" "$ROOT/run.sh" nightly --here --out "$e/$kname" --configs "$cfgdir" ${quick:+--quick} || st=$?
 		else
 			nightly_stage "$kname" "$limit" bash "$ROOT/vm/vm.sh" --kernel "$s" --timeout "$limit" ${share[@]+"${share[@]}"} \
-				-- nightly --here --out "$e/$kname" --configs "${cfgdir/#$ROOT/\/cob}" ${quick:+--quick} || st=$?
+				-- nightly --here --out "$e/$kname" --configs "$gcfg" ${quick:+--quick} || st=$?
 		fi
 		rel=$(jq -r '.kernel // empty' "$e/$kname/doctor.json" 2>/dev/null || true)
 		local where accel
