@@ -345,7 +345,10 @@ nightly_nights_csv() { # HIST: night,status,baseline,commit,kernels (release, wh
 nightly_timer() { # install|uninstall
 	local dir=${COB_SYSTEMD_DIR:-/etc/systemd/system} sc=${COB_SYSTEMCTL:-systemctl} u
 	local units=(copyout-bench-nightly.service copyout-bench-nightly.timer)
-	command -v "$sc" >/dev/null || die 2 "no systemctl here: schedule ./run.sh nightly with cron instead (README, Nightly)"
+	command -v "$sc" >/dev/null || die 2 "no systemctl here: schedule ./run.sh nightly with cron instead (README, Nightly runs)"
+	# systemd as init (its own test, sd_booted): a container or chroot has systemctl without it
+	[ -n "${COB_SYSTEMCTL:-}" ] || [ -d /run/systemd/system ] ||
+		die 2 "systemd is not running here: schedule ./run.sh nightly with cron instead (README, Nightly runs)"
 	[ -d "$dir" ] || die 2 "no systemd unit directory $dir"
 	if [ "$1" = install ]; then
 		for u in "${units[@]}"; do
