@@ -7,6 +7,9 @@
 set datafile separator comma
 stats data using 1 nooutput
 nblocks = STATS_blocks
+# one value in all (a first night): a range around it, not gnuplot's "empty y range" warning
+stats data using 2 nooutput
+if (STATS_min == STATS_max && figure ne "success_rate") { v = STATS_min; set yrange [v == 0 ? -1 : v - abs(v) * 0.1 : v == 0 ? 1 : v + abs(v) * 0.1] }
 
 islat = strstrt(figure, "_ns") > 0
 unit = islat ? "ns per read" : (figure eq "success_rate" ? "fraction of reads" : "")
