@@ -453,7 +453,8 @@ cmd_nightly() {
 	nightly_lock "$hist" "$cmdline"
 	nightly_recover "$hist"
 
-	local night e base="" t0=$SECONDS
+	local night e base="" t0=$SECONDS ts prev
+	prev=$(nightly_entries "$hist" | tail -1)
 	night=$(date -u +%Y%m%d-%H%M%S)
 	e=$hist/$night
 	[ ! -e "$e" ] || die 2 "history entry $e exists (two nights in one second?)"
@@ -481,7 +482,8 @@ cmd_nightly() {
 		i=$((i + 1))
 		kname=$s
 		[[ $s != */* ]] || kname=$(basename "$s")
-		log "stage $i of ${#stages[@]}: $kname (elapsed $((SECONDS - t0)) s; each stage at most $limit s)"
+		log "stage $i of ${#stages[@]}: $kname (elapsed $((SECONDS - t0)) s; $(nightly_eta "$prev" "${stages[@]:i-1}"); each stage at most $limit s)"
+		ts=$SECONDS
 		nightly_meta "$e" '.stage = $s' --arg s "$kname"
 		st=0
 		if [ "$s" = host ]; then
@@ -503,8 +505,8 @@ cmd_nightly() {
 		elif [ ! -f "$e/$kname/configs.csv" ] || [ ! -f "$e/$kname/doctor.json" ]; then why="stage $kname left no configs.csv or doctor.json"
 		elif grep -q ',failed,' "$e/$kname/configs.csv"; then why="stage $kname: $(grep ',failed,' "$e/$kname/configs.csv" | cut -d, -f1 | paste -sd' ') failed"
 		fi
-		nightly_meta "$e" '.kernels += [{name: $n, path: $p, release: $r, where: $w, accel: $a, status: (if $y == "" then "ok" else "failed" end), reason: $y}]' \
-			--arg n "$kname" --arg p "$s" --arg r "$rel" --arg w "${where:-}" --arg a "${accel:-}" --arg y "$why"
+		nightly_meta "$e" '.kernels += [{name: $n, path: $p, release: $r, where: $w, accel: $a, status: (if $y == "" then "ok" else "failed" end), reason: $y, seconds: ($sec | tonumber)}]' \
+			--arg n "$kname" --arg p "$s" --arg r "$rel" --arg w "${where:-}" --arg a "${accel:-}" --arg y "$why" --arg sec "$((SECONDS - ts))"
 		if [ -n "$why" ]; then
 			say "$why"
 			nightly_fail "$e" "$why"
@@ -560,4 +562,14 @@ nightly_supervisor_recover() {
 	done
 	[ -d "$hist" ] || return 0
 	nightly_recover "$hist" "stopped by signal $sig ($(kill -l "$sig" 2>/dev/null || echo "?"))" || true
+}
+
+# nightly_eta PREV-ENTRY STAGE...: what the stages left took the last night ("about N s left")
+nightly_eta() {
+	local prev=$1 names
+	shift
+	[ -n "$prev" ] && [ -f "$prev/meta.json" ] || { echo "no estimate before a first night"; return 0; }
+	names=$(printf '%s\n' "${@##*/}" | jq -R . | jq -sc .)
+	jq -r --argjson n "$names" '[.kernels[] | select(.name as $k | $n | index($k)) | .seconds // empty] |
+		if length == 0 then "no estimate (the last night ran other stages)" else "about \(add) s left, as the last night" end' "$prev/meta.json"
 }
