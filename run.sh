@@ -24,6 +24,8 @@ PACKAGES=(make gcc clang llvm libbpf-dev bpftool libbpf-tools libelf-dev zlib1g-
 # die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+# shellcheck source=bench/nightly.sh
+. "$ROOT/bench/nightly.sh"
 
 in_guest() { [ "${COB_IN_GUEST:-0}" = 1 ]; }
 
@@ -49,6 +51,9 @@ ensure_packages() {
 
 ensure_build() {
 	in_guest && return 0
+	# a run.sh started by one that has just built (COB_BUILT=BUILD: nightly's stages,
+	# sweeps, doctor) does not run make again (seconds each on a busy host)
+	[ $# -gt 0 ] || [ "${COB_BUILT:-}" != "$BUILD" ] || return 0
 	run_child make -C "$ROOT" -s -j"$(nproc)" BUILD="$BUILD" "$@" >&2 || die 1 "build failed (make -C $ROOT)"
 }
 
@@ -183,6 +188,8 @@ supervise() { # supervise ARGS...: run.sh ARGS in a worker, see Signals above; e
 			remove_partials "$parent" "$worker"
 		fi
 	fi
+	# a night the worker could not close: recorded as failed now (bench/nightly.sh)
+	[ "${1:-}" != nightly ] || nightly_supervisor_recover "$((sig - 128))" "$@"
 	exit "$sig"
 }
 
@@ -233,6 +240,7 @@ usage: ./run.sh COMMAND [options]     (each command takes --help)
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
   bench helpers|verifier|tailcall|trigger   what BPF costs here (E11, E12, E13, hook mechanisms)
   compare BASE NEW       compare two results directories: verdict per figure, compare.csv, graph
+  nightly [opts]         the nightly config set on the host and in guest kernels, against a baseline
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
   help                   this text
 
@@ -747,7 +755,7 @@ main() {
 		unset RUNSH_SUPERVISOR
 		: # cleanup is the EXIT trap of bench/lib.sh (on_exit); no signal traps: see Signals
 	else
-		case $cmd in sweep | vm) supervise "$@" ;; esac
+		case $cmd in sweep | vm | nightly) supervise "$@" ;; esac
 		install_traps
 	fi
 	[ $# -gt 0 ] && shift
@@ -758,6 +766,7 @@ main() {
 	vm) cmd_vm "$@" ;;
 	bench) cmd_bench "$@" ;;
 	compare) cmd_compare "$@" ;;
+	nightly) cmd_nightly "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;
