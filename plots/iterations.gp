@@ -41,11 +41,13 @@ plot for [i = 1:nseries] summary \
 name = "success_vs_iterations"; eval svg_copy
 
 # --- success rate vs data read per run
+set autoscale xy # stats drops values outside the current ranges (a lone column is y: [-3:105])
 stats summary using (column("iterations") * column("buf_size") / 1048576.0) nooutput
 set output output("success_vs_megabytes.png")
 set title sprintf("%s: success rate vs data read per run\n%s", exper, subtitle)
 set xlabel "data read per run (MiB, iterations x buffer size, log scale)"
 set xrange [STATS_min / 2.0:STATS_max * 2.0]
+set yrange [-3:105]
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * column("buf_size") / 1048576.0 * dodge(i) : NaN):(100 * column(metric)) \
 	with linespoints lt i title label(word(series, i))
