@@ -16,10 +16,10 @@ export COB_ROOT=$ROOT
 PROG=run.sh
 
 # Debian packages the suite needs on the host (build, run, plot, test, guests).
-PACKAGES=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev libjansson-dev
+PACKAGES=(make gcc clang llvm libbpf-dev bpftool libbpf-tools libelf-dev zlib1g-dev libinih-dev libjansson-dev
 	pkg-config libcriterion-dev bats shellcheck gnuplot-nox sysstat cgroup-tools kmod
 	qemu-system-x86 busybox-static bash-static cpio linux-source-6.1 bc bison flex libssl-dev
-	dwarves xz-utils jq patch e2fsprogs fio)
+	dwarves xz-utils jq patch e2fsprogs fio curl chromium chromium-driver)
 
 # die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
 # shellcheck source=bench/lib.sh

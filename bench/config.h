@@ -54,6 +54,9 @@ struct cob_param {
 	 * the backend that ran) rather than a column of its own, and cob-sweep
 	 * passes it to cob-hook itself (--function, --backend). */
 	int from_experiment;
+	/* A word that means "leave it as it is" (num COB_VALUE_NONE), e.g. cpus
+	 * = all, vfs_cache_pressure = keep, mem_limit = none; NULL: none. */
+	const char *none_word;
 };
 
 /* In loop order: the last axis varies fastest. */
@@ -72,6 +75,9 @@ const char *cob_function_choice(size_t i);
 const char *cob_mode_choice(size_t i);
 /* [experiment] report: none, or a report kind of reports.c (its choices and
  * checks, e.g. overhead's: 'none' and another backend in the hook axis). */
+
+/* the none_word of a param */
+#define COB_VALUE_NONE (UINT64_MAX - 1)
 
 /* file_size = buf */
 #define COB_FILESIZE_BUF UINT64_MAX

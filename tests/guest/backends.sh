@@ -464,7 +464,7 @@ if avail fmodret-permission; then
 		else
 			fail "cold: fmodret-permission after drop_caches on $fst: first=$first; $rows reads, $ok ok, $nm match, $cp copied"
 		fi
-		# drop-each rather than dontneed: the thesis kernel has no fadvise (ADVISE_SYSCALLS=n)
+		# drop-each: drop_caches before every read, so the cold path is taken again and again
 		csv=$out/cold-drop-each.csv
 		hook fmodret-permission override "$csv" -- "$H/cob-read" --file "$DF" --buf 4096 --iterations 20 --cache drop-each
 		# drop_caches cannot always evict (Debian 6.1 kept the pages after ~10
