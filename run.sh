@@ -234,7 +234,7 @@ usage() {
 usage: ./run.sh COMMAND [options]     (each command takes --help)
 
   sweep NAME|FILE.conf   run an experiment from configs/ (e.g. iterations); results in results/latest/
-  doctor [--json]        what this kernel can hook, found by trial load/attach
+  doctor [--json]        what this kernel can hook and monitor, found by trial load/attach
   test                   every test suite (C, bats, guest); ends with 'N passed, N failed'
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
@@ -528,7 +528,8 @@ cmd_doctor() {
 			cat <<EOF
 usage: ./run.sh doctor [--json] [--target host|vm] [--kernel debian|thesis|thesis-int3|PATH]
 Lists kernel features and hook backends, available or not and why, each found by a
-real trial load/attach. --json prints {"kernel","where","features","backends","auto"}.
+real trial load/attach, and the monitors (works / refused: why, from each one's --probe).
+--json prints {"kernel","where","features","backends","auto","auto_by_mode","monitors"}.
 --target vm asks the same inside a guest kernel (default thesis).
 EOF
 			return 0 ;;
