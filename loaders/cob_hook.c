@@ -81,7 +81,6 @@ static void usage(FILE *f)
 		"usage: cob-hook run [options] -- WORKLOAD [ARGS...]\n"
 		"       cob-hook list\n"
 		"       cob-hook can [--backend NAME|auto] [--mode M] [--access M]   (exit 0 and print the backend if it attaches here)\n"
-		"       cob-hook mechanisms BACKEND   the hook mechanisms one cached 4 KiB read hits (bench trigger's names)\n"
 		"       cob-hook progs [PREFIX]   loaded BPF programs named PREFIX* (default cob_): 'ID NAME' lines\n"
 		"Attach a copyout hook to WORKLOAD (cob-read) and write one CSV row per read.\n"
 		"  --backend NAME|auto   hook backend (default auto: the first usable one in 'list' order that can\n"
@@ -599,20 +598,6 @@ static int cmd_progs(int argc, char **argv)
 	}
 }
 
-/* `cob-hook mechanisms BACKEND`: its per_read mechanisms on one line (empty
- * for none), for the overhead report's split. Exit 2: no such backend. */
-static int cmd_mechanisms(int argc, char **argv)
-{
-	const struct hook_backend *b = argc == 2 ? hook_backend_find(argv[1]) : NULL;
-
-	if (!b)
-		return fail(2, "mechanisms: which backend? (one of cob-hook list)%s", "");
-	for (size_t k = 0; k < sizeof(b->per_read) / sizeof(b->per_read[0]) && b->per_read[k]; k++)
-		printf("%s%s", k ? " " : "", b->per_read[k]);
-	printf("\n");
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -625,8 +610,6 @@ int main(int argc, char **argv)
 		return cmd_can(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "progs"))
 		return cmd_progs(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "mechanisms"))
-		return cmd_mechanisms(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list")) {
 		for (int i = 0; hook_backends[i]; i++) {
 			const struct hook_backend *b = hook_backends[i];
