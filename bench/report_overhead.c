@@ -75,6 +75,7 @@ static struct overhead *compute_overhead(struct sweep *s, const struct cob_confi
 		if (r->base == p) {
 			r->w = (struct cob_welch){ NAN, NAN, NAN, NAN };
 			r->median_diff = r->rep_lo = r->rep_hi = NAN;
+			om_split(&o->costs, "none", NAN, &r->split); /* no hook: empty */
 			continue;
 		}
 		r->w = cob_stats_welch(&z->lat, &a->lat);

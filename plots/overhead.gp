@@ -2,8 +2,11 @@
 #   gnuplot -e "results='DIR'" plots/overhead.gp
 # Reads DIR/overhead.csv (cob-sweep, report = overhead: one row per backend,
 # the baseline none with empty overhead columns), writes
-#   DIR/overhead.png   extra ns per read (difference of means) per backend, bars: Welch 95 % CI,
-#                      x marks the difference of medians
+#   DIR/overhead.png   extra ns per read per backend: left bar the difference of means with its
+#   (and .svg)         Welch 95 % CI; right bar the difference of medians stacked as the hook
+#                      mechanisms a read hits (mechanism_ns, measured in the same run) and the
+#                      suite's bookkeeping (the rest); a backend whose mechanism the kernel
+#                      refused (or that was not measured) gets the median only, with the reason
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"   # terminal, colours, provenance of summary.csv (exper, kernel, where, ...)
@@ -49,16 +52,27 @@ set xzeroaxis lt -1
 eval "set xtics (".tics.")"
 set xtics scale 0 nomirror
 set grid noxtics ytics
-set boxwidth 0.5
 set style fill solid 0.75 border -1
 set key outside top center horizontal
 set offsets 0, 0, graph 0.1, 0   # room above the tallest bar for its label
-set label 99 "data: overhead.csv; bars: difference of mean read() latencies, error bars: Welch 95 % CI over the per-read latencies of all repetitions; host and guest-TCG numbers compare only within one run" \
+set label 99 "data: overhead.csv (mechanism_state: why a split is missing), trigger/trigger.csv; CI over the per-read latencies of all repetitions; compare only within one run" \
 	at screen 0.01, 0.015 font ",8" tc rgb "#777777"
-plot bar = 0, data using (next_bar(strcol("backend"))):"overhead_mean_ns":"overhead_ci95_ns" \
-		with boxerrorbars lt 1 lw 1.5 title "difference of means, 95 % CI (Welch)", \
-	bar = 0, '' using (next_bar(strcol("backend"))):"overhead_median_ns" \
+w = 0.3   # two bars per backend: means (left), medians split (right)
+L(x) = x - 0.17; R(x) = x + 0.17
+split_ok(b) = b ne "none" && strcol("mechanism_state") eq "measured"
+plot bar = 0, data using (x = L(next_bar(strcol("backend")))):(0):(x - w / 2):(x + w / 2):(0):"overhead_mean_ns" \
+		with boxxyerror lt 1 lw 1 fs solid 0.75 title "difference of means", \
+	bar = 0, '' using (L(next_bar(strcol("backend")))):"overhead_mean_ns":"overhead_ci95_ns" \
+		with yerrorbars lt -1 pt 0 lw 1.5 title "its 95 % CI (Welch)", \
+	bar = 0, '' using (x = R(next_bar(b = strcol("backend"))), split_ok(b) ? x : NaN):(0):(x - w / 2):(x + w / 2):(0):"mechanism_ns" \
+		with boxxyerror lt 3 fs solid 0.85 title "of the median: hook mechanisms (bench trigger, same run)", \
+	bar = 0, '' using (x = R(next_bar(b = strcol("backend"))), split_ok(b) ? x : NaN):(0):(x - w / 2):(x + w / 2):"mechanism_ns":"overhead_median_ns" \
+		with boxxyerror lt 2 fs pattern 4 title "of the median: the suite's bookkeeping", \
+	bar = 0, '' using (R(next_bar(strcol("backend")))):"overhead_median_ns" \
 		with points lt 4 pt 2 ps 2.5 lw 2 title "difference of medians", \
-	bar = 0, '' using (next_bar(strcol("backend"))):(column("overhead_mean_ns") + column("overhead_ci95_ns")):(sprintf("%+.0f ± %.0f ns", column("overhead_mean_ns"), column("overhead_ci95_ns"))) \
-		with labels offset 0, 1 notitle
+	bar = 0, '' using (L(next_bar(strcol("backend")))):(column("overhead_mean_ns") + column("overhead_ci95_ns")):(sprintf("%+.0f ± %.0f ns", column("overhead_mean_ns"), column("overhead_ci95_ns"))) \
+		with labels offset 0, 1 font ",9" notitle, \
+	bar = 0, '' using (x = R(next_bar(b = strcol("backend"))), b ne "none" ? x : NaN):"overhead_median_ns":(split_ok(b) ? sprintf("mech %.0f\nbook %+.0f", column("mechanism_ns"), column("bookkeeping_ns")) : (strstrt(strcol("mechanism_state"), "refused") ? "mechanism refused\nby the kernel" : "mechanism\nnot measured")) \
+		with labels offset 0, 1.5 font ",8" notitle
+eval svg_too("overhead")
 unset output

@@ -195,7 +195,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	# the split, from the fake trigger run (tp: median of 100 and 300; fentry
 	# 30, fexit 50) and the hooks the registry gives each backend
 	[ -s "$OUT/trigger/trigger.csv" ] && [ -s "$OUT/trigger/meta.json" ]
-	[ "$(field none hooks_per_read "$OUT/overhead.csv")/$(field none mechanism_state "$OUT/overhead.csv")" = / ]
+	[ "$(field none hooks_per_read "$OUT/overhead.csv")/$(field none mechanism_ns "$OUT/overhead.csv")/$(field none bookkeeping_ns "$OUT/overhead.csv")/$(field none mechanism_state "$OUT/overhead.csv")" = /// ]
 	[ "$(field tp-read hooks_per_read "$OUT/overhead.csv")" = "tp tp" ]
 	[ "$(field tp-read mechanism_ns "$OUT/overhead.csv")" = 400 ]
 	[ "$(field tp-read bookkeeping_ns "$OUT/overhead.csv")" = 100 ]
@@ -292,7 +292,26 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 		-v d="$(field tp-read overhead_median_ns "$out/overhead.csv")" \
 		'BEGIN { exit !(m ~ /^-?[0-9.]+$/ && c ~ /^[0-9.]+$/ && c > 0 && d ~ /^-?[0-9.]+$/) }'
 	grep -Eq '^tp-read +[-+][0-9]+ ns/read \(95% CI ±[0-9]+\), median [-+][0-9]+' <<<"$output"
-	[ -s "$out/overhead.png" ]
+	# the split: the mechanisms measured in the same run (trigger/), each a
+	# figure where doctor says the kernel gives it, refused-by-kernel where not
+	[ -s "$out/trigger/trigger.csv" ]
+	[ "$(field tp-read hooks_per_read "$out/overhead.csv")" = "tp tp" ]
+	[ "$(field tp-read mechanism_state "$out/overhead.csv")" = measured ]
+	awk -v m="$(field tp-read mechanism_ns "$out/overhead.csv")" -v b="$(field tp-read bookkeeping_ns "$out/overhead.csv")" \
+		-v d="$(field tp-read overhead_median_ns "$out/overhead.csv")" \
+		'BEGIN { exit !(m ~ /^[0-9.]+$/ && m > 0 && b ~ /^-?[0-9.]+$/ && (m + b - d) ^ 2 < 1) }'
+	mechs=$(grep '^hook mechanisms, ns per hit on this kernel' <<<"$output")
+	echo "$mechs"
+	doctor=$(./run.sh doctor --json)
+	for mf in tp:tracepoint raw_tp:raw_tracepoint kprobe:kprobe fentry:fentry fexit:fexit; do
+		avail=$(jq -r --arg f "${mf#*:}" '.features[$f].available' <<<"$doctor")
+		if [ "$avail" = true ]; then
+			[[ "$mechs" =~ [:,]\ ${mf%:*}\ [0-9]+(,|$) ]] || { echo "${mf%:*}: no figure"; return 1; }
+		else
+			[[ "$mechs" == *" ${mf%:*} refused-by-kernel"* ]] || { echo "${mf%:*}: not said refused"; return 1; }
+		fi
+	done
+	[ -s "$out/overhead.png" ] && [ -s "$out/overhead.svg" ]
 	# nothing of the run is left: no process, no BPF program without its loader
 	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
 	no_orphan_progs "$base"
