@@ -586,7 +586,7 @@ cmd_bench() {
 	case ${1:-} in
 	-h | --help)
 		cat <<EOF
-usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger|mechanisms [options]   (BENCH --help: its options)
+usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger [options]   (BENCH --help: its options)
 Benchmarks of the suite itself and of what BPF costs on this kernel.
   workload   the workload's own cost: cob-read without a hook against a bare C read loop and
              fio --ioengine=psync, cached 4 KiB reads, per-read median; CSV and ratios
@@ -596,13 +596,10 @@ Benchmarks of the suite itself and of what BPF costs on this kernel.
   tailcall   E13: one filter-reduce program vs filter -> reduce tail calls vs read size
   trigger    the bare cost of each hook mechanism (tp, raw_tp, kprobe, fentry, fexit, fmod_ret)
              on getpgid(), as the kernel's selftests 'bench trig-*'
-  mechanisms OVERHEAD_DIR TRIGGER_DIR: each backend's overhead split into the hook mechanism
-             (trigger's cost x the hooks a read hits) and the suite's bookkeeping
 EOF
 		return 0 ;;
 	workload) shift ;;
 	helpers | verifier | tailcall | trigger) cmd_bench_bpfcost "$@"; return ;;
-	mechanisms) shift; bash "$ROOT/bench/overhead_mechanisms.sh" "$@"; return ;;
 	"") die 2 "bench: which benchmark? (benchmarks: workload $BPFCOST_BENCHES; see ./run.sh bench --help)" ;;
 	*) die 2 "bench: unknown benchmark '$1' (benchmarks: workload $BPFCOST_BENCHES)" ;;
 	esac

@@ -170,27 +170,3 @@ doctor_json() {
 	echo "$output"
 	[ "$status" -eq 2 ] && [ "${#lines[@]}" -eq 1 ] && [ ! -e "$OUT" ]
 }
-
-@test "mechanisms: overhead split into mechanism and bookkeeping from paired repetitions" {
-	ov=$BATS_TEST_TMPDIR/ov tr=$BATS_TEST_TMPDIR/tr
-	mkdir -p "$ov" "$tr"
-	# two repetitions: none 1000/2000 ns, tp-read 1500/3000 ns (+500, +1000:
-	# median +750); fexit-read has no trigger figure here (no split)
-	{
-		echo "experiment,backend,rep,lat_ns,kernel,where"
-		for l in none,1,1000 none,1,1000 none,2,2000 tp-read,1,1500 tp-read,2,3000 tp-read,2,3000 fexit-read,1,1200 fexit-read,2,2100; do
-			echo "overhead,${l%%,*},$(cut -d, -f2,3 <<<"$l"),k1,guest-tcg"
-		done
-	} >"$ov/reads.csv"
-	# the syscall tracepoint: 100, 300, 200 ns per hit (median 200); tp-read hits it twice
-	printf 'experiment,kernel,where,accel,mechanism,overhead_ns\n' >"$tr/trigger.csv"
-	for o in 100 300 200; do echo "trigger,k1,guest-tcg,tcg,tp,$o" >>"$tr/trigger.csv"; done
-	run ./run.sh bench mechanisms "$ov" "$tr"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$(sed -n 2p "$ov/mechanisms.csv")" = "tp-read,2,750,tp tp,400,350,0.533,k1,guest-tcg" ]
-	[ "$(wc -l <"$ov/mechanisms.csv")" -eq 2 ]
-	[[ "$output" == *"fexit-read: no trigger figure for fentry fexit"* ]]
-	run ./run.sh bench mechanisms "$ov"
-	[ "$status" -eq 2 ] && [ "${#lines[@]}" -eq 1 ]
-}
