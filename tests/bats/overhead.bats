@@ -214,7 +214,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	# the plot script draws it
 	command -v gnuplot >/dev/null || skip "no gnuplot"
 	gnuplot -e "results='$OUT'" plots/overhead.gp
-	[ -s "$OUT/overhead.png" ]
+	[ -s "$OUT/overhead.png" ] && [ -s "$OUT/overhead.svg" ]
 }
 
 @test "overhead with two buffer sizes: a baseline per size, labels name the size" {
