@@ -314,7 +314,9 @@ render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config name
 # (or a crash) removes it. Otherwise the next sweep in PARENT judges it, under
 # a lock on PARENT: owner alive, leave it; owner gone and no complete run in
 # it (cob-sweep's .progress), remove it; owner gone with complete runs, keep
-# it and say how to resume it (--resume).
+# it and say how to resume it (--resume). A bench (.partial-bpfcost-*) stages
+# its results the same way, with a .run file but nothing to resume: the next
+# bench or sweep in PARENT removes it once its owner is gone.
 PARTIAL="" RESUMING=0 LOCK_FD=""
 BOOT_ID=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 
@@ -373,6 +375,10 @@ clean_stale() { # clean_stale PARENT: the partial sweeps there whose owner is go
 	for d in "$1"/.partial-*; do
 		[ -d "$d" ] || continue
 		owner_alive "$d" && continue
+		case $(basename "$d") in .partial-bpfcost-*)
+			rm -rf "$d" # a bench cannot be resumed: whatever it left is lost
+			continue ;;
+		esac
 		runs=$(runs_done "$d")
 		if [ -n "$runs" ] || [ -f "$d/meta.json" ]; then
 			say "kept $d, a sweep that was killed (${runs:-complete}): continue it with $(run_field "$d" resume), or remove it"
@@ -589,7 +595,7 @@ cmd_bench() {
 	case ${1:-} in
 	-h | --help)
 		cat <<EOF
-usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger|mechanisms [options]   (BENCH --help: its options)
+usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger [options]   (BENCH --help: its options)
 Benchmarks of the suite itself and of what BPF costs on this kernel.
   workload   the workload's own cost: cob-read without a hook against a bare C read loop and
              fio --ioengine=psync, cached 4 KiB reads, per-read median; CSV and ratios
@@ -599,13 +605,10 @@ Benchmarks of the suite itself and of what BPF costs on this kernel.
   tailcall   E13: one filter-reduce program vs filter -> reduce tail calls vs read size
   trigger    the bare cost of each hook mechanism (tp, raw_tp, kprobe, fentry, fexit, fmod_ret)
              on getpgid(), as the kernel's selftests 'bench trig-*'
-  mechanisms OVERHEAD_DIR TRIGGER_DIR: each backend's overhead split into the hook mechanism
-             (trigger's cost x the hooks a read hits) and the suite's bookkeeping
 EOF
 		return 0 ;;
 	workload) shift ;;
 	helpers | verifier | tailcall | trigger) cmd_bench_bpfcost "$@"; return ;;
-	mechanisms) shift; bash "$ROOT/bench/overhead_mechanisms.sh" "$@"; return ;;
 	"") die 2 "bench: which benchmark? (benchmarks: workload $BPFCOST_BENCHES; see ./run.sh bench --help)" ;;
 	*) die 2 "bench: unknown benchmark '$1' (benchmarks: workload $BPFCOST_BENCHES)" ;;
 	esac
@@ -652,13 +655,18 @@ EOF
 	parent=$(dirname "$final")
 	mkdir -p "$parent" || die 1 "cannot create $parent"
 	[ ! -e "$final" ] || [ -z "$(ls -A "$final" 2>/dev/null)" ] || die 2 "results directory $final exists and is not empty"
+	lock_dir "$parent"
+	clean_stale "$parent" # a SIGKILLed bench's or sweep's leftovers, their owner gone
 	tmp=$(mktemp -d "$parent/.partial-bpfcost-$name.XXXXXX") || die 1 "cannot create a directory in $parent"
 	on_exit "rm -rf '$tmp'"
+	write_run "$tmp" "$(realpath -m "$final")" 0 ""
+	unlock_dir
 	for a in ./run.sh bench "$name" "${args[@]}"; do printf -v a '%q' "$a"; cmdline+="$a "; done
 	COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
 		run_child "$BIN/cob-bpfcost" "$name" --out "$tmp" --command "${cmdline% }" "${args[@]}" ||
 		exit $? # cob-bpfcost said why in one line
 	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
+	rm -f "$tmp/.run"
 	rm -rf "$final"
 	mv "$tmp" "$final"
 	if [ -z "$out" ]; then
