@@ -26,6 +26,7 @@ nightly_usage() {
 	cat <<EOF
 usage: ./run.sh nightly [--kernel debian|thesis|thesis-int3|PATH ...] [--quick] [--history DIR]
                         [--configs DIR] [--min-change PCT] [--trend N] [--stage-timeout S] [--no-host]
+                        [--no-graphs]
        ./run.sh nightly --accept [--history DIR]
        ./run.sh nightly --install-timer | --uninstall-timer
 
@@ -43,9 +44,11 @@ and trend graphs over the last N nights per kernel and figure.
   --configs DIR     another config set (default configs/nightly, or \$COB_NIGHTLY_CONFIGS;
                     the tests use tests/fixtures/nightly: one tiny host config)
   --min-change PCT  smallest latency/overhead change that counts (default \$COB_NIGHTLY_MIN_CHANGE
-                    or 25: a nightly compares two runs of different nights, whose drift the
-                    per-read tests of one run cannot see)
+                    or 25), on top of cob-compare's rule: the repetitions of the two
+                    nights must not overlap (every config runs at least 2 repetitions)
   --trend N         nights in the trend graphs (default 14)
+  --no-graphs       no compare or trend graphs (the tables, CSVs and page are still
+                    written; for tests of what is not the graphs: gnuplot is the slow part)
   --stage-timeout S kill a stage (host, one guest) after S s (default \$COB_NIGHTLY_STAGE_TIMEOUT
                     or 2400); the night is recorded as failed with the reason
   --accept          make the latest complete entry the baseline (runs nothing)
@@ -61,6 +64,8 @@ Two runs never overlap: the second says who holds the lock and exits 3.
 Exit: 0 nothing regressed, 1 regressed or the night failed, 2 bad input, 3 locked.
 EOF
 }
+
+NIGHTLY_GRAPHS=1 # --no-graphs: 0
 
 nightly_history_default() { echo "${COB_HISTORY:-/var/lib/copyout-bench/history}"; }
 
@@ -172,6 +177,20 @@ nightly_here() {
 	"$ROOT/run.sh" doctor --json >"$out/doctor.json.tmp" && mv -f "$out/doctor.json.tmp" "$out/doctor.json"
 }
 
+# nightly_stage_name STAGE: the directory of a stage in an entry: host, a kernel
+# name (debian, thesis, ...), or for a bzImage PATH its file name and a short
+# hash of its absolute path (two kernels both called bzImage must not share a
+# directory; the same path keeps its name from night to night, so a kernel
+# rebuilt in place compares against its own baseline)
+nightly_stage_name() {
+	local s=$1
+	if [[ $s != */* ]]; then
+		echo "$s"
+		return
+	fi
+	echo "$(basename "$s")-$(realpath -m "$s" | sha256sum | cut -c1-8)"
+}
+
 # ------------------------------------------------------------ comparison
 # nightly_figures ENTRY: figures.csv (kernel,config,point,figure,value) of the night,
 # by cob-compare of each results directory with itself (its own reading of the figures)
@@ -235,7 +254,7 @@ nightly_compare() {
 				echo "$k/$name: not compared (cob-compare exit $st)" >>"$e/warnings.txt"
 				continue
 			fi
-			if command -v gnuplot >/dev/null; then
+			if [ "$NIGHTLY_GRAPHS" = 1 ] && command -v gnuplot >/dev/null; then
 				gnuplot -e "results='$out'" "$ROOT/plots/compare.gp" 2>/dev/null || say "warning: no graph of $out"
 			fi
 			awk -F, -v k="$k" -v c="$name" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -265,6 +284,7 @@ nightly_trend() {
 			i=$((i + 1))
 		done
 	} >"$dat"
+	[ "$NIGHTLY_GRAPHS" = 1 ] || return 0 # --no-graphs (trend.csv is kept)
 	command -v gnuplot >/dev/null || { say "gnuplot not found: no trend graphs"; return 0; }
 	awk -F, 'NR > 1 { print $3 "," $6 }' "$dat" | sort -u | while IFS=, read -r k f; do
 		local block=$e/.trend-$k-$f.dat
@@ -405,6 +425,7 @@ cmd_nightly() {
 		--kernel) [ $# -ge 2 ] || die 2 "--kernel needs debian, thesis, thesis-int3 or a bzImage path"
 			IFS=, read -ra k <<<"$2"; kernels+=("${k[@]}"); shift ;;
 		--quick) quick=1 ;;
+		--no-graphs) NIGHTLY_GRAPHS=0 ;;
 		--accept) accept=1 ;;
 		--no-host) host=0 ;;
 		--host-only) hostonly=1 ;;
@@ -480,8 +501,7 @@ cmd_nightly() {
 	if [[ $cfgdir == "$ROOT"/configs/* ]]; then gcfg=/cob/${cfgdir#"$ROOT"/}; else share=(--share "$cfgdir"); fi
 	for s in "${stages[@]}"; do
 		i=$((i + 1))
-		kname=$s
-		[[ $s != */* ]] || kname=$(basename "$s")
+		kname=$(nightly_stage_name "$s")
 		log "stage $i of ${#stages[@]}: $kname (elapsed $((SECONDS - t0)) s; $(nightly_eta "$prev" "${stages[@]:i-1}"); each stage at most $limit s)"
 		ts=$SECONDS
 		nightly_meta "$e" '.stage = $s' --arg s "$kname"
@@ -566,10 +586,10 @@ nightly_supervisor_recover() {
 
 # nightly_eta PREV-ENTRY STAGE...: what the stages left took the last night ("about N s left")
 nightly_eta() {
-	local prev=$1 names
+	local prev=$1 names s
 	shift
 	[ -n "$prev" ] && [ -f "$prev/meta.json" ] || { echo "no estimate before a first night"; return 0; }
-	names=$(printf '%s\n' "${@##*/}" | jq -R . | jq -sc .)
+	names=$(for s in "$@"; do nightly_stage_name "$s"; done | jq -R . | jq -sc .)
 	jq -r --argjson n "$names" '[.kernels[] | select(.name as $k | $n | index($k)) | .seconds // empty] |
 		if length == 0 then "no estimate (the last night ran other stages)" else "about \(add) s left, as the last night" end' "$prev/meta.json"
 }
