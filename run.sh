@@ -685,7 +685,7 @@ The rule: a latency change counts only when |change| >= PCT and it is larger tha
 run-to-run noise, judged over the repetitions (a sweep runs them one after another over
 the whole grid, so their spread holds the drift of a busy host, which the reads of one
 repetition cannot show): the per-repetition medians (means) of the two runs do not overlap
-and Welch's t over them gives p < P; an overhead's per-repetition range (overhead.csv
+and Welch's t over their logs gives p < P; an overhead's per-repetition range (overhead.csv
 rep_min..rep_max) does not overlap and the two Welch CIs give p < P. Otherwise 'noise';
 with fewer than N repetitions in a run 'unknown' (the noise cannot be known), never
 'regressed'. A base <= 0 (an overhead within the noise) shows the absolute change in ns

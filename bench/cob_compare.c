@@ -55,7 +55,7 @@ static void usage(FILE *f)
 		"  --quiet           no table, only compare.csv and the exit status\n"
 		"Per sweep point: success rate (any drop is a regression); median and mean latency\n"
 		"judged over the repetitions (reads.csv's rep): the per-repetition medians (means)\n"
-		"of the two runs must not overlap and Welch's t over them must give p < P; per\n"
+		"of the two runs must not overlap and Welch's t over their logs must give p < P; per\n"
 		"backend: overhead, its per-repetition range (overhead.csv rep_min..rep_max) must\n"
 		"not overlap and the z of the two Welch CIs must give p < P. A base <= 0 (an\n"
 		"overhead within the noise) shows the absolute change (change_abs), no %%.\n"
@@ -119,7 +119,10 @@ struct point {
 	struct cob_stats lat;
 	struct rep *reps; /* the reads of each repetition */
 	size_t nreps;
-	struct cob_stats rep_median, rep_mean; /* one value per repetition */
+	/* one value per repetition, its log: a busy host slows reads by a
+	 * factor, so the spread of a slower run's repetitions grows with it and
+	 * Welch's t on the logs compares ratios (the ranges are the same either way) */
+	struct cob_stats rep_median, rep_mean;
 };
 
 struct ovh {
@@ -365,8 +368,8 @@ static void load_reads(struct run *r)
 		cob_stats_init(&p->rep_median);
 		cob_stats_init(&p->rep_mean);
 		for (size_t j = 0; j < p->nreps; j++)
-			if (cob_stats_add(&p->rep_median, cob_stats_median(&p->reps[j].lat)) ||
-			    cob_stats_add(&p->rep_mean, cob_stats_mean(&p->reps[j].lat)))
+			if (cob_stats_add(&p->rep_median, log(fmax(1, cob_stats_median(&p->reps[j].lat)))) ||
+			    cob_stats_add(&p->rep_mean, log(fmax(1, cob_stats_mean(&p->reps[j].lat)))))
 				bad("out of memory");
 		if (p->nreps > r->nreps)
 			r->nreps = p->nreps;
@@ -490,7 +493,7 @@ static double welch_p(const struct cob_stats *a, const struct cob_stats *b)
 }
 
 /* A latency figure over the repetitions: the per-repetition values of both
- * runs (their medians or means), Welch's t over them and their ranges. */
+ * runs (the logs of their medians or means), Welch's t over them and their ranges. */
 static void judge_reps(struct row *w, const struct point *pb, const struct point *pn,
 		       const struct cob_stats *vb, const struct cob_stats *vn)
 {
