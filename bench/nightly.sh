@@ -26,7 +26,7 @@ nightly_usage() {
 	cat <<EOF
 usage: ./run.sh nightly [--kernel debian|thesis|thesis-int3|PATH ...] [--quick] [--history DIR]
                         [--configs DIR] [--min-change PCT] [--trend N] [--stage-timeout S] [--no-host]
-                        [--no-graphs]
+                        [--noise-nights K] [--no-graphs]
        ./run.sh nightly --accept [--history DIR]
        ./run.sh nightly --install-timer | --uninstall-timer
 
@@ -47,6 +47,10 @@ and trend graphs over the last N nights per kernel and figure.
                     or 25), on top of cob-compare's rule: the repetitions of the two
                     nights must not overlap (every config runs at least 2 repetitions)
   --trend N         nights in the trend graphs (default 14)
+  --noise-nights K  the night-to-night noise band: a latency/overhead regresses only when
+                    it is also beyond the lowest..highest value of the last K complete
+                    nights, widened by that width each way (default \$COB_NIGHTLY_NOISE_NIGHTS
+                    or 7); with fewer than 2 earlier nights it is 'unknown'
   --no-graphs       no compare or trend graphs (the tables, CSVs and page are still
                     written; for tests of what is not the graphs: gnuplot is the slow part)
   --stage-timeout S kill a stage (host, one guest) after S s (default \$COB_NIGHTLY_STAGE_TIMEOUT
@@ -223,9 +227,39 @@ nightly_doctor_diff() {
 		  elif $x != "available" and $y == "available" then "improved" else "unchanged" end)] | @csv'
 }
 
-# nightly_compare ENTRY BASE MINCHANGE: verdicts.csv, warnings.txt; prints the count regressed
+# nightly_band HIST ENTRY K: the night-to-night noise band (as LKP and mmtests
+# judge a nightly): a latency or overhead that cob-compare calls regressed
+# (improved) against the baseline stays so only when its new value is above
+# (below) the band of the last K complete nights before ENTRY: their lowest
+# to highest value of the figure, widened by that width on both sides. With
+# fewer than 2 such nights the night-to-night noise is unknown: 'unknown'.
+# Rewrites ENTRY/verdicts.csv (kernel,config,point,figure,base,new,change_pct,verdict).
+nightly_band() {
+	local h=$1 e=$2 k=$3 m prev=()
+	for m in $(nightly_entries "$h"); do
+		[ "$m" != "$e" ] && [ -f "$m/figures.csv" ] || continue
+		case $(jq -r .status "$m/meta.json") in ok | regressed) prev+=("$m/figures.csv") ;; esac
+	done
+	[ ${#prev[@]} -le "$k" ] || prev=("${prev[@]: -$k}")
+	awk -F, -v OFS=, -v vf="$e/verdicts.csv" '
+		FILENAME != vf { if (FNR > 1) { key = $1 FS $2 FS $3 FS $4; v = $5 + 0
+			if (!(key in n) || v < lo[key]) lo[key] = v
+			if (!(key in n) || v > hi[key]) hi[key] = v
+			n[key]++ }; next }
+		FNR == 1 || $4 !~ /^(lat_median_ns|lat_mean_ns|overhead_mean_ns)$/ || $8 !~ /^(regressed|improved)$/ { print; next }
+		{ key = $1 FS $2 FS $3 FS $4
+		  if (n[key] < 2) { $8 = "unknown"; print; next }
+		  w = hi[key] - lo[key]
+		  if (($8 == "regressed" && !($6 > hi[key] + w)) || ($8 == "improved" && !($6 < lo[key] - w))) $8 = "noise"
+		  print }' ${prev[@]+"${prev[@]}"} "$e/verdicts.csv" >"$e/verdicts.csv.band"
+	mv -f "$e/verdicts.csv.band" "$e/verdicts.csv"
+}
+
+# nightly_compare ENTRY BASE MINCHANGE HIST K: verdicts.csv (cob-compare's verdicts
+# against the baseline, then nightly_band over the last K nights), warnings.txt;
+# prints the count regressed
 nightly_compare() {
-	local e=$1 b=$2 min=$3 d k name bd st out warn
+	local e=$1 b=$2 min=$3 h=$4 nk=$5 d k name bd st out warn
 	local v=$e/verdicts.csv.tmp
 	echo "kernel,config,point,figure,base,new,change_pct,verdict" >"$v"
 	: >"$e/warnings.txt"
@@ -263,6 +297,7 @@ nightly_compare() {
 		done
 	done
 	mv -f "$v" "$e/verdicts.csv"
+	nightly_band "$h" "$e" "$nk"
 	awk -F, 'NR > 1 && $NF == "regressed"' "$e/verdicts.csv" | wc -l
 }
 
@@ -416,7 +451,7 @@ nightly_set_baseline() { ln -sfn "$2" "$1/baseline.tmp" && mv -T "$1/baseline.tm
 # ------------------------------------------------------------ the command
 cmd_nightly() {
 	local kernels=() quick="" hist accept=0 here=0 out="" cfgdir=${COB_NIGHTLY_CONFIGS:-$ROOT/configs/nightly}
-	local min=${COB_NIGHTLY_MIN_CHANGE:-25} trend=14 limit=${COB_NIGHTLY_STAGE_TIMEOUT:-2400} host=1 hostonly=0 timer=""
+	local min=${COB_NIGHTLY_MIN_CHANGE:-25} bandn=${COB_NIGHTLY_NOISE_NIGHTS:-7} trend=14 limit=${COB_NIGHTLY_STAGE_TIMEOUT:-2400} host=1 hostonly=0 timer=""
 	local cmdline="./run.sh nightly $*"
 	hist=$(nightly_history_default)
 	while [ $# -gt 0 ]; do
@@ -433,6 +468,7 @@ cmd_nightly() {
 		--configs) [ $# -ge 2 ] || die 2 "--configs needs a directory"; cfgdir=$2; shift ;;
 		--min-change) [[ ${2:-} =~ ^[0-9]+([.][0-9]+)?$ ]] || die 2 "--min-change needs a percentage"; min=$2; shift ;;
 		--trend) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die 2 "--trend needs a number of nights"; trend=$2; shift ;;
+		--noise-nights) [[ ${2:-} =~ ^[2-9]$|^[1-9][0-9]+$ ]] || die 2 "--noise-nights needs a number of nights (2 or more)"; bandn=$2; shift ;;
 		--stage-timeout) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die 2 "--stage-timeout needs seconds"; limit=$2; shift ;;
 		--install-timer) timer=install ;;
 		--uninstall-timer) timer=uninstall ;;
@@ -547,7 +583,7 @@ cmd_nightly() {
 	local nreg=0 status
 	status=$(jq -r .status "$e/meta.json")
 	if [ -n "$base" ]; then
-		nreg=$(nightly_compare "$e" "$hist/$base" "$min")
+		nreg=$(nightly_compare "$e" "$hist/$base" "$min" "$hist" "$bandn")
 		[ ! -s "$e/warnings.txt" ] || sed 's/^/warning: /' "$e/warnings.txt" >&2
 		log "against the baseline $base: $nreg regressed (verdicts.csv)"
 	fi
