@@ -196,6 +196,39 @@ running_stage() { compgen -G "$1/2*-*/host/.partial-tiny.*" >/dev/null; }
 	[ "$(nightly_stage_name /boot/x/bzImage)" = "$a" ]       # stable from night to night
 }
 
+# fake_night HIST NAME STATUS VALUE: a history entry whose figures.csv has one
+# latency figure of VALUE ns
+fake_night() {
+	mkdir -p "$1/$2"
+	printf '{"status": "%s"}\n' "$3" >"$1/$2/meta.json"
+	printf 'kernel,config,point,figure,value\nk,c,backend=x,lat_median_ns,%s\n' "$4" >"$1/$2/figures.csv"
+}
+
+@test "nightly: the noise band of the last nights keeps a regression only beyond it; too few nights: unknown" {
+	. bench/nightly.sh
+	local h=$T/h e
+	e=$h/20260103-000000
+	mkdir -p "$e"
+	printf '{"status": "running"}\n' >"$e/meta.json"
+	verdict_of() {
+		printf 'kernel,config,point,figure,base,new,change_pct,verdict\nk,c,backend=x,lat_median_ns,100,%s,,%s\nk,c,backend=x,success_rate,1,0.5,-50,regressed\n' "$1" "$2" >"$e/verdicts.csv"
+		nightly_band "$h" "$e" "${3:-7}"
+		sed -n 2p "$e/verdicts.csv" | cut -d, -f8
+	}
+	fake_night "$h" 20260101-000000 ok 100
+	[ "$(verdict_of 1000 regressed)" = unknown ] # one night of history: the noise between nights is unknown
+	grep -q ',success_rate,1,0.5,-50,regressed$' "$e/verdicts.csv" # a success drop is never banded
+	fake_night "$h" 20260102-000000 regressed 200
+	# band 100..200, widened by 100 each way: 0..300
+	[ "$(verdict_of 1000 regressed)" = regressed ]
+	[ "$(verdict_of 250 regressed)" = noise ]
+	[ "$(verdict_of 250 unchanged)" = unchanged ]
+	[ "$(verdict_of 50 improved)" = noise ]
+	fake_night "$h" 20260102-120000 failed 100000 # a failed night is no part of the band
+	[ "$(verdict_of 1000 regressed)" = regressed ]
+	[ "$(verdict_of 1000 regressed 1)" = unknown ] # --noise-nights 1: only the last night
+}
+
 @test "nightly: --install-timer and --uninstall-timer into a temporary unit directory" {
 	needs_root
 	mkdir "$T/units"
