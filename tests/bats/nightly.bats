@@ -70,7 +70,7 @@ night_status() {
 	run ./run.sh help
 	[[ "$output" == *"nightly [opts]"* ]]
 	local args
-	for args in "--bogus" "--configs $T/none" "--kernel $T/no-bzImage" "--min-change x" "--trend 0" \
+	for args in "--bogus" "--configs $T/none" "--kernel $T/no-bzImage" "--min-change x" "--trend 0" "--noise-nights 1" \
 		"--host-only --kernel debian" "--no-host --host-only" "--history $ROOT/hist"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		run ./run.sh nightly $args
