@@ -45,7 +45,7 @@ and trend graphs over the last N nights per kernel and figure.
                     the tests use tests/fixtures/nightly: one tiny host config)
   --min-change PCT  smallest latency/overhead change that counts (default \$COB_NIGHTLY_MIN_CHANGE
                     or 25), on top of cob-compare's rule: the repetitions of the two
-                    nights must not overlap (every config runs at least 2 repetitions)
+                    nights must not overlap (a config of one repetition: 'unknown')
   --trend N         nights in the trend graphs (default 14)
   --noise-nights K  the night-to-night noise band: a latency/overhead regresses only when
                     it is also beyond the lowest..highest value of the last K complete
