@@ -61,7 +61,8 @@ and trend graphs over the last N nights per kernel and figure.
   --uninstall-timer disable and remove exactly those two units
 A verdict: a feature or backend doctor found in the baseline and not now, a success rate
 that dropped, a config that ran in the baseline and not now, or a latency/overhead change
-beyond --min-change that cob-compare finds significant (see ./run.sh compare --help).
+beyond --min-change that cob-compare finds beyond the repetitions' noise (see ./run.sh compare
+--help) and that also lies beyond the noise band of the last --noise-nights nights.
 Warnings when the baseline and the new run differ in governor, pinning, repetitions or
 accelerator (cob-compare's noise control) are printed and shown on the page.
 Two runs never overlap: the second says who holds the lock and exits 3.
