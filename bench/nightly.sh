@@ -361,6 +361,7 @@ nightly_page() { # nightly_page HIST ENTRY: ENTRY/nightly.html
 		fi
 		printf '<h2>Verdicts against the baseline</h2>\n'
 		if [ -f "$e/verdicts.csv" ]; then
+			printf '<p>A latency or overhead regresses only when its repetitions do not overlap the baseline'"'"'s (and the change is at least the minimum) <em>and</em> it lies beyond the noise band of the last nights (their lowest to highest value, widened by that width each way); <code>unknown</code>: too few repetitions or earlier nights to know the noise. A success rate that drops at all, or a doctor feature lost, regresses.</p>\n'
 			# regressed first, then improved, noise, the rest
 			{
 				head -1 "$e/verdicts.csv"
