@@ -238,7 +238,7 @@ nightly_doctor_diff() {
 nightly_band() {
 	local h=$1 e=$2 k=$3 m prev=()
 	for m in $(nightly_entries "$h"); do
-		[ "$m" != "$e" ] && [ -f "$m/figures.csv" ] || continue
+		if [ "$m" = "$e" ] || [ ! -f "$m/figures.csv" ]; then continue; fi
 		case $(jq -r .status "$m/meta.json") in ok | regressed) prev+=("$m/figures.csv") ;; esac
 	done
 	[ ${#prev[@]} -le "$k" ] || prev=("${prev[@]: -$k}")
@@ -626,7 +626,10 @@ nightly_supervisor_recover() {
 nightly_eta() {
 	local prev=$1 names s
 	shift
-	[ -n "$prev" ] && [ -f "$prev/meta.json" ] || { echo "no estimate before a first night"; return 0; }
+	if [ -z "$prev" ] || [ ! -f "$prev/meta.json" ]; then
+		echo "no estimate before a first night"
+		return 0
+	fi
 	names=$(for s in "$@"; do nightly_stage_name "$s"; done | jq -R . | jq -sc .)
 	jq -r --argjson n "$names" '[.kernels[] | select(.name as $k | $n | index($k)) | .seconds // empty] |
 		if length == 0 then "no estimate (the last night ran other stages)" else "about \(add) s left, as the last night" end' "$prev/meta.json"
