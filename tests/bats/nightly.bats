@@ -172,6 +172,8 @@ running_stage() { compgen -G "$1/2*-*/host/.partial-tiny.*" >/dev/null; }
 	wait "$pid" || true
 	jq -e '.status == "running"' "$(entry "$h" 2)/meta.json"
 	wait_for eval '! pgrep -f "nightly --here --out $(entry "$h" 2)" >/dev/null' # its stage died with it
+	# and its worker (the lock holder, a child of the killed run.sh that dies with it, asynchronously)
+	wait_for flock -n "$h/.lock" true
 	# a stage that hangs past --stage-timeout: killed, the night failed with the reason
 	COB_TEST_READ_DELAY_NS=100000000 run night "$h" --stage-timeout 2 --no-graphs
 	echo "$output"
