@@ -48,7 +48,7 @@ set bmargin 26
 set lmargin 14
 set xzeroaxis lt -1
 set key outside right top box
-set label 1 sprintf("a change counts when |change| >= %g %% and p < %g (latency: Mann-Whitney U / Welch t over the reads); any success-rate drop regresses; data: %s", \
+set label 1 sprintf("a change counts when |change| >= %g %%, the repetitions do not overlap and p < %g over them; any success-rate drop regresses; data: %s", \
 	minchg, alpha, shown."/compare.csv") at screen 0.01, 0.985 font ",8" tc rgb "#777777" noenhanced
 
 do for [term = 1:2] {
