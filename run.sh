@@ -678,22 +678,27 @@ EOF
 # ---------------------------------------------------------------- compare
 compare_usage() {
 	cat <<EOF
-usage: ./run.sh compare [--min-change PCT] [--alpha P] [--out DIR] [--quiet] BASE NEW
+usage: ./run.sh compare [--min-change PCT] [--alpha P] [--min-reps N] [--out DIR] [--quiet] BASE NEW
 
 Compares two results directories of the same experiment (meta.json, summary.csv, reads.csv;
 overhead.csv when both have one). For every sweep point both share (matched by its axis
 values): success rate, median and mean read latency; per backend: overhead. Prints a table
-(base, new, change %, p-value, verdict improved|regressed|unchanged|noise), writes
+(base, new, change %, p-value, verdict improved|regressed|unchanged|noise|unknown), writes
 DIR/compare.csv (the provenance of both runs in every row) and DIR/compare.png + .svg.
   --min-change PCT  smallest relative change of a latency or overhead that counts (default 5)
   --alpha P         significance level (default 0.05)
+  --min-reps N      repetitions each run needs for a latency/overhead verdict (default 2)
   --out DIR         where compare.csv and the graph go (default NEW)
   --quiet           no table
 The rule: a latency change counts only when |change| >= PCT and it is larger than the
-run-to-run noise: p < P in a Mann-Whitney U rank test over the per-read latencies (median;
-normal approximation with tie and continuity correction), Welch's t over the same reads
-(mean), the two Welch CIs of overhead.csv (overhead). A large change with p >= P is 'noise'.
-A success rate that drops at all is a regression.
+run-to-run noise, judged over the repetitions (a sweep runs them one after another over
+the whole grid, so their spread holds the drift of a busy host, which the reads of one
+repetition cannot show): the per-repetition medians (means) of the two runs do not overlap
+and Welch's t over their logs gives p < P; an overhead's per-repetition range (overhead.csv
+rep_min..rep_max) does not overlap and the two Welch CIs give p < P. Otherwise 'noise';
+with fewer than N repetitions in a run 'unknown' (the noise cannot be known), never
+'regressed'. A base <= 0 (an overhead within the noise) shows the absolute change in ns
+(compare.csv change_abs), never a per cent. A success rate that drops at all regresses.
 Exit status: 0 nothing regressed, 1 something regressed, 2 bad input (not a results
 directory, missing files, different experiments or sweep axes), 3 the graph failed.
 EOF
@@ -704,7 +709,7 @@ cmd_compare() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) compare_usage; return 0 ;;
-		--min-change | --alpha) [ $# -ge 2 ] || die 2 "compare: $1 needs a value"; args+=("$1" "$2"); shift ;;
+		--min-change | --alpha | --min-reps) [ $# -ge 2 ] || die 2 "compare: $1 needs a value"; args+=("$1" "$2"); shift ;;
 		--out) [ $# -ge 2 ] || die 2 "compare: --out needs a directory"; out=$2; shift ;;
 		--quiet) args+=("$1") ;;
 		-*) die 2 "compare: unknown option $1 (see ./run.sh compare --help)" ;;

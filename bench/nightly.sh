@@ -26,6 +26,7 @@ nightly_usage() {
 	cat <<EOF
 usage: ./run.sh nightly [--kernel debian|thesis|thesis-int3|PATH ...] [--quick] [--history DIR]
                         [--configs DIR] [--min-change PCT] [--trend N] [--stage-timeout S] [--no-host]
+                        [--noise-nights K] [--no-graphs]
        ./run.sh nightly --accept [--history DIR]
        ./run.sh nightly --install-timer | --uninstall-timer
 
@@ -43,9 +44,15 @@ and trend graphs over the last N nights per kernel and figure.
   --configs DIR     another config set (default configs/nightly, or \$COB_NIGHTLY_CONFIGS;
                     the tests use tests/fixtures/nightly: one tiny host config)
   --min-change PCT  smallest latency/overhead change that counts (default \$COB_NIGHTLY_MIN_CHANGE
-                    or 25: a nightly compares two runs of different nights, whose drift the
-                    per-read tests of one run cannot see)
+                    or 25), on top of cob-compare's rule: the repetitions of the two
+                    nights must not overlap (a config of one repetition: 'unknown')
   --trend N         nights in the trend graphs (default 14)
+  --noise-nights K  the night-to-night noise band: a latency/overhead regresses only when
+                    it is also beyond the lowest..highest value of the last K complete
+                    nights, widened by that width each way (default \$COB_NIGHTLY_NOISE_NIGHTS
+                    or 7); with fewer than 2 earlier nights it is 'unknown'
+  --no-graphs       no compare or trend graphs (the tables, CSVs and page are still
+                    written; for tests of what is not the graphs: gnuplot is the slow part)
   --stage-timeout S kill a stage (host, one guest) after S s (default \$COB_NIGHTLY_STAGE_TIMEOUT
                     or 2400); the night is recorded as failed with the reason
   --accept          make the latest complete entry the baseline (runs nothing)
@@ -54,13 +61,16 @@ and trend graphs over the last N nights per kernel and figure.
   --uninstall-timer disable and remove exactly those two units
 A verdict: a feature or backend doctor found in the baseline and not now, a success rate
 that dropped, a config that ran in the baseline and not now, or a latency/overhead change
-beyond --min-change that cob-compare finds significant (see ./run.sh compare --help).
+beyond --min-change that cob-compare finds beyond the repetitions' noise (see ./run.sh compare
+--help) and that also lies beyond the noise band of the last --noise-nights nights.
 Warnings when the baseline and the new run differ in governor, pinning, repetitions or
 accelerator (cob-compare's noise control) are printed and shown on the page.
 Two runs never overlap: the second says who holds the lock and exits 3.
 Exit: 0 nothing regressed, 1 regressed or the night failed, 2 bad input, 3 locked.
 EOF
 }
+
+NIGHTLY_GRAPHS=1 # --no-graphs: 0
 
 nightly_history_default() { echo "${COB_HISTORY:-/var/lib/copyout-bench/history}"; }
 
@@ -172,6 +182,20 @@ nightly_here() {
 	"$ROOT/run.sh" doctor --json >"$out/doctor.json.tmp" && mv -f "$out/doctor.json.tmp" "$out/doctor.json"
 }
 
+# nightly_stage_name STAGE: the directory of a stage in an entry: host, a kernel
+# name (debian, thesis, ...), or for a bzImage PATH its file name and a short
+# hash of its absolute path (two kernels both called bzImage must not share a
+# directory; the same path keeps its name from night to night, so a kernel
+# rebuilt in place compares against its own baseline)
+nightly_stage_name() {
+	local s=$1
+	if [[ $s != */* ]]; then
+		echo "$s"
+		return
+	fi
+	echo "$(basename "$s")-$(realpath -m "$s" | sha256sum | cut -c1-8)"
+}
+
 # ------------------------------------------------------------ comparison
 # nightly_figures ENTRY: figures.csv (kernel,config,point,figure,value) of the night,
 # by cob-compare of each results directory with itself (its own reading of the figures)
@@ -204,9 +228,39 @@ nightly_doctor_diff() {
 		  elif $x != "available" and $y == "available" then "improved" else "unchanged" end)] | @csv'
 }
 
-# nightly_compare ENTRY BASE MINCHANGE: verdicts.csv, warnings.txt; prints the count regressed
+# nightly_band HIST ENTRY K: the night-to-night noise band (as LKP and mmtests
+# judge a nightly): a latency or overhead that cob-compare calls regressed
+# (improved) against the baseline stays so only when its new value is above
+# (below) the band of the last K complete nights before ENTRY: their lowest
+# to highest value of the figure, widened by that width on both sides. With
+# fewer than 2 such nights the night-to-night noise is unknown: 'unknown'.
+# Rewrites ENTRY/verdicts.csv (kernel,config,point,figure,base,new,change_pct,verdict).
+nightly_band() {
+	local h=$1 e=$2 k=$3 m prev=()
+	for m in $(nightly_entries "$h"); do
+		if [ "$m" = "$e" ] || [ ! -f "$m/figures.csv" ]; then continue; fi
+		case $(jq -r .status "$m/meta.json") in ok | regressed) prev+=("$m/figures.csv") ;; esac
+	done
+	[ ${#prev[@]} -le "$k" ] || prev=("${prev[@]: -$k}")
+	awk -F, -v OFS=, -v vf="$e/verdicts.csv" '
+		FILENAME != vf { if (FNR > 1) { key = $1 FS $2 FS $3 FS $4; v = $5 + 0
+			if (!(key in n) || v < lo[key]) lo[key] = v
+			if (!(key in n) || v > hi[key]) hi[key] = v
+			n[key]++ }; next }
+		FNR == 1 || $4 !~ /^(lat_median_ns|lat_mean_ns|overhead_mean_ns)$/ || $8 !~ /^(regressed|improved)$/ { print; next }
+		{ key = $1 FS $2 FS $3 FS $4
+		  if (n[key] < 2) { $8 = "unknown"; print; next }
+		  w = hi[key] - lo[key]
+		  if (($8 == "regressed" && !($6 > hi[key] + w)) || ($8 == "improved" && !($6 < lo[key] - w))) $8 = "noise"
+		  print }' ${prev[@]+"${prev[@]}"} "$e/verdicts.csv" >"$e/verdicts.csv.band"
+	mv -f "$e/verdicts.csv.band" "$e/verdicts.csv"
+}
+
+# nightly_compare ENTRY BASE MINCHANGE HIST K: verdicts.csv (cob-compare's verdicts
+# against the baseline, then nightly_band over the last K nights), warnings.txt;
+# prints the count regressed
 nightly_compare() {
-	local e=$1 b=$2 min=$3 d k name bd st out warn
+	local e=$1 b=$2 min=$3 h=$4 nk=$5 d k name bd st out warn
 	local v=$e/verdicts.csv.tmp
 	echo "kernel,config,point,figure,base,new,change_pct,verdict" >"$v"
 	: >"$e/warnings.txt"
@@ -235,7 +289,7 @@ nightly_compare() {
 				echo "$k/$name: not compared (cob-compare exit $st)" >>"$e/warnings.txt"
 				continue
 			fi
-			if command -v gnuplot >/dev/null; then
+			if [ "$NIGHTLY_GRAPHS" = 1 ] && command -v gnuplot >/dev/null; then
 				gnuplot -e "results='$out'" "$ROOT/plots/compare.gp" 2>/dev/null || say "warning: no graph of $out"
 			fi
 			awk -F, -v k="$k" -v c="$name" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -244,6 +298,7 @@ nightly_compare() {
 		done
 	done
 	mv -f "$v" "$e/verdicts.csv"
+	nightly_band "$h" "$e" "$nk"
 	awk -F, 'NR > 1 && $NF == "regressed"' "$e/verdicts.csv" | wc -l
 }
 
@@ -265,6 +320,7 @@ nightly_trend() {
 			i=$((i + 1))
 		done
 	} >"$dat"
+	[ "$NIGHTLY_GRAPHS" = 1 ] || return 0 # --no-graphs (trend.csv is kept)
 	command -v gnuplot >/dev/null || { say "gnuplot not found: no trend graphs"; return 0; }
 	awk -F, 'NR > 1 { print $3 "," $6 }' "$dat" | sort -u | while IFS=, read -r k f; do
 		local block=$e/.trend-$k-$f.dat
@@ -305,6 +361,7 @@ nightly_page() { # nightly_page HIST ENTRY: ENTRY/nightly.html
 		fi
 		printf '<h2>Verdicts against the baseline</h2>\n'
 		if [ -f "$e/verdicts.csv" ]; then
+			printf '<p>A latency or overhead regresses only when its repetitions do not overlap the baseline'"'"'s (and the change is at least the minimum) <em>and</em> it lies beyond the noise band of the last nights (their lowest to highest value, widened by that width each way); <code>unknown</code>: too few repetitions or earlier nights to know the noise. A success rate that drops at all, or a doctor feature lost, regresses.</p>\n'
 			# regressed first, then improved, noise, the rest
 			{
 				head -1 "$e/verdicts.csv"
@@ -396,7 +453,7 @@ nightly_set_baseline() { ln -sfn "$2" "$1/baseline.tmp" && mv -T "$1/baseline.tm
 # ------------------------------------------------------------ the command
 cmd_nightly() {
 	local kernels=() quick="" hist accept=0 here=0 out="" cfgdir=${COB_NIGHTLY_CONFIGS:-$ROOT/configs/nightly}
-	local min=${COB_NIGHTLY_MIN_CHANGE:-25} trend=14 limit=${COB_NIGHTLY_STAGE_TIMEOUT:-2400} host=1 hostonly=0 timer=""
+	local min=${COB_NIGHTLY_MIN_CHANGE:-25} bandn=${COB_NIGHTLY_NOISE_NIGHTS:-7} trend=14 limit=${COB_NIGHTLY_STAGE_TIMEOUT:-2400} host=1 hostonly=0 timer=""
 	local cmdline="./run.sh nightly $*"
 	hist=$(nightly_history_default)
 	while [ $# -gt 0 ]; do
@@ -405,6 +462,7 @@ cmd_nightly() {
 		--kernel) [ $# -ge 2 ] || die 2 "--kernel needs debian, thesis, thesis-int3 or a bzImage path"
 			IFS=, read -ra k <<<"$2"; kernels+=("${k[@]}"); shift ;;
 		--quick) quick=1 ;;
+		--no-graphs) NIGHTLY_GRAPHS=0 ;;
 		--accept) accept=1 ;;
 		--no-host) host=0 ;;
 		--host-only) hostonly=1 ;;
@@ -412,6 +470,7 @@ cmd_nightly() {
 		--configs) [ $# -ge 2 ] || die 2 "--configs needs a directory"; cfgdir=$2; shift ;;
 		--min-change) [[ ${2:-} =~ ^[0-9]+([.][0-9]+)?$ ]] || die 2 "--min-change needs a percentage"; min=$2; shift ;;
 		--trend) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die 2 "--trend needs a number of nights"; trend=$2; shift ;;
+		--noise-nights) [[ ${2:-} =~ ^[2-9]$|^[1-9][0-9]+$ ]] || die 2 "--noise-nights needs a number of nights (2 or more)"; bandn=$2; shift ;;
 		--stage-timeout) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die 2 "--stage-timeout needs seconds"; limit=$2; shift ;;
 		--install-timer) timer=install ;;
 		--uninstall-timer) timer=uninstall ;;
@@ -480,8 +539,7 @@ cmd_nightly() {
 	if [[ $cfgdir == "$ROOT"/configs/* ]]; then gcfg=/cob/${cfgdir#"$ROOT"/}; else share=(--share "$cfgdir"); fi
 	for s in "${stages[@]}"; do
 		i=$((i + 1))
-		kname=$s
-		[[ $s != */* ]] || kname=$(basename "$s")
+		kname=$(nightly_stage_name "$s")
 		log "stage $i of ${#stages[@]}: $kname (elapsed $((SECONDS - t0)) s; $(nightly_eta "$prev" "${stages[@]:i-1}"); each stage at most $limit s)"
 		ts=$SECONDS
 		nightly_meta "$e" '.stage = $s' --arg s "$kname"
@@ -527,7 +585,7 @@ cmd_nightly() {
 	local nreg=0 status
 	status=$(jq -r .status "$e/meta.json")
 	if [ -n "$base" ]; then
-		nreg=$(nightly_compare "$e" "$hist/$base" "$min")
+		nreg=$(nightly_compare "$e" "$hist/$base" "$min" "$hist" "$bandn")
 		[ ! -s "$e/warnings.txt" ] || sed 's/^/warning: /' "$e/warnings.txt" >&2
 		log "against the baseline $base: $nreg regressed (verdicts.csv)"
 	fi
@@ -566,10 +624,13 @@ nightly_supervisor_recover() {
 
 # nightly_eta PREV-ENTRY STAGE...: what the stages left took the last night ("about N s left")
 nightly_eta() {
-	local prev=$1 names
+	local prev=$1 names s
 	shift
-	[ -n "$prev" ] && [ -f "$prev/meta.json" ] || { echo "no estimate before a first night"; return 0; }
-	names=$(printf '%s\n' "${@##*/}" | jq -R . | jq -sc .)
+	if [ -z "$prev" ] || [ ! -f "$prev/meta.json" ]; then
+		echo "no estimate before a first night"
+		return 0
+	fi
+	names=$(for s in "$@"; do nightly_stage_name "$s"; done | jq -R . | jq -sc .)
 	jq -r --argjson n "$names" '[.kernels[] | select(.name as $k | $n | index($k)) | .seconds // empty] |
 		if length == 0 then "no estimate (the last night ran other stages)" else "about \(add) s left, as the last night" end' "$prev/meta.json"
 }
