@@ -16,11 +16,10 @@ if (STATS_records == 0) { print "no rows in ".data; exit error "empty CSV" }
 prov = sprintf("kernel %s, %s%s", kernel, where, accel ne "none" ? " (".accel.")" : "")
 human(b) = (b >= 1048576 && int(b) % 1048576 == 0) ? sprintf("%d MiB", b / 1048576) : \
 	(b >= 1024 && int(b) % 1024 == 0) ? sprintf("%d KiB", b / 1024) : sprintf("%d B", b)
+fig_w = 1500; fig_h = 620
 load plotdir."/style.gp"
 footnote(t) = sprintf("set label 99 \"data: %s/%s; %s\" at screen 0.01, 0.015 font \",8\" tc rgb \"#777777\"", shown, csvname, t)
 # each graph in both formats: do for [ext in "png svg"] { eval term(ext); set output out(ext); ... }
-term(ext) = ext eq "png" ? 'set terminal pngcairo size 1500,620 noenhanced font "DejaVu Sans,12" linewidth 1.5' : \
-	'set terminal svg size 1500,620 noenhanced font "DejaVu Sans,12" linewidth 1.5 background rgb "white"'
 out(ext) = results."/".fig.".".ext
 # rows(col, val): the data's header and the rows whose column col is val, as a
 # data source (smooth unique averages the repetitions only on such a clean subset)

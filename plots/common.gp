@@ -43,9 +43,7 @@ set label 99 sprintf("data: %s; series offset along x by up to %.0f %% so equal 
 output(name) = results."/".name
 # The graph just drawn, again as SVG: `eval svg_too("NAME")` after the plot
 # into output("NAME.png") writes DIR/NAME.svg and switches back to PNG.
-png_terminal = 'set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5'
-svg_terminal = 'set terminal svg size 1200,700 noenhanced font "DejaVu Sans,12" dynamic linewidth 1.5'
-svg_too(name) = svg_terminal."; set output '".output(name.".svg")."'; replot; unset output; ".png_terminal
+svg_too(name) = term("svg")."; set output '".output(name.".svg")."'; replot; unset output; ".term("png")
 # Category axes: `cats` a " a b c " list (built with add_word in a stats pass),
 # cat_x(w) the 1-based position of word w in it
 add_word(list, w) = list.(strstrt(list, " ".w." ") ? "" : w." ")

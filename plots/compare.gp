@@ -6,6 +6,9 @@
 # regression and a +3 % wobble both stay readable), its verdict written on it;
 # a figure whose base is <= 0 has no % (compare.csv change_abs): no bar.
 if (!exists("results")) results = "."
+if (!exists("plotdir")) plotdir = system("dirname '".ARG0."'")
+fig_w = 1400; fig_h = 800
+load plotdir."/style.gp"   # the terminal (term), colours, grid
 if (!exists("shown")) shown = results
 data = results."/compare.csv"
 
@@ -51,14 +54,9 @@ set key outside right top box
 set label 1 sprintf("a change counts when |change| >= %g %%, the repetitions do not overlap and p < %g over them; any success-rate drop regresses; data: %s", \
 	minchg, alpha, shown."/compare.csv") at screen 0.01, 0.985 font ",8" tc rgb "#777777" noenhanced
 
-do for [term = 1:2] {
-	if (term == 1) {
-		set terminal pngcairo size 1400,800 noenhanced font "DejaVu Sans,11"
-		set output results."/compare.png"
-	} else {
-		set terminal svg size 1400,800 noenhanced font "DejaVu Sans,11" dynamic
-		set output results."/compare.svg"
-	}
+do for [ext in "png svg"] {
+	eval term(ext)
+	set output results."/compare.".ext
 	plot data using ($0 + 1):(slog(column("change_pct"))):(0.7):(vcolor(strcol("verdict"))):xtic(strcol("point")." ".short(strcol("figure"))) \
 		with boxes lc rgb variable notitle, \
 	     data using ($0 + 1):(slog(column("change_pct"))):(strcol("verdict")) with labels rotate by 90 left offset 0,0.5 font ",8" notitle, \

@@ -62,7 +62,7 @@ if (has(io)) {
 	}
 	unset multiplot
 	unset output
-	eval png_terminal
+	eval term("png")
 	set key box opaque
 }
 

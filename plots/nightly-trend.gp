@@ -4,6 +4,9 @@
 # data: one block per series (a config's sweep point), its quoted title on the
 # first line, then "night_index,value" rows; blocks separated by two blank lines.
 # Writes out.png and out.svg.
+if (!exists("plotdir")) plotdir = system("dirname '".ARG0."'")
+fig_w = 1200; fig_h = 800
+load plotdir."/style.gp"   # the terminal (term), colours, grid
 set datafile separator comma
 stats data using 1 nooutput
 nblocks = STATS_blocks
@@ -30,11 +33,7 @@ set tics nomirror
 set key below left noenhanced font ",8" maxcols 3
 
 do for [t in "png svg"] {
-	if (t eq "png") {
-		set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,11" linewidth 1.5
-	} else {
-		set terminal svg size 1200,800 noenhanced font "DejaVu Sans,11" linewidth 1.5
-	}
+	eval term(t)
 	set output out.".".t
 	plot for [i = 0:nblocks - 1] data index i using 1:2 with linespoints pt 7 title columnheader(1)
 }

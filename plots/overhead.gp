@@ -56,9 +56,9 @@ set key inside top left horizontal
 set offsets 0, 0, graph 0.4, 0   # room above the tallest bar for its label and the key
 w = 0.5
 split_ok(b) = b ne "none" && strcol("mechanism_state") eq "measured"
+fig_h = 1000   # two panels
 do for [fmt in "png svg"] {
-	t = (fmt eq "png" ? png_terminal : svg_terminal)
-	eval t[1:strstrt(t, "size 1200,700") - 1]."size 1200,1000".t[strstrt(t, "size 1200,700") + 13:]
+	eval term(fmt)
 	set output output("overhead.".fmt)
 	set multiplot layout 2, 1 title top_title
 	unset label 99

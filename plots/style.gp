@@ -1,5 +1,12 @@
 # The look every graph shares (loaded by common.gp and bpfcost.gp).
-set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
+# The one terminal definition: term("png") or term("svg") (eval it), at
+# fig_w x fig_h pixels (set them before loading this file to change the size).
+if (!exists("fig_w")) fig_w = 1200
+if (!exists("fig_h")) fig_h = 700
+term(ext) = (ext eq "svg") ? \
+	sprintf('set terminal svg size %d,%d noenhanced font "DejaVu Sans,12" dynamic linewidth 1.5 background rgb "white"', fig_w, fig_h) : \
+	sprintf('set terminal pngcairo size %d,%d noenhanced font "DejaVu Sans,12" linewidth 1.5', fig_w, fig_h)
+eval term("png")
 # colour-blind safe (Okabe-Ito), distinct points
 set linetype 1 lc rgb "#0072B2" pt 7 ps 1.3
 set linetype 2 lc rgb "#E69F00" pt 5 ps 1.3
