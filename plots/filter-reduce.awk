@@ -29,10 +29,16 @@ function bytes(s,   n, u) {
 	n = s + 0; u = toupper(substr(s, length(s)))
 	return u == "K" ? n * 1024 : u == "M" ? n * 1048576 : u == "G" ? n * 1073741824 : n
 }
+function root(x,   r, i) { # square root by Newton's method: busybox awk (the guests) has no sqrt
+	if (x <= 0) return 0
+	r = x > 1 ? x : 1
+	for (i = 0; i < 200 && r * r - x > x * 1e-12; i++) r = (r + x / r) / 2
+	return r
+}
 function ci(sum, sq, n,   m, v) { # half-width of the 95 % CI of a mean of n values
 	if (n < 2) return ""
 	m = sum / n; v = (sq - n * m * m) / (n - 1); if (v < 0) v = 0
-	return tq(n - 1) * sqrt(v / n)
+	return tq(n - 1) * root(v / n)
 }
 function lo(k, v) { if (!(k in best) || v < best[k]) best[k] = v }
 BEGIN { FS = OFS = "," }
