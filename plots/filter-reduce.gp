@@ -8,7 +8,7 @@
 #   DIR/fr_ratio.png/.svg       user-space / eBPF time per read vs read size, one line per backend
 #       and filter fraction, 95 % CI over repetitions
 #   DIR/fr_throughput.png/.svg  bytes/ns of the user filter, the BPF filter (load + exec) and
-#       the BPF parser alone vs read size
+#       the BPF parser alone vs read size (lines: from the means; hollow points: the fastest read)
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"
@@ -91,7 +91,9 @@ do for [fmt in "png svg"] {
 	set title sprintf("%s: filter-reduce throughput, user space vs BPF (all filter fractions)\n%s", exper, sub)
 	plot rows(word(backends, 1), "") using (column("buf_size")):"user_bytes_per_ns" smooth unique with linespoints lt 3 lw 2 title "user-space filter (mean over ff)", \
 		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"bpf_bytes_per_ns" smooth unique with linespoints lt 4 dt bi lw 2 title word(backends, bi).": BPF load + exec (mean over ff)", \
-		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"exec_bytes_per_ns" smooth unique with linespoints lt 2 dt bi lw 2 title word(backends, bi).": BPF exec alone (mean over ff)"
+		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"exec_bytes_per_ns" smooth unique with linespoints lt 2 dt bi lw 2 title word(backends, bi).": BPF exec alone (mean over ff)", \
+		rows(word(backends, 1), "") using (column("buf_size")):"user_best_bytes_per_ns" smooth unique with points lt 3 pt 8 ps 2 title "user-space filter, fastest read (mean over ff)", \
+		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"bpf_best_bytes_per_ns" smooth unique with points lt 4 pt 10 ps 2 title word(backends, bi).": BPF load + exec, fastest read (mean over ff)"
 	unset output
 	unset logscale
 }
