@@ -6,7 +6,7 @@
 #       eBPF bar (native read, load = probe_read copies, BPF exec = parser, other = hook
 #       mechanism) next to a user-space bar (native read, user filter), ms per read
 #   DIR/fr_ratio.png/.svg       user-space / eBPF time per read vs read size, one line per backend
-#       and filter fraction, 95 % CI over repetitions
+#       and filter fraction, 95 % CI over repetitions; hollow points: from each point's fastest reads
 #   DIR/fr_throughput.png/.svg  bytes/ns of the user filter, the BPF filter (load + exec) and
 #       the BPF parser alone vs read size (lines: from the means; hollow points: the fastest read)
 plotdir = "."
@@ -79,7 +79,10 @@ do for [fmt in "png svg"] {
 	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lt 0 lw 2
 	plot for [bi = 1:nb] for [fi = 1:nff] rows(word(backends, bi), word(ffs, fi)) \
 		using (column("buf_size") * 10 ** (0.01 * fi)):"ratio":"ratio_ci95" with yerrorlines lt fi dt bi lw 1.5 \
-		title sprintf("%s, %s %% filtered out (95 %% CI)", word(backends, bi), word(ffs, fi))
+		title sprintf("%s, %s %% filtered out (95 %% CI)", word(backends, bi), word(ffs, fi)), \
+		for [bi = 1:nb] for [fi = 1:nff] rows(word(backends, bi), word(ffs, fi)) \
+		using (column("buf_size") * 10 ** (0.01 * fi)):"ratio_best" with points lt fi pt 6 ps 2 \
+		title sprintf("%s, %s %%: from the fastest reads", word(backends, bi), word(ffs, fi))
 	unset output
 	unset arrow 1
 
