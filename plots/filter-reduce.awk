@@ -20,7 +20,7 @@
 # the fastest read of the point, which a busy machine's preemptions do not
 # inflate (the user filter can be preempted, a BPF program cannot); ratio_best
 # likewise from the fastest reads: (native + filter) / hooked read.
-function tq(df) { # Student t, 97.5 % quantile
+function tq(df,   t) { # Student t, 97.5 % quantile
 	if (df < 1) return ""
 	if (df <= 30) { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262 2.228 2.201 2.179 2.160 2.145 2.131 2.120 2.110 2.101 2.093 2.086 2.080 2.074 2.069 2.064 2.060 2.056 2.052 2.048 2.045 2.042", t, " "); return t[df] + 0 }
 	return 1.96 + 2.4 / df
@@ -29,11 +29,19 @@ function bytes(s,   n, u) {
 	n = s + 0; u = toupper(substr(s, length(s)))
 	return u == "K" ? n * 1024 : u == "M" ? n * 1048576 : u == "G" ? n * 1073741824 : n
 }
+function root(x,   r, i) { # square root by Newton's method: busybox awk (the guests) has no sqrt
+	if (x <= 0) return 0
+	r = x > 1 ? x : 1
+	for (i = 0; i < 200 && r * r - x > x * 1e-12; i++) r = (r + x / r) / 2
+	return r
+}
 function ci(sum, sq, n,   m, v) { # half-width of the 95 % CI of a mean of n values
 	if (n < 2) return ""
 	m = sum / n; v = (sq - n * m * m) / (n - 1); if (v < 0) v = 0
-	return tq(n - 1) * sqrt(v / n)
+	return tq(n - 1) * root(v / n)
 }
+function before(a, b,   x, y) { split(a, x, SUBSEP); split(b, y, SUBSEP)
+	return x[1] + 0 < y[1] + 0 || (x[1] + 0 == y[1] + 0 && x[2] + 0 < y[2] + 0) }
 function lo(k, v) { if (!(k in best) || v < best[k]) best[k] = v }
 BEGIN { FS = OFS = "," }
 FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -57,8 +65,11 @@ END {
 		"reps", "reads", "match", "native_ns", "load_ns", "exec_ns", "other_ns", "filter_ns", "ebpf_ns", "user_ns", \
 		"ratio", "ratio_ci95", "fratio", "fratio_ci95", "user_bytes_per_ns", "bpf_bytes_per_ns", "exec_bytes_per_ns", \
 		"ratio_best", "user_best_bytes_per_ns", "bpf_best_bytes_per_ns", "exec_best_bytes_per_ns"
-	for (p in pt) {
-		split(p, q, SUBSEP); thr = q[1]; sz = q[2]
+	# points by threshold, then read size (for-in order is arbitrary; the graphs take the sizes in file order)
+	np = 0; for (p in pt) { np++; ord[np] = p }
+	for (i = 2; i <= np; i++) for (j = i; j > 1 && before(ord[j], ord[j - 1]); j--) { tmp = ord[j]; ord[j] = ord[j - 1]; ord[j - 1] = tmp }
+	for (i = 1; i <= np; i++) {
+		p = ord[i]; split(p, q, SUBSEP); thr = q[1]; sz = q[2]
 		ff = ((0 SUBSEP sz) in cnt && cnt[0 SUBSEP sz] > 0) ? sprintf("%.0f", 100 * (1 - cnt[p] / cnt[0 SUBSEP sz])) : ""
 		for (b in be) {
 			m = 0; split("", s)

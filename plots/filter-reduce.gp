@@ -6,9 +6,9 @@
 #       eBPF bar (native read, load = probe_read copies, BPF exec = parser, other = hook
 #       mechanism) next to a user-space bar (native read, user filter), ms per read
 #   DIR/fr_ratio.png/.svg       user-space / eBPF time per read vs read size, one line per backend
-#       and filter fraction, 95 % CI over repetitions
+#       and filter fraction, 95 % CI over repetitions; hollow points: from each point's fastest reads
 #   DIR/fr_throughput.png/.svg  bytes/ns of the user filter, the BPF filter (load + exec) and
-#       the BPF parser alone vs read size
+#       the BPF parser alone vs read size (lines: from the means; hollow points: the fastest read)
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"
@@ -79,7 +79,10 @@ do for [fmt in "png svg"] {
 	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lt 0 lw 2
 	plot for [bi = 1:nb] for [fi = 1:nff] rows(word(backends, bi), word(ffs, fi)) \
 		using (column("buf_size") * 10 ** (0.01 * fi)):"ratio":"ratio_ci95" with yerrorlines lt fi dt bi lw 1.5 \
-		title sprintf("%s, %s %% filtered out (95 %% CI)", word(backends, bi), word(ffs, fi))
+		title sprintf("%s, %s %% filtered out (95 %% CI)", word(backends, bi), word(ffs, fi)), \
+		for [bi = 1:nb] for [fi = 1:nff] rows(word(backends, bi), word(ffs, fi)) \
+		using (column("buf_size") * 10 ** (0.01 * fi)):"ratio_best" with points lt fi pt 6 ps 2 \
+		title sprintf("%s, %s %%: from the fastest reads", word(backends, bi), word(ffs, fi))
 	unset output
 	unset arrow 1
 
@@ -91,7 +94,9 @@ do for [fmt in "png svg"] {
 	set title sprintf("%s: filter-reduce throughput, user space vs BPF (all filter fractions)\n%s", exper, sub)
 	plot rows(word(backends, 1), "") using (column("buf_size")):"user_bytes_per_ns" smooth unique with linespoints lt 3 lw 2 title "user-space filter (mean over ff)", \
 		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"bpf_bytes_per_ns" smooth unique with linespoints lt 4 dt bi lw 2 title word(backends, bi).": BPF load + exec (mean over ff)", \
-		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"exec_bytes_per_ns" smooth unique with linespoints lt 2 dt bi lw 2 title word(backends, bi).": BPF exec alone (mean over ff)"
+		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"exec_bytes_per_ns" smooth unique with linespoints lt 2 dt bi lw 2 title word(backends, bi).": BPF exec alone (mean over ff)", \
+		rows(word(backends, 1), "") using (column("buf_size")):"user_best_bytes_per_ns" smooth unique with points lt 3 pt 8 ps 2 title "user-space filter, fastest read (mean over ff)", \
+		for [bi = 1:nb] rows(word(backends, bi), "") using (column("buf_size")):"bpf_best_bytes_per_ns" smooth unique with points lt 4 pt 10 ps 2 title word(backends, bi).": BPF load + exec, fastest read (mean over ff)"
 	unset output
 	unset logscale
 }

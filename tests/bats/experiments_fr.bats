@@ -65,3 +65,23 @@ smallest() {
 	[ -s "$out/override_gain.png" ] && [ -s "$out/override_latency.svg" ]
 	no_orphan_progs "$base"
 }
+
+# The BPF parser takes 32-byte blocks 8 bytes per load, the last partial block
+# of a chunk byte by byte: digit runs of 1..40 bytes (past 2^64: they wrap)
+# with every separator kind make numbers straddle words, blocks, 4 KiB chunks
+# and pages; each read's BPF result must equal the user-space reference.
+@test "E15 BPF parser: numbers straddling 8-byte words, 32-byte blocks, chunks and pages match the reference" {
+	f=$BATS_TEST_TMPDIR/runs
+	awk 'BEGIN { srand(7); split("\n| |:|/|a|\t", sep, "|")
+		for (i = 1; i <= 24000; i++) { n = 1 + (i * 7) % 40; s = ""
+			for (k = 0; k < n; k++) s = s int(rand() * 10)
+			printf "%s%s", s, sep[1 + i % 6] } }' >"$f"
+	for buf in 33 4095 4097 65536 1M; do
+		build/bin/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" --threshold 12345 -- \
+			build/bin/cob-read --file "$f" --buf "$buf" --iterations 30 --reposition sequential --threshold 12345
+		bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["match"] != 1 || $c["status"] != "ok" { n++ } END { print n + 0 }' "$BATS_TEST_TMPDIR/o.csv")
+		[ "$bad" -eq 0 ] || { echo "buf=$buf: $bad of 30 reads differ"; return 1; }
+	done
+	no_orphan_progs "$base"
+}

@@ -7,8 +7,9 @@
 #        fmodret-copyout, fmodret-permission; Debian: fmodret-permission) on
 #        one 4 KiB page, 3 reads, against none (the plain read). Not on
 #        thesis-int3, whose kprobe override fails by design (E17).
-#   E15: none, tp-read and fexit-read at 4 KiB, thresholds 0 and 100000,
-#        2 reads x 2 repetitions: BPF results match, the time split adds up.
+#   E15: none and fexit-read (tp-read: the host suite) at 4 KiB, thresholds 0
+#        and 100000, 2 reads x 2 repetitions: BPF results match, the time
+#        split adds up, a CI per ratio.
 
 # fr_smallest NAME LINES...: /cob/configs/NAME.conf with its [quick] grid replaced
 fr_smallest() {
@@ -52,7 +53,7 @@ case "$rel" in
 			else fail "fr-exp: override-gain: no $b row in overhead.csv"; fi
 		done ;;
 	esac
-	FR_GRID=("threshold = 0,100000" "buf_size = 4K" "iterations = 2" "repetitions = 2")
+	FR_GRID=("hook = none,fexit-read" "threshold = 0,100000" "buf_size = 4K" "iterations = 2" "repetitions = 2")
 	fr_sweep filter-reduce "$out/fr-fr" -v experiment=filter-reduce -v reps=2 -v iters=2 \
 		"$out/fr-fr/reads.csv" "$out/fr-fr/filter_reduce.csv"
 	;;
