@@ -31,10 +31,10 @@ sub = sprintf("%s, kernel %s, observe mode, %s file, cache=%s, reps per point: %
 note = "data: filter_reduce.csv (from reads.csv); means over repetitions, each against the none run of the same repetition; guest-TCG and host numbers compare only within one run"
 set label 99 note at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 ms(ns) = ns / 1e6
+fig_h = 750
 
 do for [fmt in "png svg"] {
-	if (fmt eq "png") { set terminal pngcairo size 1200,750 noenhanced font "DejaVu Sans,12" linewidth 1.5 }
-	if (fmt eq "svg") { set terminal svg size 1200,750 noenhanced font "DejaVu Sans,12" dynamic }
+	eval term(fmt)
 
 	# --- stacked breakdown, one graph per backend and filter fraction
 	unset logscale

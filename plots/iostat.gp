@@ -51,7 +51,8 @@ if (has(io)) {
 		set key off
 	}
 	unset multiplot
-	eval "set terminal svg size 1200,700 noenhanced font \"DejaVu Sans,12\" dynamic linewidth 1.5; set output '".output("iostat_over_time.svg")."'"
+	eval term("svg")
+	set output output("iostat_over_time.svg")
 	set multiplot layout 2, 2 title sprintf("%s: the device during the sweep (iostat -dxyt 1)\n%s", exper, where_line)
 	do for [panel in "r_s rkB_s r_await util"] {
 		set ylabel panel eq "r_s" ? "reads per second (r/s)" : panel eq "rkB_s" ? "KiB read per second (rkB/s)" : \

@@ -33,7 +33,8 @@ do for [i = 1:nruns] {
 set yrange [0.5:nruns + 0.5]
 set key at screen 0.5, 0.005 center bottom horizontal maxrows 2 font ",10"
 set bmargin 9
-set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,12" linewidth 1.5
+fig_h = 800
+eval term("png")
 set grid x
 set logscale x 10
 set format x "%g"
@@ -53,7 +54,6 @@ plot reads using (column("ok") == 1 ? column("t_ms") > 0.01 ? column("t_ms") : 0
 		with points pt 6 ps 2.5 lw 2 lc rgb "black" title "first read through the jump (optimizer done)"
 eval svg_too("override_vs_time")
 
-set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,12" linewidth 1.5 # svg_too left common.gp's
 set output output("override_vs_mib.png")
 set title sprintf("%s: override status of every read vs data read since attach\n%s, kernel %s, %s mode, %s, cache=%s", exper, where, kernel, mode, func, cache)
 set xlabel "MiB read so far in the run (log scale)"

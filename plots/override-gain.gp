@@ -24,7 +24,7 @@ sub = sprintf("%s, kernel %s, mode %s, function %s, cache=%s, %d repetition%s; f
 note = "data: overhead.csv; fmodret-copyout override stops the read after its first copyout (-EFAULT): its rows cover one page, not the read size; guest-TCG and host numbers compare only within one run"
 bdodge(i) = 10 ** (0.015 * (i - (nb + 1) / 2.0))
 
-set terminal pngcairo size 1200,850 noenhanced font "DejaVu Sans,12" linewidth 1.5
+fig_h = 850
 set logscale x 2
 set xrange [xlo:xhi]
 set format x "%.0b%B"
@@ -33,7 +33,7 @@ set key outside top center horizontal maxcols 2 font ",10"
 set label 99 note at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 
 do for [fmt in "png svg"] {
-	if (fmt eq "svg") { set terminal svg size 1200,850 noenhanced font "DejaVu Sans,12" dynamic }
+	eval term(fmt)
 	set output output("override_latency.".fmt)
 	set title sprintf("%s: read() latency with override vs a plain read (none)\n%s", exper, sub)
 	set logscale y 10
