@@ -299,7 +299,9 @@ if [ "$list" = 1 ]; then
 fi
 
 # -------------------------------------------------------------------- hash --
-hash=$(
+# The key is the content of every input (files and their modes), so an image
+# is reused only for the same bytes.
+inputs_hash() {
 	{
 		echo "layout $LAYOUT_VERSION"
 		sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1
@@ -309,7 +311,8 @@ hash=$(
 		printf '%s\n' "${MANIFEST[@]}" | awk -F'\t' '$1=="f"||$1=="z" {print $3}' |
 			tr '\n' '\0' | xargs -0 -r stat -c '%a'
 	} | sha256sum | cut -c1-16
-)
+}
+hash=$(inputs_hash)
 out="$ICACHE/$hash.cpio"
 if [ -f "$out" ] && [ "$force" = 0 ]; then
 	touch "$out"
@@ -349,6 +352,10 @@ if [ -d "$st/lib/modules/$release" ] && [ -n "$(find "$st/lib/modules/$release" 
 	depmod -b "$st" "$release" || die 1 "depmod failed in the initramfs tree"
 fi
 (cd "$st" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$TMPD/img.cpio"
+# An input rewritten while it was copied (a `make` in the same tree) would file
+# other bytes under this key, for every later run with the old ones: refuse.
+[ "$(inputs_hash)" = "$hash" ] ||
+	die 1 "the initramfs inputs changed while it was built (is a make running in $BUILD?); run again"
 mv "$TMPD/img.cpio" "$out"
 log "built $out ($(du -h "$out" | cut -f1), ${#MANIFEST[@]} entries, kernel $release)"
 # Keep only the most recent images.

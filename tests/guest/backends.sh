@@ -72,14 +72,28 @@ if [ "$in_guest" = 0 ]; then
 	case "$kernel" in both) kernels="thesis debian thesis-int3" ;; thesis | debian | thesis-int3) kernels=$kernel ;;
 	*) echo "backends.sh: --kernel thesis|debian|thesis-int3|both (all three)" >&2; exit 2 ;; esac
 	mkdir -p "$out" && out=$(cd "$out" && pwd -P)
-	rc=0
+	rc=0 child=""
+	# A TERM or INT to this script alone (not its process group) must stop the
+	# guest too: vm.sh runs in the background so that the trap acts at once
+	# (bash runs a trap only after a foreground child ends), and vm.sh, told,
+	# stops its qemu.
+	# shellcheck disable=SC2317 # run by the traps
+	stop() {
+		[ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child" 2>/dev/null
+		exit "$1"
+	}
+	trap 'stop 143' TERM
+	trap 'stop 130' INT
 	for k in $kernels; do
 		mkdir -p "$out/$k"
 		args=(--in-guest --out "$out/$k")
 		[ "$quick" = 1 ] && args+=(--quick)
 		echo "# guest: $k"
 		bash "$ROOT/vm/vm.sh" --kernel "$k" --share "$HERE:/cob/tests/guest" --share "$out" \
-			-- --raw bash /cob/tests/guest/backends.sh "${args[@]}" || rc=1
+			-- --raw bash /cob/tests/guest/backends.sh "${args[@]}" <&0 &
+		child=$!
+		wait "$child" || rc=1
+		child=""
 	done
 	exit $rc
 fi
