@@ -333,11 +333,23 @@ run_field() { # run_field DIR KEY: KEY=VALUE of DIR/.run
 	sed -n "s/^$2=//p" "$1/.run" 2>/dev/null | head -1
 }
 
-owner_alive() { # owner_alive DIR: the run.sh that owns partial DIR still runs (a zombie does not)
-	local pid
-	pid=$(run_field "$1" pid)
-	[ -n "$pid" ] && alive "$pid" && [ "$(run_field "$1" boot)" = "$BOOT_ID" ] &&
-		[ "$(proc_start "$pid" || true)" = "$(run_field "$1" start)" ]
+# owner_alive DIR: the run.sh that owns partial DIR still runs (a zombie does
+# not). A guest stages its results on the host's shared path, under another
+# boot id: the host judges such a directory by the guest's owner on the host
+# (its vm.sh, .run host_owner), and a guest leaves the host's alone (it cannot
+# see the host's processes).
+owner_alive() {
+	local pid boot
+	boot=$(run_field "$1" boot)
+	if [ "$boot" = "$BOOT_ID" ]; then
+		pid=$(run_field "$1" pid)
+		[ -n "$pid" ] && alive "$pid" && [ "$(proc_start "$pid" || true)" = "$(run_field "$1" start)" ]
+	elif [ "$(run_field "$1" host_boot)" = "$BOOT_ID" ]; then
+		pid=$(run_field "$1" host_owner)
+		[ -n "$pid" ] && alive "${pid%%:*}" && [ "$(proc_start "${pid%%:*}" || true)" = "${pid#*:}" ]
+	else
+		in_guest && [ -n "${COB_HOST_BOOT:-}" ] && [ "$boot" = "$COB_HOST_BOOT" ]
+	fi
 }
 
 write_run() { # write_run DIR FINAL LATEST RESUME-COMMAND: DIR is ours
@@ -345,6 +357,10 @@ write_run() { # write_run DIR FINAL LATEST RESUME-COMMAND: DIR is ours
 		echo "pid=$$"
 		echo "start=$(proc_start $$)"
 		echo "boot=$BOOT_ID"
+		if in_guest && [ -n "${COB_HOST_BOOT:-}" ]; then
+			echo "host_boot=$COB_HOST_BOOT"
+			echo "host_owner=${COB_HOST_OWNER:-}"
+		fi
 		echo "final=$2"
 		echo "latest=$3"
 		echo "resume=$4"

@@ -363,11 +363,17 @@ prepare_shares() {
 			"$(sq "$where")" "$(sq "$release")" "$(sq "$kname")"
 		printf 'export COB_RUN_CWD=%s COB_RUN_CTL=/cob-ctl COB_HOST_ROOT=%s\n' "$(sq "$gcwd")" "$(sq "$rootp")"
 		printf 'export COB_GUEST_ACCEL=%s COB_GUEST_CPUS=%s\n' "$(sq "$accel_desc")" "$cpus"
+		# who owns this guest on the host (this vm.sh: boot id, pid, start
+		# time): a results directory the guest stages on a shared path is
+		# judged alive or stale by the host through these (run.sh owner_alive)
+		printf 'export COB_HOST_BOOT=%s COB_HOST_OWNER=%s\n' \
+			"$(sq "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)")" \
+			"$$:$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)"
 		[ -z "$res" ] || printf 'export COB_RESULTS=%s\n' "$(sq "$res")"
 		# Pass the host's COB_* settings, except host-side paths and machinery.
 		while IFS='=' read -r name _; do
 			case "$name" in
-			COB_IN_GUEST | COB_WHERE | COB_GUEST_* | COB_RUN_* | COB_HOST_ROOT | COB_CACHE | COB_VM_* | \
+			COB_IN_GUEST | COB_WHERE | COB_GUEST_* | COB_RUN_* | COB_HOST_* | COB_CACHE | COB_VM_* | \
 				COB_KERNEL_SRC | COB_BUSYBOX | COB_BASH_STATIC | COB_QEMU | COB_KEEP_BUILD | COB_RESULTS | \
 				COB_ROOT | COB_BUILD) continue ;;
 			esac

@@ -145,7 +145,13 @@ nothing_of_ours_left() {
 	dead=$!
 	wait "$dead"
 	boot=$(cat /proc/sys/kernel/random/boot_id)
-	mkdir -p "$RES"/.partial-iterations.{norun,dead,deadruns,live,reboot}
+	mkdir -p "$RES"/.partial-iterations.{norun,dead,deadruns,live,reboot,guestlive,guestdead}
+	# staged by a guest on this host's shared path: its own boot id, and its
+	# owner on this host (vm.sh) alive or gone
+	printf 'pid=1\nstart=1\nboot=guest\nhost_boot=%s\nhost_owner=%s:%s\n' "$boot" "$$" "$(kl_start $$)" \
+		>"$RES/.partial-iterations.guestlive/.run"
+	printf 'pid=1\nstart=1\nboot=guest\nhost_boot=%s\nhost_owner=%s:1\n' "$boot" "$dead" \
+		>"$RES/.partial-iterations.guestdead/.run"
 	printf 'pid=%s\nstart=1\nboot=%s\n' "$dead" "$boot" >"$RES/.partial-iterations.dead/.run"
 	printf 'pid=%s\nstart=1\nboot=%s\nresume=./run.sh sweep iterations --quick --resume X\n' "$dead" "$boot" \
 		>"$RES/.partial-iterations.deadruns/.run"
@@ -161,10 +167,12 @@ nothing_of_ours_left() {
 	[ ! -e "$RES/.partial-iterations.dead" ]
 	[ ! -e "$RES/.partial-iterations.reboot" ]
 	[ -d "$RES/.partial-iterations.live" ]
+	[ -d "$RES/.partial-iterations.guestlive" ]
+	[ ! -e "$RES/.partial-iterations.guestdead" ]
 	[ -d "$RES/.partial-iterations.deadruns" ]
 	grep -q "kept $RES/.partial-iterations.deadruns, a sweep that was killed (1 of 8 runs done): continue it with ./run.sh sweep iterations --quick --resume X" \
 		"$BATS_TEST_TMPDIR/log"
-	rm -rf "$RES"/.partial-iterations.{live,deadruns}
+	rm -rf "$RES"/.partial-iterations.{live,deadruns,guestlive}
 	# what the kills left: only resumable partial directories of dead owners
 	local d
 	for d in "$RES"/.partial-*; do
