@@ -32,7 +32,7 @@ do for [i = 1:nruns] {
 set yrange [0.5:nruns + 0.5]
 set key at screen 0.5, 0.005 center bottom horizontal maxrows 2 font ",10"
 set bmargin 9
-set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,12" linewidth 1.5
+eval term(1200, 800)
 set grid x
 set logscale x 10
 set format x "%g"
