@@ -549,16 +549,18 @@ EOF
 }
 
 cmd_reproduce() {
-	local target=auto out="" only="" configs=$ROOT/configs run_only=0
+	local target=auto outdir="" only="" configs=$ROOT/configs run_only=0
 	REPRO_QUICK=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) reproduce_usage; return 0 ;;
 		--quick) REPRO_QUICK=(--quick) ;;
 		--target) [ $# -ge 2 ] || die 2 "--target needs host, vm or auto"; target=$2; shift ;;
-		--only) [ $# -ge 2 ] && [ -n "$2" ] || die 2 "--only needs a comma list of experiments"; only=$2; shift ;;
-		--configs) [ $# -ge 2 ] && [ -d "$2" ] || die 2 "--configs needs a directory"; configs=$(cd "$2" && pwd); shift ;;
-		--out) [ $# -ge 2 ] || die 2 "--out needs a directory"; out=$2; shift ;;
+		--only) [ $# -ge 2 ] || die 2 "--only needs a comma list of experiments"; only=$2; shift ;;
+		--configs)
+			if [ $# -lt 2 ] || [ ! -d "$2" ]; then die 2 "--configs needs a directory"; fi
+			configs=$(cd "$2" && pwd); shift ;;
+		--out) [ $# -ge 2 ] || die 2 "--out needs a directory"; outdir=$2; shift ;;
 		--run) run_only=1 ;; # inside a guest: the run phase into --out (the host writes the page)
 		*) die 2 "reproduce: unknown argument $1 (see ./run.sh reproduce --help)" ;;
 		esac
@@ -568,17 +570,17 @@ cmd_reproduce() {
 	# shellcheck source=bench/reproduce.sh
 	. "$ROOT/bench/reproduce.sh"
 	if [ "$run_only" = 1 ]; then
-		[ -n "$out" ] && [ -d "$out" ] || die 2 "reproduce --run needs the --out directory"
+		[ -d "$outdir" ] || die 2 "reproduce --run needs the --out directory"
 		setup reproduce
-		repro_collect "$configs" "$out" "$only"
-		repro_place "$out" host
-		repro_run_here "$out"
+		repro_collect "$configs" "$outdir" "$only"
+		repro_place "$outdir" host
+		repro_run_here "$outdir"
 		return 0
 	fi
 	in_guest && die 2 "reproduce: run it on the host (--target vm runs the experiments in a guest)"
 	setup reproduce
 	local final tmp parent name st=0 k
-	final=${out:-$RESULTS/$(date +%Y%m%d-%H%M%S)-reproduce}
+	final=${outdir:-$RESULTS/$(date +%Y%m%d-%H%M%S)-reproduce}
 	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
 	mkdir -p "$(dirname "$final")"
 	parent=$(cd "$(dirname "$final")" && pwd -P)

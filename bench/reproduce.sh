@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # copyout-bench: ./run.sh reproduce, sourced by run.sh (uses its run_child,
 # setup, say, die, in_guest). The experiments are the configs: every
 # configs/*.conf with an [experiment] id (bench/config_reproduce.c) takes part,
@@ -82,12 +83,12 @@ repro_collect() {
 }
 
 repro_known() { # the ids and names of the experiments in CONFIGS
-	local f line out=()
+	local f line known=()
 	for f in "$1"/*.conf; do
 		line=$("$BIN/cob-sweep" --config "$f" --describe 2>/dev/null | sed -n 's/^id=\(..*\)/\1/p')
-		[ -z "$line" ] || out+=("$line=$(basename "$f" .conf)")
+		[ -z "$line" ] || known+=("$line=$(basename "$f" .conf)")
 	done
-	echo "${out[*]}"
+	echo "${known[*]}"
 }
 
 # repro_place DIR TARGET: where each experiment runs (REPRO_PLACE): host, a
@@ -145,6 +146,11 @@ repro_progress() { # repro_progress K N NAME WHAT: one line with elapsed and an 
 	say "[$1/$2] $3: $4 (elapsed $(repro_hms "$el"), left: $left)"
 }
 
+repro_indent() { # stdin -> stderr, indented, line by line as it comes (busybox sed has no -u)
+	local l
+	while IFS= read -r l; do printf '    %s\n' "$l"; done
+}
+
 # repro_run_one DIR NAME: one experiment here (host or the guest we are in)
 repro_run_one() {
 	local dir=$1 name=$2 cfg=${REPRO_CFG[$2]} st=0 why t0=$SECONDS runs
@@ -160,7 +166,7 @@ repro_run_one() {
 	fi
 	st=0
 	run_child "$BASH" "$ROOT/run.sh" sweep "$cfg" "${REPRO_QUICK[@]}" --target host --out "$dir/$name" \
-		> >(tee "$dir/$name.log" | sed -u 's/^/    /' >&2) 2>&1 || st=$?
+		> >(tee "$dir/$name.log" | repro_indent >&2) 2>&1 || st=$?
 	if [ "$st" = 0 ]; then
 		repro_status "$dir" "$name" ran "" $((SECONDS - t0))
 		REPRO_RUNS_DONE=$((REPRO_RUNS_DONE + ${runs:-1}))

@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] && [ -d "$1" ] || { echo "reproduce_page: usage: DIR NAME..." >&2; exit 2; }
+if [ $# -lt 2 ] || [ ! -d "$1" ]; then echo "reproduce_page: usage: DIR NAME..." >&2; exit 2; fi
 dir=$1
 shift
 names=("$@")
