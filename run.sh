@@ -574,6 +574,7 @@ cmd_reproduce() {
 		setup reproduce
 		repro_collect "$configs" "$outdir" "$only"
 		repro_place "$outdir" host
+		repro_count_runs "$outdir"
 		repro_run_here "$outdir"
 		return 0
 	fi
@@ -591,10 +592,7 @@ cmd_reproduce() {
 	on_exit partial_exit
 	repro_collect "$configs" "$tmp" "$only"
 	repro_place "$tmp" "$target"
-	for name in "${REPRO_NAMES[@]}"; do
-		k=$(repro_field "$tmp/status/$name.describe" runs)
-		REPRO_RUNS_ALL=$((REPRO_RUNS_ALL + ${k:-0}))
-	done
+	repro_count_runs "$tmp"
 	say "reproduce: ${#REPRO_NAMES[@]} experiments ($REPRO_RUNS_ALL runs), target $target: $(
 		for name in "${REPRO_NAMES[@]}"; do printf '%s@%s ' "$name" "${REPRO_PLACE[$name]}"; done)"
 	repro_run_here "$tmp"

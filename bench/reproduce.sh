@@ -136,6 +136,16 @@ repro_place() {
 
 REPRO_T0=$SECONDS REPRO_RUNS_DONE=0 REPRO_SECS_DONE=0 REPRO_RUNS_ALL=0
 
+repro_count_runs() { # repro_count_runs DIR: REPRO_RUNS_ALL, the runs of the experiments that will run
+	local name k
+	REPRO_RUNS_ALL=0
+	for name in "${REPRO_NAMES[@]}"; do
+		if [ "${REPRO_PLACE[$name]}" = skip ] || [ -f "$1/status/$name.status" ]; then continue; fi
+		k=$(repro_field "$1/status/$name.describe" runs)
+		REPRO_RUNS_ALL=$((REPRO_RUNS_ALL + ${k:-0}))
+	done
+}
+
 repro_hms() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 repro_progress() { # repro_progress K N NAME WHAT: one line with elapsed and an estimate

@@ -117,3 +117,24 @@ section() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "reproduce --target vm: the experiment runs in the guest kernel its config names, the page is drawn here" {
+	mapfile -t k < <(keys E2)
+	conf inguest "${k[@]}" "target = vm" "kernel = debian"
+	mapfile -t k < <(keys E3)
+	conf hostonly "${k[@]}" "target = host"
+	run --separate-stderr ./run.sh reproduce --quick --target vm --configs "$C" --out "$COB_RESULTS/v"
+	echo "$output$stderr"
+	[ "$status" -eq 0 ]
+	page=$COB_RESULTS/v/index.html
+	[ "$(jq -r .where "$COB_RESULTS/v/inguest/meta.json")" = guest-tcg ]
+	s=$(section "$page" inguest)
+	[[ "$s" == *'<img src="inguest/success_vs_iterations.png"'* ]]
+	[[ "$s" == *"guest, tcg"* ]]
+	[[ "$s" == *"kernel $(jq -r .kernel "$COB_RESULTS/v/inguest/meta.json")"* ]]
+	[[ "$(grep '>E2</a>' "$page")" == *"<td>debian</td>"* ]]
+	[[ "$(section "$page" hostonly)" == *'class="skipped"'*"target = host"* ]]
+	run bash tests/page_check.sh "$page"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
