@@ -599,10 +599,10 @@ cmd_reproduce() {
 	for k in $(printf '%s\n' "${REPRO_PLACE[@]}" | sort -u); do
 		case $k in host | skip) ;; *) repro_run_guest "$tmp" "$k" ;; esac
 	done
-	for name in "${REPRO_NAMES[@]}"; do repro_plots "$tmp" "$name"; done
+	for name in "${REPRO_NAMES[@]}"; do repro_plots "$tmp" "$name" "$final"; done
 	bash "$ROOT/bench/reproduce_page.sh" --target "$target" ${REPRO_QUICK[@]+"${REPRO_QUICK[@]}"} \
 		"$tmp" "${REPRO_NAMES[@]}" || die 1 "writing the page failed"
-	rm -rf "$tmp/.configs"
+	rm -rf "$tmp"/.configs-*
 	mv "$tmp" "$final"
 	PARTIAL=""
 	say "reproduce: done in $(repro_hms $((SECONDS - REPRO_T0)))"

@@ -206,11 +206,11 @@ repro_run_guest() {
 	local dir=$1 kernel=$2 names=() name st=0 t0=$SECONDS secs
 	for name in "${REPRO_NAMES[@]}"; do [ "${REPRO_PLACE[$name]}" != "$kernel" ] || names+=("$name"); done
 	[ ${#names[@]} -gt 0 ] || return 0
-	mkdir -p "$dir/.configs"
-	for name in "${names[@]}"; do cp "${REPRO_CFG[$name]}" "$dir/.configs/"; done
+	mkdir -p "$dir/.configs-$kernel" # the guest sees these, and only these
+	for name in "${names[@]}"; do cp "${REPRO_CFG[$name]}" "$dir/.configs-$kernel/"; done
 	repro_progress "-" "-" "$kernel guest" "${names[*]}"
 	run_child bash "$ROOT/vm/vm.sh" --kernel "$kernel" --timeout "${COB_REPRODUCE_VM_TIMEOUT:-2400}" --results "$dir" -- \
-		reproduce --run --configs "$dir/.configs" --out "$dir" "${REPRO_QUICK[@]}" || st=$?
+		reproduce --run --configs "$dir/.configs-$kernel" --out "$dir" "${REPRO_QUICK[@]}" || st=$?
 	secs=$((SECONDS - t0))
 	for name in "${names[@]}"; do
 		REPRO_PLACE[$name]=$kernel
@@ -228,12 +228,14 @@ repro_run_guest() {
 	say "$kernel guest: ${#names[@]} experiments in $secs s (exit $st)"
 }
 
-# repro_plots DIR NAME: the graphs of an experiment that ran (PNG and SVG);
-# a missing or failing plot script makes it failed
+# repro_plots DIR NAME FINAL: the graphs of an experiment that ran, PNG and SVG,
+# naming FINAL/NAME as where the data is (a host sweep drew them naming DIR, the
+# staging directory; a guest's has none); a missing or failing plot script
+# makes it failed
 repro_plots() {
 	local dir=$1 name=$2 why
 	[ "$(repro_field "$dir/status/$name.status" state)" = ran ] || return 0
-	if ! why=$(render_plots "$dir/$name" 2>&1); then
+	if ! why=$(render_plots "$dir/$name" "$3/$name" 2>&1); then
 		repro_status "$dir" "$name" failed "graphs: ${why##*$'\n'}" "$(repro_field "$dir/status/$name.status" seconds)"
 	fi
 }
