@@ -47,6 +47,7 @@ repro_collect() {
 		d=$dir/status/$name.describe
 		if ! err=$("$BIN/cob-sweep" --config "$f" --describe "${REPRO_QUICK[@]}" 2>&1 >"$d.tmp"); then
 			# no id to sort by: it goes last, under its file name
+			id=
 			printf 'name=%s\nid=\ntitle=%s\nbad=%s\n' "$name" "$name" "${err//$'\n'/ }" >"$d"
 			rm -f "$d.tmp"
 		else

@@ -78,6 +78,8 @@ section() {
 		grep -q "<h2 id=\"$n\">" "$page" || { echo "no section for $n"; return 1; }
 	done
 	[ "$(grep -c '^<tr class=.*href="#' "$page")" -eq 10 ] # 5 in each of the two tables
+	# in id order; the one that does not parse has no id: last
+	[ "$(grep -o '^<tr class=[^>]*><td><a href="#[a-z]*"' "$page" | sed 's/.*#//; s/"//' | paste -sd' ')" = "badplot works guestonly kprobe broken" ]
 	[ "$(grep -c noid "$page")" -eq 0 ]
 	# the one that works: its graphs (PNG linking SVG), its headline value, its files
 	s=$(section "$page" works)
