@@ -371,6 +371,15 @@ static int finish(struct pstate *st, int quick)
 			return -1;
 		}
 	}
+	if (!cob_reproduce_is_sweep(&c->repro)) {
+		/* made by another run.sh command: no grid */
+		if (st->seen[SEC_SWEEP] || st->seen[SEC_QUICK]) {
+			file_error(st->err, st->errlen, st->file, "run = %s: no [sweep] or [quick] section "
+				   "(the grid is the benchmark's own)", c->repro.run);
+			return -1;
+		}
+		return 0;
+	}
 	if (!st->seen[SEC_SWEEP]) {
 		file_error(st->err, st->errlen, st->file, "no [sweep] section");
 		return -1;

@@ -103,7 +103,11 @@ struct cob_reproduce {
 	char headline_thesis[COB_DESC_LEN];
 	char headline_from[COB_DESC_LEN]; /* "FILE.csv COLUMN STAT [KEY=VALUE ...]" */
 	char headline_unit[COB_VALUE_LEN];
+	char run[COB_NAME_LEN];       /* "sweep" (default) or "bench NAME": see config_reproduce.c */
 };
+/* The config is a sweep's (run = sweep): it has a grid. Otherwise it only
+ * describes an experiment that another run.sh command makes. */
+int cob_reproduce_is_sweep(const struct cob_reproduce *r);
 
 /* file_size = buf */
 #define COB_FILESIZE_BUF UINT64_MAX

@@ -14,6 +14,11 @@
  *                           equal VALUE
  *   headline_unit = ns      the unit shown (cob_headline_units: the factor
  *                           from the CSV's ns or fraction)
+ *   run = sweep             the run.sh command that makes its results: sweep
+ *                           (./run.sh sweep NAME, the default) or bench NAME
+ *                           (./run.sh bench NAME --out DIR [--quick]: a
+ *                           benchmark that is not a sweep; its config has no
+ *                           [sweep] section). Also without an id.
  * Without an id none of the others may be given; with one, title, thesis and
  * the three headline keys are required. */
 #include "config.h"
@@ -24,10 +29,10 @@
 #include <string.h>
 
 enum { RK_ID, RK_TITLE, RK_THESIS, RK_TARGET, RK_KERNEL, RK_HEADLINE, RK_HEADLINE_THESIS,
-       RK_HEADLINE_FROM, RK_HEADLINE_UNIT, RK_COUNT };
+       RK_HEADLINE_FROM, RK_HEADLINE_UNIT, RK_RUN, RK_COUNT };
 _Static_assert(RK_COUNT == COB_REPRODUCE_NKEYS, "config_reproduce.h counts the keys");
 static const char *const reproduce_keys[] = { "id", "title", "thesis", "target", "kernel", "headline",
-					      "headline_thesis", "headline_from", "headline_unit" };
+					      "headline_thesis", "headline_from", "headline_unit", "run" };
 /* required once id is given */
 static const int required[] = { RK_TITLE, RK_THESIS, RK_HEADLINE, RK_HEADLINE_THESIS, RK_HEADLINE_FROM };
 
@@ -37,6 +42,27 @@ void cob_reproduce_defaults(struct cob_reproduce *r)
 	snprintf(r->target, sizeof(r->target), "both");
 	snprintf(r->kernel, sizeof(r->kernel), "thesis");
 	snprintf(r->headline_unit, sizeof(r->headline_unit), "ns");
+	snprintf(r->run, sizeof(r->run), "sweep");
+}
+
+int cob_reproduce_is_sweep(const struct cob_reproduce *r)
+{
+	return !strcmp(r->run, "sweep");
+}
+
+/* "sweep" or "bench NAME" */
+static int run_key(const char *value, char *out, size_t len, char *why, size_t wlen)
+{
+	if (!strcmp(value, "sweep") || (!strncmp(value, "bench ", 6) && valid_name(value + 6 + strspn(value + 6, " ")))) {
+		if (!strcmp(value, "sweep"))
+			snprintf(out, len, "sweep");
+		else
+			snprintf(out, len, "bench %s", value + 6 + strspn(value + 6, " "));
+		return 0;
+	}
+	snprintf(why, wlen, "run: '%s' is not 'sweep' or 'bench NAME' (the run.sh command that makes the results)",
+		 value);
+	return -1;
 }
 
 int cob_reproduce_is_key(const char *key)
@@ -171,6 +197,7 @@ int cob_reproduce_key(struct cob_reproduce *r, int *set, const char *key, const 
 		return choice(key, value, cob_headline_unit_choice, r->headline_unit, sizeof(r->headline_unit),
 			      why, wlen);
 	case RK_HEADLINE_FROM: return headline_from(value, r->headline_from, sizeof(r->headline_from), why, wlen);
+	case RK_RUN: return run_key(value, r->run, sizeof(r->run), why, wlen);
 	}
 	return -1;
 }
@@ -179,7 +206,7 @@ int cob_reproduce_finish(const struct cob_reproduce *r, const int *set, char *wh
 {
 	if (!set[RK_ID]) {
 		for (int k = 0; k < RK_COUNT; k++)
-			if (set[k]) {
+			if (set[k] && k != RK_RUN) {
 				snprintf(why, wlen, "[experiment] has '%s' but no 'id' (the reproduce keys "
 					 "come with an id)", reproduce_keys[k]);
 				return -1;
@@ -204,9 +231,9 @@ void cob_config_describe(const struct cob_config *c, FILE *f)
 	for (size_t i = 0; i < c->nplots; i++)
 		fprintf(f, "%s%s", i ? " " : "", c->plots[i]);
 	fprintf(f, "\nid=%s\ntitle=%s\nthesis=%s\ntarget=%s\nkernel=%s\nheadline=%s\nheadline_thesis=%s\n"
-		"headline_from=%s\nheadline_unit=%s\n",
+		"headline_from=%s\nheadline_unit=%s\nrun=%s\n",
 		r->id, r->title, r->thesis, r->target, r->kernel, r->headline, r->headline_thesis,
-		r->headline_from, r->headline_unit);
+		r->headline_from, r->headline_unit, r->run);
 	for (size_t i = 0; cob_headline_units[i].name; i++)
 		if (!strcmp(cob_headline_units[i].name, r->headline_unit))
 			fprintf(f, "headline_factor=%g\n", cob_headline_units[i].factor);

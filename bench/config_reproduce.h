@@ -4,7 +4,7 @@
 #define COB_CONFIG_REPRODUCE_H
 #include "config.h"
 
-#define COB_REPRODUCE_NKEYS 9 /* the keys' count: the parser's "set" array */
+#define COB_REPRODUCE_NKEYS 10 /* the keys' count: the parser's "set" array */
 void cob_reproduce_defaults(struct cob_reproduce *r);
 int cob_reproduce_is_key(const char *key);
 /* Check KEY = VALUE into R; SET (COB_REPRODUCE_NKEYS) records what was given.

@@ -51,8 +51,12 @@ repro_collect() {
 			printf 'name=%s\nid=\ntitle=%s\nbad=%s\n' "$name" "$name" "${err//$'\n'/ }" >"$d"
 			rm -f "$d.tmp"
 		else
-			"$BIN/cob-sweep" --config "$f" --check "${REPRO_QUICK[@]}" 2>/dev/null |
-				sed -n 's/.* = \([0-9]*\) runs$/runs=\1/p' >>"$d.tmp"
+			if [ "$(repro_field "$d.tmp" run)" = sweep ]; then
+				"$BIN/cob-sweep" --config "$f" --check "${REPRO_QUICK[@]}" 2>/dev/null |
+					sed -n 's/.* = \([0-9]*\) runs$/runs=\1/p' >>"$d.tmp"
+			else
+				echo "runs=1" >>"$d.tmp" # a benchmark: one run as far as the estimate knows
+			fi
 			mv -f "$d.tmp" "$d"
 			id=$(repro_field "$d" id)
 			if [ -z "$id" ]; then rm -f "$d"; continue; fi # not part of reproduce
@@ -126,6 +130,8 @@ repro_place() {
 				REPRO_PLACE[$name]=host
 			elif [ "$et" = vm ]; then
 				REPRO_PLACE[$name]=$k
+			elif [ "$(repro_field "$d" run)" != sweep ]; then
+				REPRO_PLACE[$name]=host # a benchmark says itself what this kernel lacks
 			elif "$BIN/cob-sweep" --config "${REPRO_CFG[$name]}" --check-hook "${REPRO_QUICK[@]}" >/dev/null 2>&1; then
 				REPRO_PLACE[$name]=host
 			else
@@ -163,28 +169,39 @@ repro_indent() { # stdin -> stderr, indented, line by line as it comes (busybox 
 }
 
 # repro_run_one DIR NAME: one experiment here (host or the guest we are in)
+# with the run.sh command its config names (run = sweep, or bench NAME). A
+# sweep's hook backends are probed first; exit 3 of the command (the kernel
+# lacks what it needs) is a skip, any other failure a failure.
 repro_run_one() {
-	local dir=$1 name=$2 cfg=${REPRO_CFG[$2]} st=0 why t0=$SECONDS runs
+	local dir=$1 name=$2 cfg=${REPRO_CFG[$2]} st=0 why t0=$SECONDS runs run argv
 	runs=$(repro_field "$dir/status/$name.describe" runs)
-	# the probes: can this kernel attach the hook the experiment needs?
-	why=$("$BIN/cob-sweep" --config "$cfg" --check-hook "${REPRO_QUICK[@]}" 2>&1 >/dev/null) || st=$?
-	if [ "$st" = 3 ]; then
-		repro_status "$dir" "$name" skipped "this kernel ($(uname -r)) cannot attach the hook it needs: ${why##*cob-sweep: }"
-		return 0
-	elif [ "$st" != 0 ]; then
-		repro_status "$dir" "$name" failed "cob-sweep --check-hook: exit $st: ${why##*$'\n'}"
-		return 0
+	run=$(repro_field "$dir/status/$name.describe" run)
+	if [ "$run" = sweep ]; then
+		# the probes: can this kernel attach the hook the experiment needs?
+		why=$("$BIN/cob-sweep" --config "$cfg" --check-hook "${REPRO_QUICK[@]}" 2>&1 >/dev/null) || st=$?
+		if [ "$st" = 3 ]; then
+			repro_status "$dir" "$name" skipped "this kernel ($(uname -r)) cannot attach the hook it needs: ${why##*cob-sweep: }"
+			return 0
+		elif [ "$st" != 0 ]; then
+			repro_status "$dir" "$name" failed "cob-sweep --check-hook: exit $st: ${why##*$'\n'}"
+			return 0
+		fi
+		argv=(sweep "$cfg" --target host)
+	else
+		read -ra argv <<<"$run"
 	fi
 	st=0
-	run_child "$BASH" "$ROOT/run.sh" sweep "$cfg" "${REPRO_QUICK[@]}" --target host --out "$dir/$name" \
+	run_child "$BASH" "$ROOT/run.sh" "${argv[@]}" "${REPRO_QUICK[@]}" --out "$dir/$name" \
 		> >(tee "$dir/$name.log" | repro_indent >&2) 2>&1 || st=$?
-	if [ "$st" = 0 ]; then
+	why=$(grep -v '^ *\[' "$dir/$name.log" | tail -n1)
+	case $st in
+	0)
 		repro_status "$dir" "$name" ran "" $((SECONDS - t0))
 		REPRO_RUNS_DONE=$((REPRO_RUNS_DONE + ${runs:-1}))
-		REPRO_SECS_DONE=$((REPRO_SECS_DONE + SECONDS - t0))
-	else
-		repro_status "$dir" "$name" failed "./run.sh sweep exit $st: $(grep -v '^\[' "$dir/$name.log" | tail -n1)" $((SECONDS - t0))
-	fi
+		REPRO_SECS_DONE=$((REPRO_SECS_DONE + SECONDS - t0)) ;;
+	3) repro_status "$dir" "$name" skipped "this kernel ($(uname -r)) lacks what it needs: $why" $((SECONDS - t0)) ;;
+	*) repro_status "$dir" "$name" failed "./run.sh ${argv[0]} exit $st: $why" $((SECONDS - t0)) ;;
+	esac
 }
 
 # repro_run_here DIR: every experiment placed here, one after the other

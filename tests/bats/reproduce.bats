@@ -67,6 +67,10 @@ section() {
 	# E5 needs the copyout kprobe: skipped where the probes say it cannot attach
 	mapfile -t k < <(keys E5); conf kprobe "${k[@]}"
 	sed -i 's/^hook = auto/hook = kprobe-copyout/' "$C/kprobe.conf"
+	# E6 is made by a run.sh command that is not a sweep (run = bench NAME): one that fails
+	keys E6 | grep -v '^run' >"$C/benchfail.conf.keys"
+	{ printf '[experiment]\nname = benchfail\nrun = bench nosuch\n'; cat "$C/benchfail.conf.keys"; } >"$C/benchfail.conf"
+	rm "$C/benchfail.conf.keys"
 	conf noid # no id: not part of reproduce
 	run --separate-stderr ./run.sh reproduce --quick --target host --configs "$C" --out "$COB_RESULTS/r"
 	echo "$output$stderr"
@@ -74,12 +78,12 @@ section() {
 	page=$COB_RESULTS/r/index.html
 	[ -f "$page" ]
 	# every experiment is in the headline table and has a section; noid is not
-	for n in badplot works guestonly broken kprobe; do
+	for n in badplot works guestonly broken kprobe benchfail; do
 		grep -q "<h2 id=\"$n\">" "$page" || { echo "no section for $n"; return 1; }
 	done
-	[ "$(grep -c '^<tr class=.*href="#' "$page")" -eq 10 ] # 5 in each of the two tables
+	[ "$(grep -c '^<tr class=.*href="#' "$page")" -eq 12 ] # 6 in each of the two tables
 	# in id order; the one that does not parse has no id: last
-	[ "$(grep -o '^<tr class=[^>]*><td><a href="#[a-z]*"' "$page" | sed 's/.*#//; s/"//' | paste -sd' ')" = "badplot works guestonly kprobe broken" ]
+	[ "$(grep -o '^<tr class=[^>]*><td><a href="#[a-z]*"' "$page" | sed 's/.*#//; s/"//' | paste -sd' ')" = "badplot works guestonly kprobe benchfail broken" ]
 	[ "$(grep -c noid "$page")" -eq 0 ]
 	# the one that works: its graphs (PNG linking SVG), its headline value, its files
 	s=$(section "$page" works)
@@ -94,6 +98,8 @@ section() {
 	[[ "$(section "$page" broken)" == *'class="failed"'*"unknown key &#39;colour&#39;"* ||
 		"$(section "$page" broken)" == *'class="failed"'*"unknown key 'colour'"* ]]
 	[[ "$(section "$page" guestonly)" == *'class="skipped"'*"target = vm"* ]]
+	[[ "$(section "$page" benchfail)" == *'class="failed"'*"./run.sh bench exit 2"*"unknown benchmark &#39;nosuch&#39;"* ||
+		"$(section "$page" benchfail)" == *'class="failed"'*"./run.sh bench exit 2"*"unknown benchmark 'nosuch'"* ]]
 	if build/bin/cob-hook can --backend kprobe-copyout >/dev/null 2>&1; then
 		[[ "$(section "$page" kprobe)" == *"<img "* ]]
 	else
