@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # copyout-bench: pieces of the static HTML reports (reproduce's index.html,
 # nightly.html), sourced by the commands that write them. The pages are plain
 # HTML with inline CSS: no script, no server, no network, so they open from a
@@ -50,7 +51,7 @@ html_foot() {
 }
 
 html_figure() {
-	local png=$1 svg= cap
+	local png=$1 svg='' cap
 	if [ $# -ge 3 ]; then svg=$2; cap=$3; else cap=$2; fi
 	cap=$(printf '%s' "$cap" | html_esc)
 	printf '<figure>'
