@@ -168,6 +168,13 @@ repro_indent() { # stdin -> stderr, indented, line by line as it comes (busybox 
 	while IFS= read -r l; do printf '    %s\n' "$l"; done
 }
 
+# repro_stopped STATUS: a child that ended by SIGINT, SIGTERM or SIGHUP (run.sh's
+# supervisor stops us through our children: see Signals in run.sh) stops the
+# whole reproduce with that status; the partial directory goes (partial_exit)
+repro_stopped() {
+	case $1 in 129 | 130 | 143) say "reproduce: stopped (status $1)"; exit "$1" ;; esac
+}
+
 # repro_run_one DIR NAME: one experiment here (host or the guest we are in)
 # with the run.sh command its config names (run = sweep, or bench NAME). A
 # sweep's hook backends are probed first; exit 3 of the command (the kernel
@@ -193,6 +200,7 @@ repro_run_one() {
 	st=0
 	run_child "$BASH" "$ROOT/run.sh" "${argv[@]}" "${REPRO_QUICK[@]}" --out "$dir/$name" \
 		> >(tee "$dir/$name.log" | repro_indent >&2) 2>&1 || st=$?
+	repro_stopped "$st"
 	why=$(grep -v '^ *\[' "$dir/$name.log" | tail -n1)
 	case $st in
 	0)
@@ -229,6 +237,7 @@ repro_run_guest() {
 	repro_progress "-" "-" "$kernel guest" "${names[*]}"
 	run_child bash "$ROOT/vm/vm.sh" --kernel "$kernel" --timeout "${COB_REPRODUCE_VM_TIMEOUT:-2400}" --results "$dir" -- \
 		reproduce --run --configs "$dir/.configs-$kernel" --out "$dir" "${REPRO_QUICK[@]}" || st=$?
+	repro_stopped "$st"
 	secs=$((SECONDS - t0))
 	for name in "${names[@]}"; do
 		REPRO_PLACE[$name]=$kernel

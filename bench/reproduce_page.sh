@@ -45,6 +45,16 @@ where_of() {
 	esac
 }
 
+# place_of NAME: where it was to run: host, "KERNEL guest", or - (skipped before)
+place_of() {
+	case $(stat "$1" place) in
+	host | here) echo host ;;
+	vm) echo guest ;;
+	skip | "") echo - ;;
+	*) echo "$(stat "$1" place) guest" ;;
+	esac
+}
+
 # headline NAME: this run's value of the config's headline (headline_from over
 # the results' CSV), with its unit, or a dash and why
 headline() {
@@ -90,7 +100,7 @@ done
 		printf '<tr class="%s"><td><a href="#%s">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n' \
 			"$(stat "$n" state)" "$(esc "$n")" "$(esc "$(desc "$n" id)")" "$(esc "$(desc "$n" title)")" \
 			"$(esc "$(desc "$n" headline)")" "$(esc "$(desc "$n" headline_thesis)")" "$(esc "$(headline "$n")")" \
-			"$(esc "$(stat "$n" place)")" "$(esc "$(stat "$n" state)")"
+			"$(esc "$(place_of "$n")")" "$(esc "$(stat "$n" state)")"
 	done
 	echo '</table>'
 
@@ -99,7 +109,7 @@ done
 	for n in "${names[@]}"; do
 		printf '<tr class="%s"><td>%s</td><td><a href="#%s">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n' \
 			"$(stat "$n" state)" "$(esc "$(desc "$n" id)")" "$(esc "$n")" "$(esc "$n")" "$(esc "$(stat "$n" state)")" \
-			"$(esc "$(stat "$n" reason)")" "$(esc "$(stat "$n" place)")" "$(esc "$(meta "$n" .kernel)")" \
+			"$(esc "$(stat "$n" reason)")" "$(esc "$(place_of "$n")")" "$(esc "$(meta "$n" .kernel)")" \
 			"$(esc "$(meta "$n" '(.backends // []) | join(" ")')")" "$(esc "$(stat "$n" runs)")" "$(esc "$(stat "$n" seconds)")"
 	done
 	echo '</table>'

@@ -140,7 +140,7 @@ section() {
 	[[ "$s" == *'<img src="inguest/success_vs_iterations.png"'* ]]
 	[[ "$s" == *"guest, tcg"* ]]
 	[[ "$s" == *"kernel $(jq -r .kernel "$COB_RESULTS/v/inguest/meta.json")"* ]]
-	[[ "$(grep '>E2</a>' "$page")" == *"<td>debian</td>"* ]]
+	[[ "$(grep ">E2</a>" "$page")" == *"<td>debian guest</td>"* ]]
 	[[ "$(section "$page" hostonly)" == *'class="skipped"'*"target = host"* ]]
 	run bash tests/page_check.sh "$page"
 	echo "$output"
