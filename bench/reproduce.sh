@@ -10,6 +10,7 @@
 #   status/NAME.describe  the config's keys (cob-sweep --describe)
 #   status/NAME.status    state=ran|skipped|failed, reason=, seconds=, runs=,
 #                         place= (host, or the guest kernel)
+#   status/without-id.txt the configs that are not part of reproduce (no id)
 #   index.html            the page (bench/reproduce_page.sh), written on the host
 # Inside a guest (./run.sh vm -- reproduce --run ...) only the run phase runs:
 # the host then draws the graphs (the guest has no gnuplot) and writes the page.
@@ -59,7 +60,11 @@ repro_collect() {
 			fi
 			mv -f "$d.tmp" "$d"
 			id=$(repro_field "$d" id)
-			if [ -z "$id" ]; then rm -f "$d"; continue; fi # not part of reproduce
+			if [ -z "$id" ]; then # not part of reproduce: the page names it
+				rm -f "$d"
+				echo "$name" >>"$dir/status/without-id.txt"
+				continue
+			fi
 		fi
 		if [ ${#want[@]} -gt 0 ]; then
 			found=0

@@ -104,6 +104,10 @@ done
 	done
 	echo '</table>'
 
+	if [ -s "$dir/status/without-id.txt" ]; then
+		printf '<p class="sub">Configs without an [experiment] id, not part of this page: %s.</p>\n' \
+			"$(sort -u "$dir/status/without-id.txt" | paste -sd, | sed 's/,/, /g' | html_esc)"
+	fi
 	echo '<h2>Runs</h2>'
 	echo '<table><tr><th>id</th><th>name</th><th>state</th><th>reason</th><th>ran on</th><th>kernel</th><th>backends</th><th>runs</th><th>seconds</th></tr>'
 	for n in "${names[@]}"; do
