@@ -286,18 +286,16 @@ resolve_config() { # NAME|PATH -> config path, or exit 2
 	fi
 }
 
-render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config names, into DIR,
-	# as PNG and SVG (common.gp's fmt); SHOWN is the directory named on the graphs (the
-	# final one, when DIR is staging). Returns 1 (said why) when a script is missing or fails.
-	local dir=$1 shown=${2:-$1} name gp fmt
+render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config names, into DIR
+	# (each script writes its PNGs and their SVG copies: common.gp's svg_copy); SHOWN is the
+	# directory named on the graphs (the final one, when DIR is staging). Returns 1 (said
+	# why) when a script is missing or fails.
+	local dir=$1 shown=${2:-$1} name gp
 	command -v gnuplot >/dev/null || { say "gnuplot not found: no graphs"; return 0; }
 	for name in $(cat "$dir/plots.txt" 2>/dev/null || true); do
 		gp=$ROOT/plots/$name.gp
 		[ -f "$gp" ] || { say "no plot script plots/$name.gp"; return 1; }
-		for fmt in png svg; do
-			run_child gnuplot -e "results='$dir'" -e "shown='$shown'" -e "fmt='$fmt'" "$gp" ||
-				{ say "plot $name ($fmt) failed"; return 1; }
-		done
+		run_child gnuplot -e "results='$dir'" -e "shown='$shown'" "$gp" || { say "plot $name failed"; return 1; }
 	done
 }
 

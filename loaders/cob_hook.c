@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -454,10 +455,20 @@ static int cmd_run(int argc, char **argv)
 	}
 	cfg = (struct hook_cfg){ .tgid = child, .ino = st.st_ino, .kdev = kernel_dev(st.st_dev),
 				 .threshold = o.threshold, .mode = o.mode, .function = o.function };
+	struct timespec a0, a1;
+
+	clock_gettime(CLOCK_MONOTONIC, &a0);
 	if (!(b = attach_backend(&o, &cfg, &handle, &events_fd))) {
 		rc = 3;
 		goto out;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &a1);
+	/* When the hook was armed, on the reads' clock: a kprobe's age decides
+	 * whether an override holds (E17: the optimizer converts it OPTIMIZE_DELAY
+	 * or later after arming), and a monitor polling the kprobes list can
+	 * see it tens of ms late in a busy TCG guest. */
+	fprintf(stderr, "cob-hook: %s attached between %lld and %lld ns (CLOCK_MONOTONIC)\n", b->name,
+		(long long)a0.tv_sec * 1000000000LL + a0.tv_nsec, (long long)a1.tv_sec * 1000000000LL + a1.tv_nsec);
 	rb = ring_buffer__new(events_fd, on_event, &evb, NULL);
 	if (!rb) {
 		fail(1, "cannot open the ring buffer: %s", strerror(errno));

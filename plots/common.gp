@@ -4,12 +4,7 @@
 #      exper kernel where backend mode func cache reps   provenance from the data
 #      series    " kind/bufsize ..." one word per (file_kind, buf_size) in the data
 #      nseries, is(w), label(w), dodge(i), human(bytes), subtitle, output(name)
-# Format: fmt='png' (default) or 'svg' (gnuplot -e "fmt='svg'"); run.sh draws
-# every script twice. A script names its files NAME.png through output(), which
-# turns them into NAME.svg for fmt='svg', and sets a terminal of its own size
-# with: eval term(WIDTH, HEIGHT)
 if (!exists("results")) results = "results/latest"
-if (!exists("fmt")) fmt = "png"
 # where the data will be read by people (run.sh draws into a staging directory)
 if (!exists("shown")) shown = results
 summary = results."/summary.csv"
@@ -41,9 +36,7 @@ dodge(i) = 10 ** (0.012 * (i - (nseries + 1) / 2.0))
 subtitle = sprintf("%s, kernel %s, %s backend, %s mode\n%s, cache=%s, %d repetition%s per point", \
 	where, kernel, backend, mode, func, cache, reps, reps == 1 ? "" : "s")
 
-term(w, h) = sprintf("set terminal %s size %d,%d noenhanced font \"DejaVu Sans,12\" linewidth 1.5", \
-	fmt eq "svg" ? "svg dynamic" : "pngcairo", w, h)
-eval term(1200, 700)
+set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
 # colour-blind safe (Okabe-Ito), distinct points
 set linetype 1 lc rgb "#0072B2" pt 7 ps 1.3
 set linetype 2 lc rgb "#E69F00" pt 5 ps 1.3
@@ -62,5 +55,8 @@ set key box opaque samplen 3 spacing 1.2 width 1
 dodge_pct = (10 ** (0.012 * (nseries - 1) / 2.0) - 1) * 100
 set label 99 sprintf("data: %s; series offset along x by up to %.0f %% so equal values stay visible", \
 	shown."/summary.csv", dodge_pct) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
-output(name) = results."/".((fmt eq "svg" && name[strlen(name) - 3:] eq ".png") ? \
-	name[1:strlen(name) - 4].".svg" : name)
+output(name) = results."/".name
+# After a PNG's plot command: name = "FILE"; eval svg_copy  -> the same graph as
+# DIR/FILE.svg (vector, for documents), the PNG terminal restored afterwards.
+svg_copy = 'set terminal push; set terminal svg size 1200,800 noenhanced font "DejaVu Sans,12" dynamic; ' . \
+	'set output output(name.".svg"); replot; unset output; set terminal pop'

@@ -4,6 +4,7 @@
 #   DIR/success_vs_iterations.png   success rate vs iterations, per file kind and buffer size
 #   DIR/success_vs_megabytes.png    the same against the data read per run
 #   DIR/latency_vs_iterations.png   median read() latency with min/max bars vs iterations
+# and each as .svg too
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"
@@ -37,6 +38,7 @@ set key outside right top vertical
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(100 * column(metric)) \
 	with linespoints lt i title label(word(series, i))
+name = "success_vs_iterations"; eval svg_copy
 
 # --- success rate vs data read per run
 stats summary using (column("iterations") * column("buf_size") / 1048576.0) nooutput
@@ -47,6 +49,7 @@ set xrange [STATS_min / 2.0:STATS_max * 2.0]
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * column("buf_size") / 1048576.0 * dodge(i) : NaN):(100 * column(metric)) \
 	with linespoints lt i title label(word(series, i))
+name = "success_vs_megabytes"; eval svg_copy
 
 # --- latency vs iterations
 unset label 2
@@ -62,4 +65,5 @@ set key outside right top vertical
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(column("lat_median_ns") / 1000.0):(column("lat_min_ns") / 1000.0):(column("lat_max_ns") / 1000.0) \
 	with yerrorlines lt i title label(word(series, i))
+name = "latency_vs_iterations"; eval svg_copy
 unset output

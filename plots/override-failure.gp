@@ -10,6 +10,7 @@
 #                              grey x: the kprobes list shows [OPTIMIZED] (queued);
 #                              black o: first read that went through the jump
 #   DIR/override_vs_mib.png    the same against the MiB read so far
+# and each as .svg too
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"
@@ -32,7 +33,7 @@ do for [i = 1:nruns] {
 set yrange [0.5:nruns + 0.5]
 set key at screen 0.5, 0.005 center bottom horizontal maxrows 2 font ",10"
 set bmargin 9
-eval term(1200, 800)
+set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,12" linewidth 1.5
 set grid x
 set logscale x 10
 set format x "%g"
@@ -50,6 +51,7 @@ plot reads using (column("ok") == 1 ? column("t_ms") > 0.01 ? column("t_ms") : 0
 		with points pt 2 ps 2 lw 2 lc rgb "#777777" title "[OPTIMIZED] in the kprobes list (queued)", \
 	runs using (strcol("jmp_at_ms") ne "" ? column("jmp_at_ms") : NaN):"run" \
 		with points pt 6 ps 2.5 lw 2 lc rgb "black" title "first read through the jump (optimizer done)"
+name = "override_vs_time"; eval svg_copy
 
 set output output("override_vs_mib.png")
 set title sprintf("%s: override status of every read vs data read since attach\n%s, kernel %s, %s mode, %s, cache=%s", exper, where, kernel, mode, func, cache)
@@ -58,3 +60,4 @@ plot reads using (column("ok") == 1 ? column("mib") > 0.001 ? column("mib") : 0.
 		with points pt 7 ps 0.5 lc rgb "#1a9850" title "ok", \
 	reads using (column("ok") == 0 ? column("mib") > 0.001 ? column("mib") : 0.001 : NaN):(column("run") - 0.15) \
 		with points pt 7 ps 0.5 lc rgb "#d73027" title "not ok"
+name = "override_vs_mib"; eval svg_copy

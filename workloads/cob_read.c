@@ -30,10 +30,13 @@
 #define DEFAULT_REPOSITION "seek"
 #define DEFAULT_ACCESS "read"
 #define DEFAULT_CACHE "none"
+/* --interval-us at most 10 s: a pause, not a way to stall a sweep */
+#define MAX_INTERVAL_US 10000000ull
 
 struct opts {
 	const char *file, *records;
 	uint64_t buf, iterations, threshold;
+	uint64_t interval_us; /* --interval-us: pause before every read but the first */
 	const struct reposition_ops *repo;
 	const struct access_ops *access;
 	const struct cache_ops *cache;
@@ -52,7 +55,9 @@ static void usage(FILE *f)
 	cob_choice_usage(f, cache_choice, cache_help, DEFAULT_CACHE);
 	fprintf(f,
 		"  --threshold N     filter: keep numbers >= N (default 0)\n"
-		"  --mode observe|override  accepted for cob-hook; the checks are the same\n"
+		"  --interval-us N   pace the reads: sleep N microseconds before every read but\n"
+		"                    the first (untimed; default 0: back to back). The same bytes\n"
+		"                    read over a longer time (E17: time since attach vs data read)\n"		"  --mode observe|override  accepted for cob-hook; the checks are the same\n"
 		"  --records PATH    write binary per-read records (for cob-hook)\n"
 		"  --sync RFD,WFD    handshake with cob-hook before the first read\n"
 		"Without --records, prints one CSV row per read on stdout.\n");
@@ -147,6 +152,30 @@ static void test_delay(uint64_t ns)
 		;
 }
 
+/* --interval-us: plain decimal microseconds, 0 to MAX_INTERVAL_US (no size
+ * suffixes: "1K" would read as 1024 us). */
+static int parse_us(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || n > MAX_INTERVAL_US)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Sleep US microseconds (CLOCK_MONOTONIC, resumed after a signal). */
+static void pause_us(uint64_t us)
+{
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000 };
+
+	while (us && clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -155,7 +184,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "access", required_argument, 0, 'a' },     { "cache", required_argument, 0, 'c' },
 		{ "threshold", required_argument, 0, 't' },  { "mode", required_argument, 0, 'm' },
 		{ "records", required_argument, 0, 'R' },    { "sync", required_argument, 0, 's' },
-		{ "help", no_argument, 0, 'h' },	     { 0, 0, 0, 0 },
+		{ "interval-us", required_argument, 0, 'i' }, { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -194,6 +224,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'm':
 			if (strcmp(optarg, "observe") && strcmp(optarg, "override"))
 				return fail("--mode must be observe or override", optarg);
+			break;
+		case 'i':
+			if (parse_us(optarg, &o->interval_us))
+				return fail("--interval-us must be a number of microseconds from 0 to 10000000", optarg);
 			break;
 		case 'R': o->records = optarg; break;
 		case 's':
@@ -345,6 +379,11 @@ int main(int argc, char **argv)
 			struct read_record *r = &recs[first + j];
 			uint64_t minflt = 0, majflt = 0;
 
+			/* pacing (untimed): the same reads spread over a longer time since
+			 * the hook attached; it also changes what a read costs (see the
+			 * batch comment above), so compare latencies only at one pace */
+			if (first + j)
+				pause_us(o.interval_us);
 			if (o.repo->before && (rc = o.repo->before(&fd, o.file)))
 				return fail(strerror(-rc), o.file);
 			/* every time: reopen may give a new fd the same number */

@@ -58,7 +58,7 @@ mounts_restored() {
 	[ "$(column bpf_sum "$out/reads.csv" | sort -u | wc -l)" -gt 1 ]
 	jq -e '.kernel and .where == "host"' "$out/meta.json" >/dev/null
 	[ "$(find "$out" -name '*.png' | wc -l)" -ge 2 ]
-	# every graph also as SVG (run.sh draws each plot script with fmt png and svg)
+	# every graph also as SVG (common.gp's svg_copy: the reproduce page links it)
 	for png in "$out"/*.png; do head -c 100 "${png%.png}.svg" | grep -q '<svg\|<?xml'; done
 	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
 	no_orphan_progs "$base"
@@ -198,6 +198,11 @@ sweep_in_session() {
 	[ "$(column status "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = ok ]
 	[ "$(column calls "$BATS_TEST_TMPDIR/o.csv" | sort -u)" = 1 ]
 	grep -q "^cob-hook: tp-read observe: $n reads, $n events, $n ok, $n match$" "$BATS_TEST_TMPDIR/hook.err"
+	# when the hook was armed, on the reads' clock: before the first hooked read
+	read -r a0 a1 < <(sed -n 's/^cob-hook: tp-read attached between \([0-9]*\) and \([0-9]*\) ns (CLOCK_MONOTONIC)$/\1 \2/p' \
+		"$BATS_TEST_TMPDIR/hook.err")
+	echo "attached $a0..$a1, first read $first"
+	[ "$a0" -le "$a1" ] && [ "$a1" -lt "$first" ]
 	# the other reader: every read returned exactly the file's bytes
 	[ "$(column bytes_match "$BATS_TEST_TMPDIR/other.csv" | grep -cx 1)" -eq "$other_n" ]
 	[ "$(column ret "$BATS_TEST_TMPDIR/other.csv" | sort -u)" = 4096 ]

@@ -64,6 +64,30 @@ delivered() {
 	done
 }
 
+@test "--interval-us paces the reads: gaps of at least N us, untimed; bad values are one line, exit 2" {
+	# 6 reads 50 ms apart: every start is >= 50 ms after the previous one,
+	# and the sleeps are outside the timed interval (the 6 warm 4 KiB reads
+	# take far less than the 250 ms slept)
+	run "$BIN/cob-read" --file "$DATA/f" --buf 4K --iterations 6 --interval-us 50000
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[ "$(column bytes_match <(echo "$output") | sort -u)" = 1 ]
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ t = $c["t_start_ns"]; if (NR > 2 && t - p < 50000000) bad++; p = t; lat += $c["lat_ns"]; n++ }
+		END { print n, bad + 0, lat; exit !(n == 6 && bad == 0 && lat < 250000000) }' <<<"$output"
+	# back to back by default: the same 6 reads take less than one pause
+	run "$BIN/cob-read" --file "$DATA/f" --buf 4K --iterations 6
+	[ "$status" -eq 0 ]
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } NR == 2 { t0 = $c["t_start_ns"] }
+		{ t = $c["t_end_ns"] } END { print t - t0; exit !(t - t0 < 50000000) }' <<<"$output"
+	for bad in 1K -1 x 10000001 ''; do
+		run "$BIN/cob-read" --file "$DATA/f" --buf 4K --iterations 2 --interval-us "$bad"
+		[ "$status" -eq 2 ]
+		[ "${#lines[@]}" -eq 1 ]
+		[[ "$output" == "cob-read: --interval-us must be a number of microseconds"* ]]
+	done
+}
+
 @test "mmap reads carry their page faults, syscall reads leave the columns empty" {
 	run walk mmap-private fsync-dontneed 10
 	[ "$status" -eq 0 ]

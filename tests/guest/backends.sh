@@ -42,13 +42,15 @@
 #   kill        SIGKILL of cob-hook during a run: its programs, trampolines,
 #               kprobes and its workload are gone within 10 s
 #   ovrfail     (thesis and thesis-int3 only; on thesis-int3 the only section
-#               besides clock) E17: `cob-sweep override-failure --quick`:
+#               besides clock and the parts) E17: `cob-sweep override-failure --quick`:
 #               thesis-int3: kprobe-copyout ok, then copied from the read where
 #               the kprobes monitor saw the probe [OPTIMIZED]; kprobe-copyout-unopt
 #               100 % ok, never optimized; thesis: both 100 % ok (ftrace probe);
 #               doctor names jump optimization and auto override does not pick
 #               kprobe-copyout (thesis-int3); debug.kprobes-optimization is
 #               back to its value after the sweep, a SIGINT and a SIGKILL of cob-hook
+#   parts       tests/guest/parts/*.sh, on every kernel (each decides from uname
+#               -r what it runs), e.g. e17_pacing (thesis-int3)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,7 +61,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--in-guest) in_guest=1; shift ;;
-	-h | --help) sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,53p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "backends.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -278,11 +280,25 @@ case "$cs" in
 *) pass "clock: clocksource $cs" ;;
 esac
 
+# One file per experiment's in-guest checks (tests/guest/parts/NAME.sh): each
+# is sourced here, uses pass/fail/note/section and $H, $out, $rel, $quick, and
+# decides from $rel what this kernel runs. Every kernel runs them, thesis-int3
+# too (after its ovrfail section).
+run_parts() {
+	local part
+	for part in "$HERE"/parts/*.sh; do
+		[ -e "$part" ] || continue
+		# shellcheck source=/dev/null
+		. "$part"
+	done
+}
+
 # ---------------------------------------------- thesis-int3: ovrfail only --
 case "$rel" in *-cob-thesis-int3)
 	SF=$W/small
 	"$H/cob-mkfile" --kind known --size 1048576 --width 7 --out "$SF"
 	ovrfail 1
+	run_parts
 	echo "# $npass passed, $nfail failed ($rel)"
 	[ "$nfail" = 0 ] && [ "$npass" -gt 0 ]
 	exit
@@ -448,7 +464,7 @@ if avail fmodret-permission; then
 		else
 			fail "cold: fmodret-permission after drop_caches on $fst: first=$first; $rows reads, $ok ok, $nm match, $cp copied"
 		fi
-		# drop-each rather than dontneed: the thesis kernel has no fadvise (ADVISE_SYSCALLS=n)
+		# drop-each: drop_caches before every read, so the cold path is taken again and again
 		csv=$out/cold-drop-each.csv
 		hook fmodret-permission override "$csv" -- "$H/cob-read" --file "$DF" --buf 4096 --iterations 20 --cache drop-each
 		# drop_caches cannot always evict (Debian 6.1 kept the pages after ~10
@@ -542,14 +558,7 @@ done
 
 case "$rel" in *-cob-thesis) ovrfail 0 ;; esac
 
-# One file per experiment's in-guest checks (tests/guest/parts/NAME.sh): each
-# is sourced here, uses pass/fail/note/section and $H, $out, $rel, $quick, and
-# decides from $rel what this kernel runs.
-for part in "$HERE"/parts/*.sh; do
-	[ -e "$part" ] || continue
-	# shellcheck source=/dev/null
-	. "$part"
-done
+run_parts
 
 skips=""
 [ "$nskip" -gt 0 ] && skips=", $nskip skipped"
