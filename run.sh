@@ -16,7 +16,7 @@ export COB_ROOT=$ROOT
 PROG=run.sh
 
 # Debian packages the suite needs on the host (build, run, plot, test, guests).
-PACKAGES=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev libjansson-dev
+PACKAGES=(make gcc clang llvm libbpf-dev bpftool libbpf-tools libelf-dev zlib1g-dev libinih-dev libjansson-dev
 	pkg-config libcriterion-dev bats shellcheck gnuplot-nox sysstat cgroup-tools kmod
 	qemu-system-x86 busybox-static bash-static cpio linux-source-6.1 bc bison flex libssl-dev
 	dwarves xz-utils jq patch e2fsprogs fio curl chromium chromium-driver)
@@ -231,6 +231,7 @@ usage: ./run.sh COMMAND [options]     (each command takes --help)
   test                   every test suite (C, bats, guest); ends with 'N passed, N failed'
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
+  bench helpers|verifier|tailcall|trigger   what BPF costs here (E11, E12, E13, hook mechanisms)
   reproduce [--quick]    every experiment of the thesis this kernel supports, one HTML page
   compare BASE NEW       compare two results directories: verdict per figure, compare.csv, graph
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
@@ -676,24 +677,88 @@ EOF
 }
 
 # ---------------------------------------------------------------- bench
+BPFCOST_BENCHES="helpers verifier tailcall trigger"
+
 cmd_bench() {
 	case ${1:-} in
 	-h | --help)
 		cat <<EOF
-usage: ./run.sh bench workload [options]   (./run.sh bench workload --help for its options)
-Benchmarks of the suite itself.
+usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger|mechanisms [options]   (BENCH --help: its options)
+Benchmarks of the suite itself and of what BPF costs on this kernel.
   workload   the workload's own cost: cob-read without a hook against a bare C read loop and
              fio --ioengine=psync, cached 4 KiB reads, per-read median; CSV and ratios
+  helpers    E11: ns per call of bpf_probe_read_kernel/_user, bpf_probe_write_user and the
+             suite's number parser vs size (bpf_ktime_get_ns, cross-checked with run-time stats)
+  verifier   E12: load and verification time, JIT and the rest, verified insns vs program size
+  tailcall   E13: one filter-reduce program vs filter -> reduce tail calls vs read size
+  trigger    the bare cost of each hook mechanism (tp, raw_tp, kprobe, fentry, fexit, fmod_ret)
+             on getpgid(), as the kernel's selftests 'bench trig-*'
+  mechanisms OVERHEAD_DIR TRIGGER_DIR: each backend's overhead split into the hook mechanism
+             (trigger's cost x the hooks a read hits) and the suite's bookkeeping
 EOF
 		return 0 ;;
 	workload) shift ;;
-	"") die 2 "bench: which benchmark? (benchmarks: workload; see ./run.sh bench --help)" ;;
-	*) die 2 "bench: unknown benchmark '$1' (benchmarks: workload)" ;;
+	helpers | verifier | tailcall | trigger) cmd_bench_bpfcost "$@"; return ;;
+	mechanisms) shift; bash "$ROOT/bench/overhead_mechanisms.sh" "$@"; return ;;
+	"") die 2 "bench: which benchmark? (benchmarks: workload $BPFCOST_BENCHES; see ./run.sh bench --help)" ;;
+	*) die 2 "bench: unknown benchmark '$1' (benchmarks: workload $BPFCOST_BENCHES)" ;;
 	esac
 	case ${1:-} in -h | --help) bash "$ROOT/workloads/bench_workload.sh" --help; return 0 ;; esac
 	setup bench
 	COB_BIN=$BIN COB_RESULTS=$RESULTS COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
 		run_child bash "$ROOT/workloads/bench_workload.sh" "$@"
+}
+
+# The BPF cost benchmarks (cob-bpfcost) are not sweeps: nothing in them is a
+# read of a file by cob-read through a hook backend; each runs its own loop of
+# getpgid() calls. Like a sweep they leave BENCH.csv, meta.json and the graph
+# in results/DATE-bpfcost-BENCH (or --out), written in a staging directory and
+# renamed into place when complete; results/latest then links there.
+cmd_bench_bpfcost() {
+	local name=$1 out="" args=() cmdline="" a final parent tmp
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help)
+			cat <<EOF
+usage: ./run.sh bench $name [--quick] [--reps N] [--runs N] [--out DIR]
+What BPF costs on this kernel ($name; docs/bpf-cost.md): BPF programs on this command's own
+getpgid() calls; what the kernel refuses is skipped with its reason (meta.json: skipped).
+  --quick     the smallest grid, one repetition (what the tests run)
+  --reps N    repetitions, the outer loop
+  --runs N    program runs per point and repetition (helpers, tailcall: at most 4096;
+              trigger: getpgid() calls per timed loop; verifier: loads per size)
+  --out DIR   where $name.csv, meta.json and the graph go (default results/DATE-bpfcost-$name;
+              results/latest then links there)
+EOF
+			return 0 ;;
+		--out) [ $# -ge 2 ] || usage_err "--out needs a value"; out=$2; shift ;;
+		--reps | --runs)
+			[[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || usage_err "$1 needs a positive number"
+			args+=("$1" "$2"); shift ;;
+		--quick) args+=("$1") ;;
+		*) usage_err "bench $name: unknown option $1" ;;
+		esac
+		shift
+	done
+	setup bench
+	final=${out:-$RESULTS/$(date +%Y%m%d-%H%M%S)-bpfcost-$name}
+	parent=$(dirname "$final")
+	mkdir -p "$parent" || die 1 "cannot create $parent"
+	[ ! -e "$final" ] || [ -z "$(ls -A "$final" 2>/dev/null)" ] || die 2 "results directory $final exists and is not empty"
+	tmp=$(mktemp -d "$parent/.partial-bpfcost-$name.XXXXXX") || die 1 "cannot create a directory in $parent"
+	on_exit "rm -rf '$tmp'"
+	for a in ./run.sh bench "$name" "${args[@]}"; do printf -v a '%q' "$a"; cmdline+="$a "; done
+	COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
+		run_child "$BIN/cob-bpfcost" "$name" --out "$tmp" --command "${cmdline% }" "${args[@]}" ||
+		exit $? # cob-bpfcost said why in one line
+	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
+	rm -rf "$final"
+	mv "$tmp" "$final"
+	if [ -z "$out" ]; then
+		ln -sfn "$(basename "$final")" "$parent/latest.tmp" && mv -T "$parent/latest.tmp" "$parent/latest"
+	fi
+	say "results in $final"
 }
 
 # ---------------------------------------------------------------- compare
@@ -759,7 +824,7 @@ cmd_vm() {
 	for a in "$@"; do
 		case $a in -h | --help) [ "$seen" = 0 ] && { bash "$ROOT/vm/vm.sh" --help; return 0; } ;; esac
 		if [ "$seen" = 1 ]; then
-			[ "$sweep" = 0 ] && [ "$a" = sweep ] && sweep=1
+			[ "$sweep" = 0 ] && { [ "$a" = sweep ] || [ "$a" = bench ]; } && sweep=1
 			[ "$prev" = --out ] && out=$a
 			prev=$a
 		fi

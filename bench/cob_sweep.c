@@ -125,7 +125,11 @@ int main(int argc, char **argv)
 	}
 	/* the hook backends that cannot attach here leave the grid now */
 	s->skipped = json_object();
+	s->storage_skipped = json_object();
+	s->cond_skipped = json_object();
+	sweep_select_storage(s, &s->cfg);
 	sweep_select_hooks(s, &s->cfg);
+	sweep_conditions_init(s, &s->cfg); /* may drop cpus values too */
 	s->npoints = cob_config_points(&s->cfg);
 	s->nruns = s->npoints * s->cfg.repetitions;
 	snprintf(s->kernel, sizeof(s->kernel), "%s", uname(&u) ? "unknown" : u.release);

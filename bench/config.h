@@ -55,6 +55,9 @@ struct cob_param {
 	 * the backend that ran) rather than a column of its own, and cob-sweep
 	 * passes it to cob-hook itself (--function, --backend). */
 	int from_experiment;
+	/* A word that means "leave it as it is" (num COB_VALUE_NONE), e.g. cpus
+	 * = all, vfs_cache_pressure = keep, mem_limit = none; NULL: none. */
+	const char *none_word;
 };
 
 /* In loop order: the last axis varies fastest. */
@@ -108,6 +111,8 @@ struct cob_reproduce {
 /* The config is a sweep's (run = sweep): it has a grid. Otherwise it only
  * describes an experiment that another run.sh command makes. */
 int cob_reproduce_is_sweep(const struct cob_reproduce *r);
+/* the none_word of a param */
+#define COB_VALUE_NONE (UINT64_MAX - 1)
 
 /* file_size = buf */
 #define COB_FILESIZE_BUF UINT64_MAX

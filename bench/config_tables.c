@@ -27,21 +27,25 @@ const char *cob_mode_choice(size_t i)
 	return cob_modes[i];
 }
 
-/* key, show, type, min, max, choices, default, mkfile, read, hook, label, from_experiment.
+/* key, show, type, min, max, choices, default, mkfile, read, hook, label, from_experiment, none_word.
  * hook is last so that it varies fastest: the backends of one point run
  * back to back in every repetition. */
 const struct cob_param cob_sweep_params[] = {
-	{ "storage", "storage", COB_PT_ENUM, 0, 0, storage_choice, "disk", NULL, NULL, NULL, 1, 0 },
-	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, filegen_kind_choice, "known", "--kind", NULL, NULL, 1, 0 },
-	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1, 0 },
-	{ "cache", "cache", COB_PT_ENUM, 0, 0, cache_choice, "drop", NULL, "--cache", NULL, 1, 0 },
-	{ "reposition", "repos", COB_PT_ENUM, 0, 0, reposition_choice, "seek", NULL, "--reposition", NULL, 1, 0 },
-	{ "access", "access", COB_PT_ENUM, 0, 0, access_choice, "read", NULL, "--access", NULL, 1, 0 },
-	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0, 0 },
-	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0, 0 },
-	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0, 0 },
-	{ "function", "fn", COB_PT_ENUM, 0, 0, cob_function_choice, NULL, NULL, NULL, NULL, 0, 1 },
-	{ "hook", "hook", COB_PT_ENUM, 0, 0, hook_backend_choice, NULL, NULL, NULL, NULL, 0, 1 },
+	{ "storage", "storage", COB_PT_ENUM, 0, 0, storage_choice, "disk", NULL, NULL, NULL, 1, 0, NULL },
+	{ "file_kind", "kind", COB_PT_ENUM, 0, 0, filegen_kind_choice, "known", "--kind", NULL, NULL, 1, 0, NULL },
+	{ "file_size", "file", COB_PT_FILESIZE, 1, COB_MAX_FILE, NULL, "buf", "--size", NULL, NULL, 1, 0, NULL },
+	{ "cache", "cache", COB_PT_ENUM, 0, 0, cache_choice, "drop", NULL, "--cache", NULL, 1, 0, NULL },
+	{ "reposition", "repos", COB_PT_ENUM, 0, 0, reposition_choice, "seek", NULL, "--reposition", NULL, 1, 0, NULL },
+	{ "access", "access", COB_PT_ENUM, 0, 0, access_choice, "read", NULL, "--access", NULL, 1, 0, NULL },
+	{ "threshold", "threshold", COB_PT_COUNT, 0, UINT64_MAX, NULL, "0", NULL, NULL, "--threshold", 0, 0, NULL },
+	{ "buf_size", "buf", COB_PT_SIZE, 1, COB_MAX_BUF, NULL, NULL, NULL, "--buf", NULL, 0, 0, NULL },
+	{ "iterations", "iterations", COB_PT_COUNT, 1, COB_MAX_ITERS, NULL, NULL, NULL, "--iterations", NULL, 0, 0, NULL },
+	/* conditions the sweep sets around each run (sweep_conditions.c) */
+	{ "cpus", "cpus", COB_PT_COUNT, 1, 4096, NULL, "all", NULL, NULL, NULL, 1, 0, "all" },
+	{ "vfs_cache_pressure", "vfs_cp", COB_PT_COUNT, 0, 100000, NULL, "keep", NULL, NULL, NULL, 1, 0, "keep" },
+	{ "mem_limit", "mem", COB_PT_SIZE, 1 << 20, 1ULL << 40, NULL, "none", NULL, NULL, NULL, 1, 0, "none" },
+	{ "function", "fn", COB_PT_ENUM, 0, 0, cob_function_choice, NULL, NULL, NULL, NULL, 0, 1, NULL },
+	{ "hook", "hook", COB_PT_ENUM, 0, 0, hook_backend_choice, NULL, NULL, NULL, NULL, 0, 1, NULL },
 };
 const size_t cob_sweep_nparams = sizeof(cob_sweep_params) / sizeof(cob_sweep_params[0]);
 

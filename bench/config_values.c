@@ -74,6 +74,11 @@ int parse_value(const struct cob_param *p, const char *s, struct cob_value *v, c
 	char b[32];
 
 	memset(v, 0, sizeof(*v));
+	if (p->none_word && !strcmp(s, p->none_word)) {
+		snprintf(v->text, sizeof(v->text), "%s", s);
+		v->num = COB_VALUE_NONE;
+		return 0;
+	}
 	switch (p->type) {
 	case COB_PT_ENUM:
 		if (!cob_choice_has(p->choices, s)) {
@@ -98,7 +103,10 @@ int parse_value(const struct cob_param *p, const char *s, struct cob_value *v, c
 		break;
 	case COB_PT_COUNT:
 		if (parse_count(s, &v->num, &r)) {
-			snprintf(why, whylen, "%s: %s '%s'", p->key, r, s);
+			snprintf(why, whylen, "%s: %s '%s'%s%s", p->key, r, s, p->none_word ? " (or " : "",
+				 p->none_word ? p->none_word : "");
+			if (p->none_word)
+				snprintf(why + strlen(why), whylen - strlen(why), ")");
 			return -1;
 		}
 		break;

@@ -10,6 +10,8 @@
  *   sweep_hooks.c     which hook backends attach here (cob-hook can)
  *   sweep_monitors.c  starting, stopping and ingesting the monitors
  *   sweep_rows.c      cob-hook's rows into reads.csv and the point statistics
+ *   sweep_storage.c   the storage axis: which storages this kernel gives, setting them up
+ *   sweep_conditions.c  cpus, vfs_cache_pressure, mem_limit around each run
  *   sweep_run.c       one run (data file, cob-hook command line) and the loop
  *   sweep_progress.c  DIR/.progress and --resume
  *   sweep_meta.c      meta.json
@@ -20,9 +22,12 @@
 #include "csv.h"
 #include "monitors.h"
 #include "stats.h"
+#include "storage.h"
+#include "undo.h"
 
 #include <jansson.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -30,6 +35,8 @@
 #define PROG "cob-sweep"
 #define MAX_CHILDREN (COB_MAX_NAMES + 4) /* monitors, cob-hook, one more */
 #define MONITOR_READY_MS 5000
+/* a libbpf-tools monitor loads its BPF programs to answer --probe: seconds in a TCG guest */
+#define MONITOR_PROBE_MS 90000
 #define STOP_GRACE_MS 10000
 #define CAPTURE_MS 10000
 /* cob-hook can runs the feature trials behind --backend auto: several kprobe
@@ -71,6 +78,25 @@ struct sweep_report {
 	void *data;         /* what its print needs once the results are in place */
 };
 
+/* A storage of the axis, once set up (its undo actions are in s->undo). */
+struct sweep_storage {
+	int made;
+	struct storage_made m;
+};
+
+/* The conditions: what was changed, and what the next cob-hook gets. */
+struct sweep_conditions {
+	cpu_set_t allowed; /* ours at the start: cpus = N takes its first N */
+	int nallowed;
+	long pressure_before; /* vm.vfs_cache_pressure at the start; -1: untouched */
+	char cgroup[PATH_MAX]; /* ours, for mem_limit; "" none */
+	int cgroup_v2;
+	/* for the next spawn only (die_with_us applies them in the child) */
+	int procs_fd;     /* the cgroup's cgroup.procs; -1: stay */
+	int set_cpus;
+	cpu_set_t cpus;
+};
+
 struct datafile {
 	char *key, *path;
 };
@@ -107,12 +133,18 @@ struct sweep {
 
 	struct sweep_monitor mon[COB_MAX_NAMES];
 	size_t nmon;
+	json_t *mon_skipped; /* meta.json monitors_skipped: monitor -> reason */
 	struct cob_csvw *reads;
 	char *reads_header; /* "a,b,c" of the first part: every part must match */
 	struct sweep_report report[MAX_REPORTS];
 	size_t nreport;
 
 	json_t *skipped; /* meta.json hooks_skipped: backend -> reason */
+	json_t *storage_skipped; /* meta.json storage_skipped: storage -> reason */
+	json_t *cond_skipped;    /* meta.json conditions.skipped: "cpus=4" -> reason */
+	struct sweep_storage storage[COB_MAX_VALUES]; /* by value index of the storage axis */
+	struct sweep_conditions cond;
+	struct undo_list undo; /* what to undo at the end (undo.h); the guard has a copy */
 	char auto_backend[COB_VALUE_LEN];
 
 	uint64_t fp;         /* fingerprint of the sweep: config text, options, hook axis */
@@ -149,6 +181,8 @@ void sweep_guard_start(struct sweep *s);
 void sweep_guard_say(struct sweep *s, char kind, long v);
 void sweep_guard_workdir(struct sweep *s, const char *path);
 void sweep_guard_done(struct sweep *s);
+/* Register an undo action (undo.h) with us and the guard, before the change. */
+void sweep_undo(struct sweep *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sweep_files.c */
 int sweep_mkdir_p(const char *path, int *created);
@@ -159,8 +193,21 @@ void sweep_committed(struct sweep *s, const char *path);
 void sweep_commit_writer(struct sweep *s, struct cob_csvw **w, const char *name);
 void sweep_write_plots_txt(struct sweep *s, const struct cob_config *c);
 
+/* sweep_storage.c */
+void sweep_select_storage(struct sweep *s, struct cob_config *c);
+const char *sweep_storage_dir(struct sweep *s, const struct cob_config *c, const size_t *sel);
+json_t *sweep_storage_meta(struct sweep *s, const struct cob_config *c);
+
+/* sweep_conditions.c */
+void sweep_conditions_init(struct sweep *s, struct cob_config *c);
+void sweep_conditions_apply(struct sweep *s, const struct cob_config *c, const size_t *sel);
+void sweep_conditions_clear(struct sweep *s);
+json_t *sweep_conditions_meta(struct sweep *s);
+
 /* sweep_hooks.c */
 void sweep_select_hooks(struct sweep *s, struct cob_config *c);
+/* The mode backend runs in: the config's; none observes (the plain read). */
+const char *sweep_hook_mode(const struct cob_config *c, const char *backend);
 int sweep_check_hook(struct sweep *s, struct cob_config *c);
 
 /* sweep_monitors.c */
@@ -168,7 +215,7 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c);
 void sweep_monitor_files(struct sweep *s);
 void sweep_monitors_start(struct sweep *s);
 void sweep_monitors_stop(struct sweep *s);
-void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
+void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
 			   const char *kernel);
 void sweep_monitor_versions(struct sweep *s, json_t *meta);
 
@@ -187,7 +234,7 @@ int sweep_row_cols(struct cob_csvr *r, struct row_cols *c);
 void sweep_acc_row(struct sweep *s, struct point_acc *acc, struct cob_csvr *r, const struct row_cols *c,
 		   struct run_tally *t);
 void sweep_acc_run(struct point_acc *acc, unsigned rep, const struct run_tally *t);
-void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t *rows,
+void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t run, size_t *rows,
 		       size_t *matches);
 
 /* sweep_run.c */

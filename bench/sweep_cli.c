@@ -59,10 +59,17 @@ static const char usage_text[] =
 	"With report = overhead, DIR/overhead.csv gets each backend's extra ns per read\n"
 	"against none (difference of means with Welch's 95 %% CI, difference of\n"
 	"medians, per-read latencies pooled over the repetitions), also printed as a table.\n"
+	"The storage axis is probed the same way ('NAME: skipping storage S: reason');\n"
+	"a storage is set up (in a mount namespace of our own) when a run first needs\n"
+	"it and removed at the end. Conditions set around each run: cpus = N|all\n"
+	"(affinity), vfs_cache_pressure = N|keep (restored at the end), mem_limit =\n"
+	"SIZE|none (a memory cgroup of our own, v2 or v1).\n"
 	"Monitors are found in $COB_ROOT/bench/monitors, else BIN/../../bench/monitors.\n"
 	"Children die with cob-sweep, even of SIGKILL (PDEATHSIG, and a guard process\n"
-	"that kills their process groups and removes the work directory).\n"
-	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend not available,\n"
+	"that kills their process groups, undoes mounts, devices, sysctls and cgroups\n"
+	"and removes the work directory).\n"
+	"Exit: 0 done, 1 failure, 2 bad usage or config, 3 hook backend, storage or\n"
+	"condition not available,\n"
 	"130 sweep_interrupted (SIGINT), 143 terminated (SIGTERM), 129 (SIGHUP).\n";
 
 void sweep_print_usage(FILE *f)

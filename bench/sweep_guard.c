@@ -2,10 +2,13 @@
  * its own (cob-sweep-guard, in a session of its own) holds the read end of a
  * pipe only cob-sweep writes: when cob-sweep ends without saying it cleaned
  * up, the guard sees EOF, SIGKILLs every child's process group (grandchildren
- * too, e.g. the monitor's iostat) and removes the work directory. */
+ * too, e.g. the monitor's iostat), runs the undo actions cob-sweep registered
+ * (mounts, devices, modules, sysctls, cgroups: undo.h), last first, and
+ * removes the work directory. */
 #include "sweep.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -46,13 +49,16 @@ static int rm_quiet(const char *path, const struct stat *sb, int flag, struct FT
 }
 
 /* Lines from cob-sweep: "P PID" a child's process group to kill, "U PID" it
- * was reaped, "W" + path the work directory, "D 0" cob-sweep cleaned up
- * itself. At EOF without "D": kill the groups, remove the work directory. */
+ * was reaped, "W" + path the work directory, "A" + an undo action, "D 0"
+ * cob-sweep cleaned up itself. At EOF without "D": kill the groups, undo,
+ * remove the work directory. */
 static void __attribute__((noreturn)) guard_main(int fd)
 {
 	pid_t groups[GUARD_MAX];
 	size_t ngroups = 0, len = 0;
-	char buf[PATH_MAX + 64], workdir[PATH_MAX] = "";
+	static char buf[UNDO_LINE + 64];
+	char workdir[PATH_MAX] = "";
+	struct undo_list undo = { 0 };
 	int done = 0;
 
 	for (;;) {
@@ -78,6 +84,8 @@ static void __attribute__((noreturn)) guard_main(int fd)
 						groups[i] = groups[--ngroups];
 			} else if (buf[0] == 'W') {
 				snprintf(workdir, sizeof(workdir), "%.*s", PATH_MAX - 1, buf + 1);
+			} else if (buf[0] == 'A') {
+				undo_push(&undo, buf + 1);
 			} else if (buf[0] == 'D') {
 				done = 1;
 			}
@@ -90,8 +98,9 @@ static void __attribute__((noreturn)) guard_main(int fd)
 	if (!done) {
 		for (size_t i = 0; i < ngroups; i++)
 			kill(-groups[i], SIGKILL);
+		undo_all(&undo, 0); /* busy for a moment while the killed close their files: retried */
 		if (workdir[0])
-			nftw(workdir, rm_quiet, 16, FTW_DEPTH | FTW_PHYS);
+			nftw(workdir, rm_quiet, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	}
 	_exit(0);
 }
@@ -152,4 +161,22 @@ void sweep_guard_done(struct sweep *s)
 	s->guard = -1;
 	while (waitpid(s->guard_pid, NULL, 0) < 0 && errno == EINTR)
 		;
+}
+
+void sweep_undo(struct sweep *s, const char *fmt, ...)
+{
+	char line[UNDO_LINE + 2];
+	va_list ap;
+	int n;
+
+	line[0] = 'A';
+	va_start(ap, fmt);
+	n = vsnprintf(line + 1, UNDO_LINE, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= UNDO_LINE - 1 || undo_push(&s->undo, line + 1))
+		sweep_fail(s, 1, "internal: cannot register undo action '%s'", line + 1);
+	line[n + 1] = '\n';
+	if (s->guard >= 0 && write(s->guard, line, (size_t)n + 2) < 0) {
+		/* the guard is gone */
+	}
 }

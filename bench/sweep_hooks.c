@@ -7,12 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The mode B runs in: the config's, but none always observes: it attaches
+ * nothing, so in an override experiment it is the plain read (the copy
+ * happens) that every override is compared with, and its rows say so. */
+const char *sweep_hook_mode(const struct cob_config *c, const char *backend)
+{
+	return !strcmp(backend, "none") ? "observe" : c->mode;
+}
+
 /* `cob-hook can --backend B`: its exit status; *line = its last output line
  * without cob-hook's prefixes (the backend it picked, or why it cannot). */
 static int hook_can(struct sweep *s, const struct cob_config *c, const char *backend, char *line, size_t len)
 {
 	char *hook = sweep_path(s, s->opt.bin, "cob-hook"), out[4096];
-	char *argv[] = { hook, "can", "--backend", (char *)backend, "--mode", (char *)c->mode,
+	char *argv[] = { hook, "can", "--backend", (char *)backend, "--mode", (char *)sweep_hook_mode(c, backend),
 			 "--function", (char *)c->axes[cob_config_axis(c, "function")].v[0].text, NULL };
 	int rc = sweep_capture_all(s, argv, 0, 1, 0, PROBE_MS, out, sizeof(out));
 	const char *l = "", *p;

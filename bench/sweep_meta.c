@@ -86,6 +86,10 @@ void sweep_meta_finish(struct sweep *s, json_t *meta, const struct cob_config *c
 		json_object_set_new(ko, "sysctl_after", v < 0 ? json_null() : json_integer(v));
 		json_object_set_new(meta, "kprobes_optimization", ko);
 	}
+	json_object_set_new(meta, "storage", sweep_storage_meta(s, c));
+	json_object_set_new(meta, "storage_skipped",
+			    s->storage_skipped ? json_incref(s->storage_skipped) : json_object());
+	json_object_set_new(meta, "conditions", sweep_conditions_meta(s));
 	json_object_set_new(meta, "report", json_string(c->report));
 	json_object_set_new(meta, "backends", backends);
 	json_object_set_new(meta, "quick", json_boolean(c->quick));
@@ -95,6 +99,8 @@ void sweep_meta_finish(struct sweep *s, json_t *meta, const struct cob_config *c
 	json_object_set_new(meta, "runs", json_integer((json_int_t)(npoints * c->repetitions)));
 	json_object_set_new(meta, "reads", json_integer((json_int_t)cob_csvw_rows(s->reads)));
 	json_object_set_new(meta, "monitors", mons);
+	if (s->mon_skipped)
+		json_object_set_new(meta, "monitors_skipped", json_incref(s->mon_skipped));
 	json_object_set_new(meta, "plots", plots);
 	json_object_set_new(meta, "cache_method",
 			    json_string("cob-read, per run, outside the timed reads (column cache)"));

@@ -32,6 +32,8 @@ void sweep_monitors_start(struct sweep *s)
 		struct sweep_monitor *m = &s->mon[i];
 		char *argv[] = { m->path, m->out, NULL };
 		int fd, st;
+		/* a libbpf-tools monitor writes its header once its programs are attached */
+		int ready_ms = m->m->probe ? MONITOR_PROBE_MS : MONITOR_READY_MS;
 		long long deadline;
 		char stbuf[64], why[256];
 
@@ -42,14 +44,14 @@ void sweep_monitors_start(struct sweep *s)
 		m->pid = sweep_spawn(s, argv, fd, fd, 0, m->name);
 		close(fd);
 		/* ready once it wrote its header */
-		deadline = sweep_now_ns() + MONITOR_READY_MS * 1000000LL;
+		deadline = sweep_now_ns() + ready_ms * 1000000LL;
 		while (!file_has_line(m->out)) {
 			if (sweep_wait(s, m->pid, &st, 0, 0))
 				sweep_fail(s, 1, "monitor %s exited at start (%s): %s", m->name,
 					   sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
 			if (sweep_now_ns() > deadline)
 				sweep_fail(s, 1, "monitor %s wrote no header to %s within %d s", m->name, m->out,
-					   MONITOR_READY_MS / 1000);
+					   ready_ms / 1000);
 			sweep_pause(s, 10, 0);
 		}
 	}
@@ -77,9 +79,10 @@ void sweep_monitors_stop(struct sweep *s)
 	}
 }
 
-/* Provenance prefix of monitor rows: experiment, where, kernel, every axis, rep. */
+/* Provenance prefix of monitor rows: experiment, where, kernel, every axis,
+ * rep, run (the run's number in the sweep, as in reads.csv). */
 static size_t monitor_prefix(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
-			     const char *kernel, const char **vals, char *repbuf)
+			     size_t run, const char *kernel, const char **vals, char *repbuf, char *runbuf)
 {
 	size_t n = 0;
 
@@ -90,18 +93,20 @@ static size_t monitor_prefix(struct sweep *s, const struct cob_config *c, const 
 		vals[n++] = sweep_axis_text(c, sel, k);
 	sprintf(repbuf, "%u", rep);
 	vals[n++] = repbuf;
+	sprintf(runbuf, "%zu", run);
+	vals[n++] = runbuf;
 	return n;
 }
 
 /* Each monitor's rows of this run into DIR/NAME.csv, the run's axes in front. */
-void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep,
+void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const size_t *sel, unsigned rep, size_t run,
 			    const char *kernel)
 {
 	for (size_t i = 0; i < s->nmon; i++) {
 		struct sweep_monitor *m = &s->mon[i];
 		struct cob_csvr *r = cob_csvr_open(m->out);
 		const char *vals[COB_MAX_VALUES + 256];
-		char repbuf[16], *hdr;
+		char repbuf[16], runbuf[24], *hdr;
 		size_t np, nc;
 		int rc;
 
@@ -114,7 +119,7 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 				   m->header);
 		free(hdr);
 		nc = cob_csvr_ncols(r);
-		np = monitor_prefix(s, c, sel, rep, kernel, vals, repbuf);
+		np = monitor_prefix(s, c, sel, rep, run, kernel, vals, repbuf, runbuf);
 		if (np + nc > sizeof(vals) / sizeof(vals[0]))
 			sweep_fail(s, 1, "monitor %s: too many columns", m->name);
 		if (!m->w) {
@@ -125,7 +130,8 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 			vals[2] = "kernel";
 			for (size_t k = 0; k < c->naxes; k++)
 				vals[3 + k] = c->axes[k].param->key;
-			vals[np - 1] = "rep";
+			vals[np - 2] = "rep";
+			vals[np - 1] = "run";
 			for (size_t j = 0; j < nc; j++)
 				vals[np + j] = cob_csvr_name(r, j);
 			if (asprintf(&path, "%s/%s.csv", s->opt.out, m->name) < 0)
@@ -134,7 +140,7 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 			if (!m->w)
 				sweep_fail(s, 1, "cannot write %s.tmp: %s", path, strerror(errno));
 			free(path);
-			monitor_prefix(s, c, sel, rep, kernel, vals, repbuf);
+			monitor_prefix(s, c, sel, rep, run, kernel, vals, repbuf, runbuf);
 		}
 		while ((rc = cob_csvr_next(r)) > 0) {
 			for (size_t j = 0; j < nc; j++)
@@ -148,12 +154,15 @@ void sweep_ingest_monitors(struct sweep *s, const struct cob_config *c, const si
 	}
 }
 /* Each monitor of the config: its registry entry, its executable
- * ($COB_ROOT/bench/monitors/EXEC, else BIN/../../bench/monitors/EXEC) and
- * the header it promises. */
+ * (cob_monitor_path) and the header it promises. A monitor the kernel may
+ * refuse is asked first (`EXEC --probe`); a refused one is skipped for the
+ * whole sweep with one line saying why (meta.json monitors_skipped): it gets
+ * no CSV, since a file with only a header would read as a monitor that saw
+ * nothing. */
 void sweep_find_monitors(struct sweep *s, const struct cob_config *c)
 {
-	const char *root = getenv("COB_ROOT");
-
+	if (!s->mon_skipped)
+		s->mon_skipped = json_object();
 	for (size_t i = 0; i < c->nmonitors; i++) {
 		struct sweep_monitor *m = &s->mon[s->nmon];
 		char *argv[] = { m->path, "--header", NULL };
@@ -164,16 +173,29 @@ void sweep_find_monitors(struct sweep *s, const struct cob_config *c)
 		if (!m->m) /* the config parser took the name from the registry */
 			sweep_fail(s, 2, "monitor %s: not in the monitor registry", c->monitors[i]);
 		snprintf(m->name, sizeof(m->name), "%s", m->m->name);
-		if (root && *root)
-			snprintf(m->path, sizeof(m->path), "%s/bench/monitors/%s", root, m->m->exec);
-		else
-			snprintf(m->path, sizeof(m->path), "%s/../../bench/monitors/%s", s->opt.bin, m->m->exec);
+		cob_monitor_path(m->m, s->opt.bin, m->path, sizeof(m->path));
 		if (access(m->path, X_OK))
 			sweep_fail(s, 1, "monitor %s: %s: %s (set COB_ROOT to the source tree)", m->name, m->path,
 				   strerror(errno));
 		rc = sweep_capture(s, argv, 0, hdr, sizeof(hdr));
 		if (rc || !hdr[0])
 			sweep_fail(s, 1, "monitor %s: '%s --header' failed (%d)", m->name, m->path, rc);
+		if (m->m->probe) {
+			char *pargv[] = { m->path, "--probe", NULL };
+			char why[512];
+
+			if (s->opt.check) /* --check validates; the sweep itself asks the kernel */
+				goto keep;
+			rc = sweep_capture_all(s, pargv, 0, 1, 1, MONITOR_PROBE_MS, why, sizeof(why));
+			if (rc == COB_MONITOR_REFUSED) {
+				fprintf(stderr, "%s: monitor %s skipped: %s\n", PROG, m->name, why[0] ? why : "refused");
+				json_object_set_new(s->mon_skipped, m->name, json_string(why));
+				continue;
+			}
+			if (rc)
+				sweep_fail(s, 1, "monitor %s: '%s --probe' failed (%d): %s", m->name, m->path, rc, why);
+		}
+keep:
 		m->header = strdup(hdr);
 		s->nmon++;
 	}

@@ -37,6 +37,8 @@ void sweep_signals_init(struct sweep *s)
 	sigprocmask(SIG_BLOCK, &s->sigs, NULL);
 	s->self = getpid();
 	s->guard = -1;
+	s->cond.procs_fd = -1;
+	s->cond.pressure_before = -1;
 }
 
 /* Die with the parent (--parent, else the one we started with): SIGUSR1
@@ -146,6 +148,11 @@ static void die_with_us(void *arg)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != s->self)
 		_exit(127);
 	sweep_guard_say(s, 'P', getpid());
+	/* the conditions of the next run (sweep_conditions.c): this child only */
+	if (s->cond.procs_fd >= 0 && write(s->cond.procs_fd, "0", 1) != 1)
+		_exit(125);
+	if (s->cond.set_cpus && sched_setaffinity(0, sizeof(s->cond.cpus), &s->cond.cpus))
+		_exit(125);
 }
 
 /* Start argv[0] (a path, or a PATH name when search) in its own process
@@ -226,6 +233,8 @@ void sweep_cleanup(struct sweep *s)
 	void (*drop)(struct cob_csvw *) = s->keep ? cob_csvw_close : cob_csvw_abort;
 
 	stop_children(s);
+	sweep_conditions_clear(s);
+	undo_all(&s->undo, 1); /* mounts, devices, sysctls, cgroups: before the work directory */
 	drop(s->reads);
 	s->reads = NULL;
 	cob_reports_abort(s);
@@ -234,7 +243,7 @@ void sweep_cleanup(struct sweep *s)
 		s->mon[i].w = NULL;
 	}
 	if (s->workdir) {
-		nftw(s->workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		nftw(s->workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 		free(s->workdir);
 		s->workdir = NULL;
 	}

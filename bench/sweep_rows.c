@@ -75,9 +75,12 @@ void sweep_acc_run(struct point_acc *acc, unsigned rep, const struct run_tally *
 }
 
 /* Append the rows of cob-hook's CSV to reads.csv and to the point's stats. */
-void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t *rows,
-			size_t *matches)
+void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc, unsigned rep, size_t run,
+			size_t *rows, size_t *matches)
 {
+	const char *vals[COB_MAX_VALUES + 256];
+	char runbuf[24];
+	size_t nc;
 	struct cob_csvr *r = cob_csvr_open(part);
 	struct run_tally t = { 0 };
 	struct row_cols cols;
@@ -96,24 +99,28 @@ void sweep_ingest_part(struct sweep *s, const char *part, struct point_acc *acc,
 	} else {
 		free(hdr);
 	}
+	/* cob-hook's columns, then `run`: the run's number in the sweep, also in every monitor's CSV */
+	nc = cob_csvr_ncols(r);
+	if (nc + 1 > sizeof(vals) / sizeof(vals[0]))
+		sweep_fail(s, 1, "%s: too many columns", part);
 	if (!s->reads) {
-		const char **cols = calloc(cob_csvr_ncols(r), sizeof(*cols));
 		char *path = sweep_path(s, s->opt.out, "reads.csv");
 
-		if (!cols)
-			sweep_fail(s, 1, "out of memory");
-		for (size_t i = 0; i < cob_csvr_ncols(r); i++)
-			cols[i] = cob_csvr_name(r, i);
-		s->reads = cob_csvw_open(path, cols, cob_csvr_ncols(r));
+		for (size_t i = 0; i < nc; i++)
+			vals[i] = cob_csvr_name(r, i);
+		vals[nc] = "run";
+		s->reads = cob_csvw_open(path, vals, nc + 1);
 		if (!s->reads)
 			sweep_fail(s, 1, "cannot write %s.tmp: %s", path, strerror(errno));
-		free(cols);
 		free(path);
 	}
+	snprintf(runbuf, sizeof(runbuf), "%zu", run);
 	if (sweep_row_cols(r, &cols))
 		sweep_fail(s, 1, "%s lacks one of the columns lat_ns, match, status", part);
 	while ((rc = cob_csvr_next(r)) > 0) {
-		if (cob_csvw_row(s->reads, cob_csvr_row(r), cob_csvr_ncols(r)))
+		memcpy(vals, cob_csvr_row(r), nc * sizeof(vals[0]));
+		vals[nc] = runbuf;
+		if (cob_csvw_row(s->reads, vals, nc + 1))
 			sweep_fail(s, 1, "writing reads.csv: %s", strerror(errno));
 		sweep_acc_row(s, acc, r, &cols, &t);
 	}

@@ -33,7 +33,7 @@ static const char *axis_show(const struct cob_config *c, const size_t *sel, size
 	const char *t = sweep_axis_text(c, sel, k);
 	enum cob_ptype type = c->axes[k].param->type;
 
-	if (type != COB_PT_SIZE && type != COB_PT_FILESIZE)
+	if ((type != COB_PT_SIZE && type != COB_PT_FILESIZE) || c->axes[k].v[sel[k]].num == COB_VALUE_NONE)
 		return t;
 	return cob_format_size(strtoull(t, NULL, 10), buf, sizeof(buf));
 }
@@ -70,19 +70,23 @@ static void argv_free(struct argv_buf *a)
 /* The data file of a point, made on first use with cob-mkfile. */
 static const char *data_file(struct sweep *s, const struct cob_config *c, const size_t *sel)
 {
+	const char *dir = sweep_storage_dir(s, c, sel);
 	char key[512] = "data";
 	size_t off = strlen(key);
 	struct argv_buf a = { 0 };
-	char *err, why[256], stbuf[64];
+	char *err, *path, why[256], stbuf[64];
 	int fd, st;
 	pid_t pid;
 
 	for (size_t k = 0; k < c->naxes; k++)
 		if (c->axes[k].param->mkfile_opt)
 			off += (size_t)snprintf(key + off, sizeof(key) - off, "-%s", sweep_axis_text(c, sel, k));
+	path = sweep_path(s, dir, key); /* on the point's storage */
 	for (size_t i = 0; i < s->nfiles; i++)
-		if (!strcmp(s->files[i].key, key))
+		if (!strcmp(s->files[i].path, path)) {
+			free(path);
 			return s->files[i].path;
+		}
 
 	arg(s, &a, "%s/cob-mkfile", s->opt.bin);
 	for (size_t k = 0; k < c->naxes; k++)
@@ -94,7 +98,7 @@ static const char *data_file(struct sweep *s, const struct cob_config *c, const 
 	if (!s->files)
 		sweep_fail(s, 1, "out of memory");
 	s->files[s->nfiles].key = strdup(key);
-	s->files[s->nfiles].path = sweep_path(s, s->workdir, key);
+	s->files[s->nfiles].path = path;
 	arg(s, &a, "--seed");
 	arg(s, &a, "1");
 	arg(s, &a, "--out");
@@ -127,7 +131,7 @@ static void hook_command(struct sweep *s, struct argv_buf *a, const struct cob_c
 	arg(s, a, "--backend");
 	arg(s, a, "%s", !strcmp(hook, "auto") && s->auto_backend[0] ? s->auto_backend : hook);
 	arg(s, a, "--mode");
-	arg(s, a, "%s", c->mode);
+	arg(s, a, "%s", sweep_hook_mode(c, hook));
 	arg(s, a, "--function");
 	arg(s, a, "%s", cob_config_value(c, sel, "function")->text);
 	for (size_t k = 0; k < c->naxes; k++)
@@ -198,8 +202,10 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 	if (fdo < 0 || fde < 0)
 		sweep_fail(s, 1, "%s: %s", s->workdir, strerror(errno));
 	sweep_monitors_start(s);
+	sweep_conditions_apply(s, c, sel); /* for this one child */
 	t0 = sweep_now_ns();
 	pid = sweep_spawn(s, a.v, fdo, fde, 0, "cob-hook");
+	sweep_conditions_clear(s);
 	close(fdo);
 	close(fde);
 	sweep_wait(s, pid, &st, -1, 0);
@@ -211,11 +217,14 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
 		sweep_fail(s, 1, "cob-hook rejected its arguments (exit 2): %s",
 			   sweep_last_line(s->hook_err, why, sizeof(why)));
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && cob_config_value(c, sel, "mem_limit")->num != COB_VALUE_NONE)
+		sweep_fail(s, 1, "%s: cob-hook was killed: mem_limit %s is too small for it and its workload (OOM)",
+			   line, cob_config_value(c, sel, "mem_limit")->text);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		sweep_fail(s, 1, "%s: cob-hook failed (%s): %s", line, sweep_status_text(st, stbuf, sizeof(stbuf)),
 			   sweep_last_line(s->hook_err, why, sizeof(why)));
-	sweep_ingest_part(s, s->part, acc, rep, &rows, &matches);
-	sweep_ingest_monitors(s, c, sel, rep, kernel);
+	sweep_ingest_part(s, s->part, acc, rep, run, &rows, &matches);
+	sweep_ingest_monitors(s, c, sel, rep, run, kernel);
 	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
 	argv_free(&a);
 	return rows;

@@ -55,6 +55,8 @@ struct cob_event {
 	__u32 calls;        /* data-hook invocations in this read (e.g. copyout calls) */
 	__u32 flags;        /* COB_EV_* */
 	struct cob_fr fr;
+	__u64 load_ns;      /* filter-reduce: time in the probe_read copies into scratch (the rest of
+			     * hook_ts..hook_exit_ts is the parser) */
 };
 
 /* What an override writes at the start of the user buffer (when it fits). */

@@ -48,10 +48,24 @@ static __always_inline void fr_bpf_emit(struct fr_bpf_state *s, __u64 threshold)
 		s->r.max = v;
 }
 
-/* Parsing goes in blocks of FR_BLOCK bytes: a bounded loop per block inside
- * a bpf_loop over the blocks, so the verifier checks one small loop instead
- * of walking every byte of the chunk. */
+/* Parsing goes in blocks of FR_BLOCK bytes, one bpf_loop callback each, so
+ * the verifier checks one block instead of walking every byte of the chunk.
+ * Within a block the parser state is in registers (written back to the map
+ * value once per block, not once per byte), and a whole block is read 8
+ * bytes per load, each byte taken from the register by shifting (one bounds
+ * mask per block instead of one per byte). Only the last, partial block of
+ * a chunk goes byte by byte. */
 #define FR_BLOCK 64
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "fr_parse_block takes byte j of a loaded word as bits 8j..8j+7 (little-endian)"
+#endif
+
+/* Always 0. The verifier cannot know that (a global, not const), so XORing
+ * the parser's registers with it makes them unknown again: without that the
+ * verifier follows the exact range of cur from digit to digit (0, 0..9,
+ * 0..99, ...) and the states of a block never match, and with threshold 0
+ * it ran past its 1M-instruction limit (E2BIG). Once per 8 bytes. */
+__u64 fr_unknown = 0;
 
 struct fr_parse {
 	struct fr_bpf_state *st;
@@ -60,30 +74,77 @@ struct fr_parse {
 	__u64 threshold;
 };
 
+/* One byte b through the parser: cur, in, r and thr are the caller's locals. */
+#define FR_STEP(b)								\
+	do {									\
+		__u64 __d = (__u64)(b) - '0';					\
+										\
+		if (__d <= 9) {							\
+			cur = cur * 10 + __d;					\
+			in = 1;							\
+		} else if (in) {						\
+			if (cur >= thr) {					\
+				r.count++;					\
+				r.sum += cur;					\
+				if (cur < r.min)				\
+					r.min = cur;				\
+				if (cur > r.max)				\
+					r.max = cur;				\
+			}							\
+			cur = 0;						\
+			in = 0;							\
+		}								\
+	} while (0)
+
 static long fr_parse_block(__u32 blk, struct fr_parse *p)
 {
 	struct fr_bpf_state *s = p->st;
 	const struct cob_scratch *c = p->c;
-	__u32 base = blk * FR_BLOCK;
+	__u32 base = blk * FR_BLOCK, n = p->n;
+	__u64 cur, in, thr = p->threshold, z = fr_unknown;
+	struct cob_fr r;
 
-	if (!s || !c)
+	if (!s || !c || base >= n)
 		return 1;
-	for (__u32 k = 0; k < FR_BLOCK; k++) {
-		__u32 i = base + k;
+	cur = s->cur;
+	in = s->in_num;
+	r = s->r;
+	if (n - base >= FR_BLOCK) {
+		/* base is a multiple of FR_BLOCK: the mask keeps the block
+		 * provably inside the chunk and 8-byte aligned */
+		const __u64 *w = (const __u64 *)&c->buf[base & (COB_CHUNK - FR_BLOCK)];
 
-		if (i >= p->n)
-			return 1;
-		/* the mask keeps the index provably inside the chunk */
-		__u32 d = (__u32)c->buf[i & (COB_CHUNK - 1)] - '0';
+		for (int k = 0; k < FR_BLOCK / 8; k++) {
+			__u64 x = w[k];
 
-		if (d <= 9) {
-			s->cur = s->cur * 10 + d;
-			s->in_num = 1;
-		} else if (s->in_num) {
-			fr_bpf_emit(s, p->threshold);
+			cur ^= z;
+			in ^= z;
+			r.count ^= z;
+			r.sum ^= z;
+			r.min ^= z;
+			r.max ^= z;
+
+#pragma unroll
+			for (int j = 0; j < 8; j++)
+				FR_STEP((x >> (8 * j)) & 0xff);
+		}
+	} else {
+		for (__u32 k = 0; k < FR_BLOCK; k++) {
+			__u32 i = base + k;
+
+			if (i >= n)
+				break;
+			cur ^= z;
+			in ^= z;
+			r.min ^= z;
+			r.max ^= z;
+			FR_STEP(c->buf[i & (COB_CHUNK - 1)]);
 		}
 	}
-	return 0;
+	s->cur = cur;
+	s->in_num = in;
+	s->r = r;
+	return n - base > FR_BLOCK ? 0 : 1;
 }
 
 /* Parse n <= COB_CHUNK bytes of the scratch chunk. */
@@ -110,6 +171,7 @@ struct fr_walk {
 	__u64 threshold;
 	int user;   /* 1: bpf_probe_read_user, 0: bpf_probe_read_kernel */
 	int fault;
+	__u64 load_ns; /* time in the probe-read copies (E15's "load") */
 };
 
 static long fr_walk_chunk(__u32 idx, struct fr_walk *w)
@@ -127,8 +189,11 @@ static long fr_walk_chunk(__u32 idx, struct fr_walk *w)
 		return 1;
 	if (n > COB_CHUNK)
 		return 1;
+	__u64 t = bpf_ktime_get_ns();
 	long err = w->user ? bpf_probe_read_user(c->buf, n, (void *)(w->src + off))
 			   : bpf_probe_read_kernel(c->buf, n, (void *)(w->src + off));
+
+	w->load_ns += bpf_ktime_get_ns() - t;
 	if (err) {
 		w->fault = 1;
 		return 1;
@@ -137,14 +202,16 @@ static long fr_walk_chunk(__u32 idx, struct fr_walk *w)
 	return 0;
 }
 
-/* Returns 0, or -1 if reading the bytes faulted. */
+/* Returns 0, or -1 if reading the bytes faulted; adds the time spent copying
+ * to *load_ns. */
 static __always_inline int fr_bpf_walk(struct fr_bpf_state *st, __u64 src, __u64 len,
-				       __u64 threshold, int user)
+				       __u64 threshold, int user, __u64 *load_ns)
 {
 	struct fr_walk w = { .st = st, .src = src, .len = len, .threshold = threshold, .user = user };
 	__u32 chunks = (len + COB_CHUNK - 1) / COB_CHUNK;
 
 	bpf_loop(chunks, fr_walk_chunk, &w, 0);
+	*load_ns += w.load_ns;
 	return w.fault ? -1 : 0;
 }
 

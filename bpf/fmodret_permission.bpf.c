@@ -197,7 +197,11 @@ static long pc_page_cb(__u32 i, struct pc_walk *w)
 		w->status = COB_EV_READ_FAULT;
 		return 1;
 	}
-	if (bpf_probe_read_kernel(c->buf, n, (void *)(kaddr + (from - start)))) {
+	__u64 t = bpf_ktime_get_ns();
+	long err = bpf_probe_read_kernel(c->buf, n, (void *)(kaddr + (from - start)));
+
+	w->v->load_ns += bpf_ktime_get_ns() - t;
+	if (err) {
 		w->status = COB_EV_READ_FAULT;
 		return 1;
 	}

@@ -31,6 +31,7 @@ struct inflight {
 	__u64 hook_ts;
 	__u64 hook_exit_ts;
 	__u64 bytes_seen;
+	__u64 load_ns;   /* filter-reduce: time in probe_read copies */
 	__u32 calls;
 	__u32 flags;
 	__u32 sys;       /* enum cob_sys */
@@ -131,7 +132,7 @@ static __always_inline void track_data(struct inflight *v, __u64 src, __u64 len,
 		v->hook_ts = t;
 	v->calls++;
 	if (function == COB_FN_FILTER_REDUCE && len) {
-		if (fr_bpf_walk(&v->st, src, len, threshold, user))
+		if (fr_bpf_walk(&v->st, src, len, threshold, user, &v->load_ns))
 			v->flags |= COB_EV_READ_FAULT;
 		else
 			v->flags |= COB_EV_COMPUTED;
@@ -181,6 +182,7 @@ static __always_inline void track_exit(struct inflight *v, __s64 ret)
 		e->calls = v->calls;
 		e->flags = v->flags;
 		e->fr = v->st.r;
+		e->load_ns = v->load_ns;
 		bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > COB_RB_WAKE_BYTES
 					      ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	} else {

@@ -1,6 +1,7 @@
 /* cob-doctor: which kernel features and copyout-hook backends work here,
  * each found by a real trial (loaders/probe.c). */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,9 @@
 
 #include "backend.h"
 #include "copyout_hook.h"
+#include "monitors.h"
 #include "probe.h"
+#include "subproc.h"
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
@@ -59,6 +62,44 @@ static void private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS) == 0)
 		mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+/* Each monitor's state: asked with `EXEC --probe` when the kernel may refuse
+ * it (bench/monitors.h), else it works wherever the suite runs. */
+struct monitor_state {
+	const char *name;
+	bool works;
+	char reason[512];
+};
+
+static void probe_monitor(const struct cob_monitor *m, struct monitor_state *st)
+{
+	char bin[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", bin, sizeof(bin) - 1);
+	const struct subproc_run o = { .merge_stderr = true, .first_line = true, .timeout_ms = 90000,
+				       .prog = "cob-doctor" };
+	char *argv[] = { path, "--probe", NULL };
+	int rc;
+
+	st->name = m->name;
+	st->works = true;
+	snprintf(st->reason, sizeof(st->reason), "works");
+	if (!m->probe)
+		return;
+	bin[n > 0 ? n : 0] = '\0';
+	if (strrchr(bin, '/'))
+		*strrchr(bin, '/') = '\0';
+	cob_monitor_path(m, bin, path, sizeof(path));
+	rc = subproc_run(argv, &o, st->reason, sizeof(st->reason));
+	if (rc == 0)
+		return;
+	st->works = false;
+	if (rc != COB_MONITOR_REFUSED) {
+		char out[400];
+
+		snprintf(out, sizeof(out), "%.399s", st->reason);
+		snprintf(st->reason, sizeof(st->reason), "%.100s --probe failed (%d): %.300s", path, rc, out);
+	}
 }
 
 int main(int argc, char **argv)
@@ -137,6 +178,14 @@ int main(int argc, char **argv)
 				snprintf(be[i].reason, sizeof(be[i].reason), "observe only: %.185s", why);
 		}
 	}
+	size_t nm = 0;
+
+	while (cob_monitor_choice(nm))
+		nm++;
+	struct monitor_state mon[nm];
+
+	for (size_t i = 0; i < nm; i++)
+		probe_monitor(cob_monitor_find(cob_monitor_choice(i)), &mon[i]);
 	auto_be[COB_MODE_OBSERVE] = cob_probe_auto(COB_MODE_OBSERVE, NULL, 0);
 	auto_be[COB_MODE_OVERRIDE] = cob_probe_auto(COB_MODE_OVERRIDE, NULL, 0);
 
@@ -162,6 +211,11 @@ int main(int argc, char **argv)
 		for (int m = 0; m < 2; m++)
 			json_object_set_new(ja, mode_names[m], json_string(auto_be[m] ? auto_be[m]->name : "none"));
 		json_object_set_new(root, "auto_by_mode", ja);
+		json_t *jm = json_object();
+		for (size_t i = 0; i < nm; i++)
+			json_object_set_new(jm, mon[i].name,
+					    json_pack("{s:b,s:s}", "works", mon[i].works, "reason", mon[i].reason));
+		json_object_set_new(root, "monitors", jm);
 		s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (!s) {
 			fprintf(stderr, "cob-doctor: cannot encode JSON\n");
@@ -181,6 +235,9 @@ int main(int argc, char **argv)
 	printf("\n%-21s %-4s %s\n", "BACKEND", "OK", "REASON");
 	for (int i = 0; i < nb; i++)
 		printf("%-21s %-4s %s\n", be[i].name, be[i].available ? "yes" : "no", be[i].reason);
+	printf("\n%-21s %s\n", "MONITOR", "STATE");
+	for (size_t i = 0; i < nm; i++)
+		printf("%-21s %s%s\n", mon[i].name, mon[i].works ? "" : "refused: ", mon[i].reason);
 	printf("\n");
 	for (int m = 0; m < 2; m++)
 		printf("auto (%s)%*s %s\n", mode_names[m], 9 - (int)strlen(mode_names[m]), "",

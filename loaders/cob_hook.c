@@ -322,7 +322,8 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 		fprintf(f, "%s,", o->label_key[i]);
 	fputs("backend,mode,function,source,kernel,where,buf_size,iterations,threshold,iter,offset,ret,lat_ns,"
 	      "t_start_ns,t_end_ns,enter_ts_ns,hook_ts_ns,hook_exit_ts_ns,exit_ts_ns,calls,flags,bytes_seen,status,"
-	      "bpf_count,bpf_sum,bpf_min,bpf_max,user_count,user_sum,user_min,user_max,match,minflt,majflt\n", f);
+	      "bpf_count,bpf_sum,bpf_min,bpf_max,user_count,user_sum,user_min,user_max,match,minflt,majflt,"
+	      "user_fr_ns,bpf_load_ns\n", f);
 	int64_t oret;
 	*nmatch = *nok = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -363,6 +364,8 @@ static int write_csv(const struct run_opts *o, const struct hook_backend *b, con
 		fprintf(f, ",%d", match);
 		print_u64_or_blank(f, r->flags & REC_FAULTS, r->minflt);
 		print_u64_or_blank(f, r->flags & REC_FAULTS, r->majflt);
+		fprintf(f, ",%" PRIu64, r->user_ns);
+		print_u64_or_blank(f, fr, fr ? e->load_ns : 0);
 		fputc('\n', f);
 	}
 	if (o->csv) {

@@ -120,21 +120,11 @@ static bool p_kprobe_copyout(char *r, size_t len)
 static bool ovr_copy_ok;
 static char ovr_copy_reason[220];
 
-static const char *syscall_for_override(void)
-{
-	static const char *const cands[] = { "__x64_sys_getpgid", "__arm64_sys_getpgid",
-					     "__se_sys_getpgid", "sys_getpgid", NULL };
-	for (int i = 0; cands[i]; i++)
-		if (ksym_lookup(cands[i], NULL, 0) == 1)
-			return cands[i];
-	return "__x64_sys_getpgid";
-}
-
 static bool p_override_return(char *r, size_t len)
 {
 	struct trial t;
 	char cr[200], sr[200], buf[4];
-	const char *sc = syscall_for_override();
+	const char *sc = ksym_getpgid();
 	bool sys_ok = false;
 
 	ovr_copy_ok = false;

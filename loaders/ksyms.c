@@ -83,3 +83,13 @@ void ksyms_forget(void)
 	vmlinux_btf = NULL;
 	vmlinux_btf_err = 0;
 }
+
+const char *ksym_getpgid(void)
+{
+	static const char *const cands[] = { "__x64_sys_getpgid", "__arm64_sys_getpgid",
+					     "__se_sys_getpgid", "sys_getpgid", NULL };
+	for (int i = 0; cands[i]; i++)
+		if (ksym_lookup(cands[i], NULL, 0) == 1)
+			return cands[i];
+	return "__x64_sys_getpgid";
+}

@@ -18,6 +18,11 @@ int ksym_lookup(const char *name, char *clone, size_t clen);
  * it is not; true when neither source can tell (the trial decides). */
 bool ksym_present(const char *name, char *r, size_t len);
 
+/* The kernel's name of the getpgid syscall's entry (__x64_sys_getpgid on
+ * x86-64, the arch's own elsewhere): a cheap, error-injectable function for
+ * trial attaches and trigger benchmarks. Falls back to __x64_sys_getpgid. */
+const char *ksym_getpgid(void);
+
 /* Drop the cached BTF. */
 void ksyms_forget(void);
 

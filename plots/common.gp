@@ -36,22 +36,7 @@ dodge(i) = 10 ** (0.012 * (i - (nseries + 1) / 2.0))
 subtitle = sprintf("%s, kernel %s, %s backend, %s mode\n%s, cache=%s, %d repetition%s per point", \
 	where, kernel, backend, mode, func, cache, reps, reps == 1 ? "" : "s")
 
-set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
-# colour-blind safe (Okabe-Ito), distinct points
-set linetype 1 lc rgb "#0072B2" pt 7 ps 1.3
-set linetype 2 lc rgb "#E69F00" pt 5 ps 1.3
-set linetype 3 lc rgb "#009E73" pt 9 ps 1.5
-set linetype 4 lc rgb "#D55E00" pt 11 ps 1.5
-set linetype 5 lc rgb "#CC79A7" pt 13 ps 1.5
-set linetype 6 lc rgb "#56B4E9" pt 6 ps 1.3
-set linetype 7 lc rgb "#000000" pt 4 ps 1.3
-set linetype 8 lc rgb "#F0E442" pt 8 ps 1.3
-set linetype cycle 8
-set grid xtics ytics mxtics lc rgb "#dddddd"
-set border 3
-set bmargin 5
-set tics nomirror
-set key box opaque samplen 3 spacing 1.2 width 1
+load plotdir."/style.gp"   # terminal, colours, grid, key
 dodge_pct = (10 ** (0.012 * (nseries - 1) / 2.0) - 1) * 100
 set label 99 sprintf("data: %s; series offset along x by up to %.0f %% so equal values stay visible", \
 	shown."/summary.csv", dodge_pct) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
@@ -60,3 +45,15 @@ output(name) = results."/".name
 # DIR/FILE.svg (vector, for documents), the PNG terminal restored afterwards.
 svg_copy = 'set terminal push; set terminal svg size 1200,800 noenhanced font "DejaVu Sans,12" dynamic; ' . \
 	'set output output(name.".svg"); replot; unset output; set terminal pop'
+# The graph just drawn, again as SVG: `eval svg_too("NAME")` after the plot
+# into output("NAME.png") writes DIR/NAME.svg and switches back to PNG.
+png_terminal = 'set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5'
+svg_terminal = 'set terminal svg size 1200,700 noenhanced font "DejaVu Sans,12" dynamic linewidth 1.5'
+svg_too(name) = svg_terminal."; set output '".output(name.".svg")."'; replot; unset output; ".png_terminal
+# Category axes: `cats` a " a b c " list (built with add_word in a stats pass),
+# cat_x(w) the 1-based position of word w in it
+add_word(list, w) = list.(strstrt(list, " ".w." ") ? "" : w." ")
+cat_x(list, w) = words(list[1:strstrt(list, " ".w." ")]) + 1
+# "host, kernel K, B backend, M mode, N repetitions per point" (the run's provenance)
+short_subtitle = sprintf("%s, kernel %s, %s backend, %s mode, %d repetition%s per point", \
+	where, kernel, backend, mode, reps, reps == 1 ? "" : "s")

@@ -38,7 +38,10 @@ boot, more than reading the larger file costs the host.
 
 Contents:
   /bin/busybox + applet links, /bin/bash (bash-static), /init (vm/init),
-  /usr/bin/iostat with its shared libraries (found with ldd),
+  /usr/bin/iostat with its shared libraries (found with ldd), /usr/sbin/mke2fs
+      (e2fsprogs: the storages brd, loop, zram format with it),
+  /usr/sbin/{cachestat,readahead,biolatency,funclatency} (libbpf-tools) and
+      stdbuf with /usr/libexec/coreutils/libstdbuf.so, with their libraries,
   for the doctor suite in the guest (tests/guest/backends.sh): bats, jq, bpftool
       and setpriv (util-linux) with their shared libraries, /cob/tests/bats/
       {doctor.bats,kernel_facts.sh,trial.bpf.c} and the trial objects compiled
@@ -162,6 +165,24 @@ else
 	log "warning: iostat not found (apt-get install sysstat); the guest will have none"
 fi
 
+# The libbpf-tools monitors (bench/monitors/libbpf-tools.sh): Debian's CO-RE
+# tools at their Debian paths, and coreutils' stdbuf with the library it
+# preloads (line-buffered output: the monitor sees when a tool attached).
+LIBBPF_TOOLS="cachestat readahead biolatency funclatency"
+for t in $LIBBPF_TOOLS; do
+	if [ -x "/usr/sbin/$t" ]; then
+		add_bin "/usr/sbin/$t"
+	else
+		log "warning: /usr/sbin/$t not found (apt-get install libbpf-tools); the guest's $t monitor is refused"
+	fi
+done
+if sb=$(command -v stdbuf) && [ -f /usr/libexec/coreutils/libstdbuf.so ]; then
+	add_bin "$sb"
+	add_bin /usr/libexec/coreutils/libstdbuf.so
+else
+	log "warning: no stdbuf or libstdbuf.so (coreutils); the guest's libbpf-tools monitors cannot run"
+fi
+
 # The doctor suite in the guest (tests/guest/backends.sh runs tests/bats/doctor.bats):
 # bats (bash scripts under its root), jq, bpftool and util-linux's setpriv
 # (busybox's has no --reuid), and tests/bats/kernel_facts.sh's trial objects.
@@ -173,6 +194,13 @@ if bats_bin=$(command -v bats); then
 	done < <(find "$bats_root/lib/bats-core" "$bats_root/libexec/bats-core" -type f -print0 2>/dev/null | sort -z)
 else
 	log "warning: bats not found (apt-get install bats); the guest cannot run the doctor suite"
+fi
+# e2fsprogs' mke2fs at /usr/sbin (busybox's /sbin/mke2fs makes only ext2): the
+# brd, loop and zram storages (bench/storage.c) format with it.
+if [ -x /usr/sbin/mke2fs ]; then
+	add_bin /usr/sbin/mke2fs
+else
+	log "warning: no /usr/sbin/mke2fs (apt-get install e2fsprogs); the guest cannot make brd/loop/zram storage"
 fi
 for t in jq bpftool setpriv; do
 	if tb=$(command -v "$t"); then

@@ -45,6 +45,7 @@ options:
                   kvm; or auto: KVM only when a probe boot proves a guest boots
                   under it here (cached), else tcg
   --append STR    extra kernel command line, e.g. 'brd.rd_nr=1 brd.rd_size=262144'
+                  (brd.rd_size defaults to half of --mem, in KiB: brd storage)
   --disk MB       scratch disk: a fresh ext4 of MB MiB (default 2048, 0: none) on a
                   virtio disk, mounted at /var/tmp in the guest (the work directory
                   of sweeps, so 'disk' storage and drop_caches behave as on a host)
@@ -421,7 +422,17 @@ prepare_console_log() {
 
 # ----------------------------------------------------------------------- run --
 run_guest() {
-	cmdline="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic rdinit=/init${append:+ $append}"
+	# brd.rd_size: a built-in brd's ram0 (the thesis kernels) is as large as half
+	# the guest's memory, so that 'brd' storage holds the data files; brd
+	# allocates its pages only when written. --append may say otherwise.
+	# no_timer_check: at boot the kernel checks that the IO-APIC timer ticks
+	# (check_timer: a few ticks within a short busy wait); a TCG vCPU that the
+	# busy host leaves unscheduled misses them, and the kernel gives up with
+	# "..MP-BIOS bug: 8254 timer not connected to IO-APIC" and "Kernel panic -
+	# not syncing: IO-APIC + timer doesn't work!" (seen 3 times in 10 minutes
+	# with the load average at 17 on 2 cores). The parameter is the kernel's
+	# own for virtual machines: the timer is qemu's and works.
+	cmdline="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic no_timer_check rdinit=/init brd.rd_size=$((mem * 512))${append:+ $append}"
 	qemu_args=(
 		-nodefaults -no-user-config -display none -no-reboot -pidfile "$RUN/qemu.pid"
 		"${accel_args[@]}" -m "$mem" -smp "$cpus"

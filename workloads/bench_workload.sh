@@ -107,10 +107,19 @@ declare -A per_rep=()
 tools=(cob-read bare fio)
 
 log "cob-read vs a bare pread loop vs fio psync: $reads cached ${BUF}-byte reads each, $reps repetitions, CPU $cpu"
+# The three run back to back, each repetition starting with the next program
+# (cob-read, bare, fio; then bare, fio, cob-read; ...): whatever the first of
+# a round pays (the first process after the shell's own work and the last
+# one's exit) is spread over all three instead of always falling on cob-read.
 for ((r = 1; r <= reps; r++)); do
-	per_rep[cob-read,$r]=$(run_cob_read)
-	per_rep[bare,$r]=$(run_bare)
-	per_rep[fio,$r]=$(run_fio)
+	for ((k = 0; k < ${#tools[@]}; k++)); do
+		t=${tools[(r - 1 + k) % ${#tools[@]}]}
+		case $t in
+		cob-read) per_rep[cob-read,$r]=$(run_cob_read) ;;
+		bare) per_rep[bare,$r]=$(run_bare) ;;
+		fio) per_rep[fio,$r]=$(run_fio) ;;
+		esac
+	done
 	log "[$r/$reps] median ns/read: cob-read ${per_rep[cob-read,$r]}, bare ${per_rep[bare,$r]}, fio ${per_rep[fio,$r]}"
 done
 

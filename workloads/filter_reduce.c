@@ -27,20 +27,47 @@ static void fr_emit(struct fr_state *s)
 		s->r.max = v;
 }
 
+/* The state lives in registers for the whole buffer: through a pointer it
+ * would be stored back every byte (the bytes are chars, which may alias it).
+ * One byte per step: the digit test follows the data's regular shape and
+ * predicts well, and cur * 10 + d is two cycles. A number is kept or not
+ * without a branch: at 25..75 % filtered out, a branch on the threshold is
+ * mispredicted about every other number (this halved the speed at 50 %).
+ * Tried and dropped: 8 digits per step in one register (SWAR), which makes
+ * the next load's address wait for the digit count of the last one and
+ * came out slower on the CI host (0.75 against up to 1.3 bytes/ns). */
 void fr_feed(struct fr_state *s, const void *buf, size_t len)
 {
-	const unsigned char *p = buf;
+	const unsigned char *p = buf, *end = p + len;
+	const uint64_t thr = s->threshold;
+	uint64_t cur = s->cur, count = s->r.count, sum = s->r.sum, min = s->r.min, max = s->r.max;
+	int in_num = s->in_num;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)p[i] - '0';
+	for (; p < end; p++) {
+		unsigned d = (unsigned)*p - '0';
 
 		if (d <= 9) {
-			s->cur = s->cur * 10 + d;
-			s->in_num = 1;
-		} else if (s->in_num) {
-			fr_emit(s);
+			cur = cur * 10 + d;
+			in_num = 1;
+			continue;
 		}
+		if (!in_num)
+			continue;
+		uint64_t keep = -(uint64_t)(cur >= thr), lo = cur | ~keep, hi = cur & keep;
+
+		count -= keep;
+		sum += hi;
+		min = lo < min ? lo : min;
+		max = hi > max ? hi : max;
+		cur = 0;
+		in_num = 0;
 	}
+	s->cur = cur;
+	s->in_num = in_num;
+	s->r.count = count;
+	s->r.sum = sum;
+	s->r.min = min;
+	s->r.max = max;
 }
 
 struct fr_result fr_finish(struct fr_state *s)

@@ -24,6 +24,8 @@ struct read_record {
 	struct fr_result user; /* reference over the expected file bytes */
 	struct fr_result inbuf;/* override: result found in the buffer */
 	uint64_t minflt, majflt;/* page faults of the workload during the read (REC_FAULTS) */
+	uint64_t user_ns;      /* CLOCK_MONOTONIC ns of the user-space filter-reduce over the read's
+				* bytes (fr_compute, from memory; E15's "user filter") */
 };
 
 #endif

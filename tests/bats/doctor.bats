@@ -151,7 +151,7 @@ mounts() {
 }
 
 @test "--json has exactly the keys kernel, where, features, backends, auto, auto_by_mode in that order" {
-	[ "$(verdict top keys available)" = kernel,where,features,backends,auto,auto_by_mode ]
+	[ "$(verdict top keys available)" = kernel,where,features,backends,auto,auto_by_mode,monitors ]
 	[ "$(verdict top kernel available)" = "$(uname -r)" ]
 	[ "$(verdict top where available)" = host ]
 }

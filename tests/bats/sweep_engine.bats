@@ -203,10 +203,10 @@ signal_sweep() {
 	[ "$(column where "$OUT/reads.csv" | sort -u)" = guest-tcg ]
 	[ "$(column rep "$OUT/reads.csv" | sort -u | tr '\n' ' ')" = "1 2 " ]
 	[ "$(column experiment "$OUT/reads.csv" | sort -u)" = t ]
-	head -1 "$OUT/reads.csv" | grep -q '^experiment,storage,file_kind,file_size,cache,reposition,access,rep,backend,'
+	head -1 "$OUT/reads.csv" | grep -q '^experiment,storage,file_kind,file_size,cache,reposition,access,cpus,vfs_cache_pressure,mem_limit,rep,backend,'
 	[ "$(cat "$OUT/plots.txt")" = iterations ]
 	# iostat rows carry the provenance of their run, and every run left a delta row
-	head -1 "$OUT/iostat.csv" | grep -q '^experiment,where,kernel,storage,file_kind,file_size,cache,reposition,access,threshold,buf_size,iterations,function,hook,rep,sample,'
+	head -1 "$OUT/iostat.csv" | grep -q '^experiment,where,kernel,storage,file_kind,file_size,cache,reposition,access,threshold,buf_size,iterations,cpus,vfs_cache_pressure,mem_limit,function,hook,rep,run,sample,'
 	[ "$(column sample "$OUT/iostat.csv" | grep -c delta)" -ge 8 ]
 	jq -e '.experiment == "t" and .where == "guest-tcg" and .command == "./run.sh sweep t"
 		and .runs == 8 and .points == 4 and .repetitions == 2 and .reads == 16
@@ -219,21 +219,21 @@ signal_sweep() {
 	FAKE_MISS_FIRST=1 sweep
 	[ "$status" -eq 0 ]
 	[ "$(wc -l <"$OUT/summary.csv")" -eq 5 ]
-	head -1 "$OUT/summary.csv" | grep -q '^experiment,backend,mode,function,kernel,where,storage,file_kind,.*,buf_size,iterations,n,reps,lat_median_ns,lat_mean_ns,lat_sd_ns,lat_min_ns,lat_max_ns,lat_ci95_ns,success_rate,ok_rate$'
+	head -1 "$OUT/summary.csv" | grep -q '^experiment,backend,mode,function,kernel,where,storage,file_kind,.*,buf_size,iterations,cpus,vfs_cache_pressure,mem_limit,n,reps,lat_median_ns,lat_mean_ns,lat_sd_ns,lat_min_ns,lat_max_ns,lat_ci95_ns,success_rate,ok_rate$'
 	# the iterations=3 points: latencies 1000 2000 3000 in each of 2 reps, the first read misses
 	row=$(awk -F, 'NR > 1 && $8 == "known" && $15 == 3' "$OUT/summary.csv")
 	echo "$row"
 	IFS=, read -r -a f <<<"$row"
-	[ "${f[15]}" = 6 ]        # n
-	[ "${f[16]}" = 2 ]        # reps
-	[ "${f[17]}" = 2000 ]     # median
-	[ "${f[18]}" = 2000 ]     # mean
-	[ "${f[19]}" = 894.427 ]  # sd: sqrt(4e6 / 5)
-	[ "${f[20]}" = 1000 ]     # min
-	[ "${f[21]}" = 3000 ]     # max
-	[ "${f[22]}" = 938.644 ]  # t(0.975, 5) * sd / sqrt(6)
-	[ "${f[23]}" = 0.666667 ] # success_rate
-	[ "${f[24]}" = 0.666667 ] # ok_rate
+	[ "${f[18]}" = 6 ]        # n
+	[ "${f[19]}" = 2 ]        # reps
+	[ "${f[20]}" = 2000 ]     # median
+	[ "${f[21]}" = 2000 ]     # mean
+	[ "${f[22]}" = 894.427 ]  # sd: sqrt(4e6 / 5)
+	[ "${f[23]}" = 1000 ]     # min
+	[ "${f[24]}" = 3000 ]     # max
+	[ "${f[25]}" = 938.644 ]  # t(0.975, 5) * sd / sqrt(6)
+	[ "${f[26]}" = 0.666667 ] # success_rate
+	[ "${f[27]}" = 0.666667 ] # ok_rate
 }
 
 @test "an existing output directory is used, and kept (empty) when the sweep fails" {
@@ -276,7 +276,7 @@ signal_sweep() {
 	[ "$(head -1 "$BATS_TEST_TMPDIR/hook.log")" = "can --backend tp-read --mode override --function filter-reduce" ]
 	first=$(grep -m1 '^run ' "$BATS_TEST_TMPDIR/hook.log")
 	echo "$first"
-	[[ "$first" == "run --backend tp-read --mode override --function filter-reduce --threshold 7 --where host --csv "*"/part.csv --label experiment=t --label storage=disk --label file_kind=known --label file_size=4096 --label cache=none --label reposition=reopen --label access=read --label rep=1 -- $FAKE/cob-read --file "*" --cache none --reposition reopen --access read --buf 4096 --iterations 1" ]]
+	[[ "$first" == "run --backend tp-read --mode override --function filter-reduce --threshold 7 --where host --csv "*"/part.csv --label experiment=t --label storage=disk --label file_kind=known --label file_size=4096 --label cache=none --label reposition=reopen --label access=read --label cpus=all --label vfs_cache_pressure=keep --label mem_limit=none --label rep=1 -- $FAKE/cob-read --file "*" --cache none --reposition reopen --access read --buf 4096 --iterations 1" ]]
 	FAKE_CAN_EXIT=3 run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"
 	[ "$status" -eq 3 ]
 	FAKE_CAN_EXIT=0 run "$SWEEP" --config "$CONF" --check-hook --bin "$FAKE"

@@ -498,3 +498,31 @@ Test(config, reproduce_keys_are_parsed_with_defaults)
 	cr_assert_str_eq(cfg.repro.id, "", "no id: not part of reproduce");
 	cob_config_free(&cfg);
 }
+
+/* The conditions (cpus, vfs_cache_pressure, mem_limit): a number or the word
+ * that leaves the condition alone, the default; nothing else. */
+Test(config, conditions_take_numbers_or_their_none_word)
+{
+	cr_assert_eq(parse(HEAD "buf_size = 4K\niterations = 1\n", 0), 0, "%s", err);
+	cr_assert_str_eq(axis("cpus")->v[0].text, "all");
+	cr_assert_str_eq(axis("vfs_cache_pressure")->v[0].text, "keep");
+	cr_assert_str_eq(axis("mem_limit")->v[0].text, "none");
+	cr_assert_eq(axis("mem_limit")->v[0].num, COB_VALUE_NONE);
+	cob_config_free(&cfg);
+
+	cr_assert_eq(parse(HEAD "buf_size = 4K\niterations = 1\ncpus = 1,all\nvfs_cache_pressure = keep,0,1000\n"
+				"mem_limit = none,64M\n", 0),
+		     0, "%s", err);
+	cr_assert_eq(axis("cpus")->n, 2);
+	cr_assert_eq(axis("cpus")->v[0].num, 1);
+	cr_assert_eq(axis("cpus")->v[1].num, COB_VALUE_NONE);
+	cr_assert_eq(axis("vfs_cache_pressure")->v[1].num, 0); /* 0 is a value, not "keep" */
+	cr_assert_str_eq(axis("mem_limit")->v[1].text, "67108864");
+	cob_config_free(&cfg);
+
+	expect_error(HEAD "buf_size = 4K\niterations = 1\ncpus = 0\n", 0, "t.conf:6:", "cpus");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\ncpus = some\n", 0, "t.conf:6:", "(or all)");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nvfs_cache_pressure = none\n", 0, "t.conf:6:", "(or keep)");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nmem_limit = 4K\n", 0, "t.conf:6:", "minimum");
+	expect_error(HEAD "buf_size = 4K\niterations = 1\nmem_limit = keep\n", 0, "t.conf:6:", "mem_limit");
+}

@@ -1,0 +1,159 @@
+# shellcheck shell=sh
+# Sourced by the monitors that run one of Debian's libbpf-tools (bcc's tools
+# in their CO-RE form: cachestat, readahead, biolatency, funclatency), not a
+# monitor itself. The monitor sets
+#   TOOL    the program (in $COB_LIBBPF_TOOLS, default /usr/sbin: Debian's place)
+#   HEADER  its CSV header
+# defines `to_csv` (the tool's output on stdin -> CSV rows on stdout) and
+# calls `lt_main "$@" -- TOOL-ARGS...`. The monitor then answers
+#   NAME OUTFILE   start the tool; once it attached, OUTFILE gets the header
+#                  (cob-sweep waits for it); on SIGTERM stop the tool with
+#                  SIGINT (each prints what it summed when Ctrl-C comes) and
+#                  append its rows. A tool the kernel refuses: one line on
+#                  stderr, exit 3.
+#   NAME --header  print the CSV header
+#   NAME --probe   start the tool and stop it once attached: "works", exit 0;
+#                  or the one line saying why it cannot run here, exit 3
+# (`./run.sh doctor` and cob-sweep ask --probe; a refused monitor is skipped).
+# The tools print a line once their programs are attached ("Tracing ..." or
+# the column header); stdbuf makes stdout line-buffered so that line shows
+# at once. POSIX sh + awk: runs under busybox in the guest.
+
+LT_READY_S=${COB_MONITOR_READY_S:-60} # a TCG guest can take seconds to load
+lt_pid=
+
+lt_bin() {
+	echo "${COB_LIBBPF_TOOLS:-/usr/sbin}/$TOOL"
+}
+
+# lt_reason ERRFILE: the tool's first line that says what failed, "libbpf: " dropped
+lt_reason() {
+	awk '/[Ff]ail|[Ee]rror|not permitted|No such|[Ii]nvalid|not supported/ {
+		sub(/^libbpf: /, ""); print; found = 1; exit }
+		{ last = $0 } END { if (!found) print (last == "" ? "exited without saying why" : last) }' "$1"
+}
+
+# lt_start RAW ERR ARGS...: start the tool; 0 once attached, 3 when it ended
+# first (the reason on stdout), 1 when it said nothing within LT_READY_S
+lt_start() {
+	raw=$1 err=$2
+	shift 2
+	bin=$(lt_bin)
+	if [ ! -x "$bin" ]; then
+		echo "$TOOL: no $bin (Debian package libbpf-tools)"
+		return 3
+	fi
+	stdbuf -oL "$bin" "$@" >"$raw" 2>"$err" </dev/null &
+	lt_pid=$!
+	n=0
+	while [ ! -s "$raw" ]; do
+		if ! kill -0 "$lt_pid" 2>/dev/null; then
+			wait "$lt_pid" 2>/dev/null
+			lt_pid=
+			echo "$TOOL: $(lt_reason "$err")"
+			return 3
+		fi
+		n=$((n + 1))
+		if [ "$n" -gt $((LT_READY_S * 20)) ]; then
+			echo "$TOOL: not attached within $LT_READY_S s"
+			return 1
+		fi
+		sleep 0.05
+	done
+	return 0
+}
+
+# lt_stop: SIGINT to the tool (it prints its totals and exits), waited for up
+# to COB_MONITOR_STOP_S seconds (cob-sweep allows a monitor 10 s in all); a
+# tool still there then is killed and lt_stop fails saying so
+LT_STOP_S=${COB_MONITOR_STOP_S:-5}
+lt_stop() {
+	[ -n "$lt_pid" ] || return 0
+	kill -INT "$lt_pid" 2>/dev/null
+	n=0
+	while kill -0 "$lt_pid" 2>/dev/null && [ "$(awk -v p="$lt_pid" '$1 == p { print $3 }' "/proc/$lt_pid/stat" 2>/dev/null)" != Z ]; do
+		n=$((n + 1))
+		if [ "$n" -gt $((LT_STOP_S * 20)) ]; then
+			kill -KILL "$lt_pid" 2>/dev/null
+			wait "$lt_pid" 2>/dev/null
+			lt_pid=
+			echo "$TOOL: did not stop within $LT_STOP_S s of SIGINT; killed" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	wait "$lt_pid" 2>/dev/null
+	lt_pid=
+}
+
+lt_main() {
+	arg=${1-}
+	shift
+	[ "${1-}" = -- ] && shift
+	case $arg in
+	--header)
+		echo "$HEADER"
+		exit 0
+		;;
+	-h | --help)
+		echo "usage: $TOOL OUTFILE (record until SIGTERM) | $TOOL --header | $TOOL --probe"
+		exit 0
+		;;
+	--probe)
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/cob-$TOOL.XXXXXX") || exit 1
+		trap 'lt_stop; rm -rf "$tmp"' EXIT
+		trap 'exit 143' TERM INT HUP
+		lt_start "$tmp/raw" "$tmp/err" "$@"
+		rc=$?
+		[ "$rc" = 0 ] && echo works
+		exit "$rc"
+		;;
+	'' | -*)
+		echo "usage: $TOOL OUTFILE | $TOOL --header | $TOOL --probe" >&2
+		exit 2
+		;;
+	esac
+	out=$arg
+	trap 'lt_stop; rm -f "$out.raw" "$out.lterr"; exit 143' TERM INT HUP
+	# not in $(...): the tool must be our child, not a subshell's
+	lt_start "$out.raw" "$out.lterr" "$@" >"$out.why"
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		lt_stop
+		cat "$out.why" >&2
+		rm -f "$out.raw" "$out.lterr" "$out.why"
+		exit "$rc"
+	fi
+	rm -f "$out.why"
+	trap lt_finish TERM INT HUP
+	echo "$HEADER" >"$out"
+	# wait for the signal; wait returns early when it comes, and the trap runs
+	while :; do
+		wait "$lt_pid"
+		# the tool ended by itself: keep waiting for SIGTERM
+		sleep 1
+	done
+}
+
+lt_finish() {
+	trap '' TERM INT HUP
+	if ! lt_stop; then
+		rm -f "$out.raw" "$out.lterr"
+		exit 1
+	fi
+	to_csv <"$out.raw" >>"$out"
+	rc=$?
+	rm -f "$out.raw" "$out.lterr"
+	exit "$rc"
+}
+
+# hist_csv WHAT: the log2 histograms of the tools ("  512 -> 1023 : 7 |**|",
+# under a "usecs : count distribution" line naming the unit) as rows
+# WHAT,UNIT,LOW,HIGH,COUNT (the HEADER of biolatency, funclatency, readahead)
+# shellcheck disable=SC2034 # the monitors that source this use it
+HIST_HEADER=what,unit,low,high,count
+hist_csv() {
+	awk -v what="$1" '
+	$2 == ":" && $3 == "count" { unit = $1; next }
+	$2 == "->" && $4 == ":" { print what "," unit "," $1 "," $3 "," $5 }'
+}

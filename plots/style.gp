@@ -1,0 +1,17 @@
+# The look every graph shares (loaded by common.gp and bpfcost.gp).
+set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5
+# colour-blind safe (Okabe-Ito), distinct points
+set linetype 1 lc rgb "#0072B2" pt 7 ps 1.3
+set linetype 2 lc rgb "#E69F00" pt 5 ps 1.3
+set linetype 3 lc rgb "#009E73" pt 9 ps 1.5
+set linetype 4 lc rgb "#D55E00" pt 11 ps 1.5
+set linetype 5 lc rgb "#CC79A7" pt 13 ps 1.5
+set linetype 6 lc rgb "#56B4E9" pt 6 ps 1.3
+set linetype 7 lc rgb "#000000" pt 4 ps 1.3
+set linetype 8 lc rgb "#F0E442" pt 8 ps 1.3
+set linetype cycle 8
+set grid xtics ytics mxtics lc rgb "#dddddd"
+set border 3
+set bmargin 5
+set tics nomirror
+set key box opaque samplen 3 spacing 1.2 width 1
