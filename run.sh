@@ -585,9 +585,14 @@ cmd_reproduce() {
 	mkdir -p "$(dirname "$final")"
 	parent=$(cd "$(dirname "$final")" && pwd -P)
 	final=$parent/$(basename "$final")
+	lock_dir "$parent"
+	clean_stale "$parent"
 	tmp=$(mktemp -d "$parent/.partial-reproduce.XXXXXX")
 	chmod 755 "$tmp"
 	PARTIAL=$tmp
+	# whose it is: a sweep next to it leaves it alone while we run (see Partial results)
+	write_run "$tmp" "$final" 0 "./run.sh reproduce (not resumable: run it again)"
+	unlock_dir
 	on_exit partial_exit
 	repro_collect "$configs" "$tmp" "$only"
 	repro_place "$tmp" "$target"
