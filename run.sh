@@ -606,7 +606,7 @@ cmd_reproduce() {
 	for name in "${REPRO_NAMES[@]}"; do repro_plots "$tmp" "$name" "$final"; done
 	bash "$ROOT/bench/reproduce_page.sh" --target "$target" ${REPRO_QUICK[@]+"${REPRO_QUICK[@]}"} \
 		"$tmp" "${REPRO_NAMES[@]}" || die 1 "writing the page failed"
-	rm -rf "$tmp"/.configs-*
+	rm -rf "$tmp"/.configs-* "$tmp/.run"
 	mv "$tmp" "$final"
 	PARTIAL=""
 	say "reproduce: done in $(repro_hms $((SECONDS - REPRO_T0)))"
