@@ -82,7 +82,9 @@ headline() {
 		else if (st == "mean") { for (i = 1; i <= n; i++) s += v[i]; r = s / n }
 		else r = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 		r *= factor
-		printf "%.3g %s (%s of %d row%s)\n", r, unit, st, n, n == 1 ? "" : "s" }' "$dir/$name/$file"
+		# three significant digits, but no exponent for large values
+		printf ((r >= 1000 || r <= -1000) ? "%.0f" : "%.3g"), r
+		printf " %s (%s of %d row%s)\n", unit, st, n, n == 1 ? "" : "s" }' "$dir/$name/$file"
 }
 
 ran=0 skipped=0 failed=0
