@@ -24,6 +24,8 @@ PACKAGES=(make gcc clang llvm libbpf-dev bpftool libbpf-tools libelf-dev zlib1g-
 # die CODE MESSAGE, say, log, on_exit COMMAND (run at exit, last first)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+# shellcheck source=bench/nightly.sh
+. "$ROOT/bench/nightly.sh"
 
 in_guest() { [ "${COB_IN_GUEST:-0}" = 1 ]; }
 
@@ -49,6 +51,9 @@ ensure_packages() {
 
 ensure_build() {
 	in_guest && return 0
+	# a run.sh started by one that has just built (COB_BUILT=BUILD: nightly's stages,
+	# sweeps, doctor) does not run make again (seconds each on a busy host)
+	[ $# -gt 0 ] || [ "${COB_BUILT:-}" != "$BUILD" ] || return 0
 	run_child make -C "$ROOT" -s -j"$(nproc)" BUILD="$BUILD" "$@" >&2 || die 1 "build failed (make -C $ROOT)"
 }
 
@@ -183,6 +188,8 @@ supervise() { # supervise ARGS...: run.sh ARGS in a worker, see Signals above; e
 			remove_partials "$parent" "$worker"
 		fi
 	fi
+	# a night the worker could not close: recorded as failed now (bench/nightly.sh)
+	[ "${1:-}" != nightly ] || nightly_supervisor_recover "$((sig - 128))" "$@"
 	exit "$sig"
 }
 
@@ -227,13 +234,14 @@ usage() {
 usage: ./run.sh COMMAND [options]     (each command takes --help)
 
   sweep NAME|FILE.conf   run an experiment from configs/ (e.g. iterations); results in results/latest/
-  doctor [--json]        what this kernel can hook, found by trial load/attach
+  doctor [--json]        what this kernel can hook and monitor, found by trial load/attach
   test                   every test suite (C, bats, guest); ends with 'N passed, N failed'
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
   bench helpers|verifier|tailcall|trigger   what BPF costs here (E11, E12, E13, hook mechanisms)
   reproduce [--quick]    every experiment of the thesis this kernel supports, one HTML page
   compare BASE NEW       compare two results directories: verdict per figure, compare.csv, graph
+  nightly [opts]         the nightly config set on the host and in guest kernels, against a baseline
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
   help                   this text
 
@@ -309,7 +317,9 @@ render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config name
 # (or a crash) removes it. Otherwise the next sweep in PARENT judges it, under
 # a lock on PARENT: owner alive, leave it; owner gone and no complete run in
 # it (cob-sweep's .progress), remove it; owner gone with complete runs, keep
-# it and say how to resume it (--resume).
+# it and say how to resume it (--resume). A bench (.partial-bpfcost-*) stages
+# its results the same way, with a .run file but nothing to resume: the next
+# bench or sweep in PARENT removes it once its owner is gone.
 PARTIAL="" RESUMING=0 LOCK_FD=""
 BOOT_ID=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 
@@ -368,6 +378,10 @@ clean_stale() { # clean_stale PARENT: the partial sweeps there whose owner is go
 	for d in "$1"/.partial-*; do
 		[ -d "$d" ] || continue
 		owner_alive "$d" && continue
+		case $(basename "$d") in .partial-bpfcost-*)
+			rm -rf "$d" # a bench cannot be resumed: whatever it left is lost
+			continue ;;
+		esac
 		runs=$(runs_done "$d")
 		if [ -n "$runs" ] || [ -f "$d/meta.json" ]; then
 			say "kept $d, a sweep that was killed (${runs:-complete}): continue it with $(run_field "$d" resume), or remove it"
@@ -628,7 +642,8 @@ cmd_doctor() {
 			cat <<EOF
 usage: ./run.sh doctor [--json] [--target host|vm] [--kernel debian|thesis|thesis-int3|PATH]
 Lists kernel features and hook backends, available or not and why, each found by a
-real trial load/attach. --json prints {"kernel","where","features","backends","auto"}.
+real trial load/attach, and the monitors (works / refused: why, from each one's --probe).
+--json prints {"kernel","where","features","backends","auto","auto_by_mode","monitors"}.
 --target vm asks the same inside a guest kernel (default thesis).
 EOF
 			return 0 ;;
@@ -688,7 +703,7 @@ cmd_bench() {
 	case ${1:-} in
 	-h | --help)
 		cat <<EOF
-usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger|mechanisms [options]   (BENCH --help: its options)
+usage: ./run.sh bench workload|helpers|verifier|tailcall|trigger [options]   (BENCH --help: its options)
 Benchmarks of the suite itself and of what BPF costs on this kernel.
   workload   the workload's own cost: cob-read without a hook against a bare C read loop and
              fio --ioengine=psync, cached 4 KiB reads, per-read median; CSV and ratios
@@ -698,13 +713,10 @@ Benchmarks of the suite itself and of what BPF costs on this kernel.
   tailcall   E13: one filter-reduce program vs filter -> reduce tail calls vs read size
   trigger    the bare cost of each hook mechanism (tp, raw_tp, kprobe, fentry, fexit, fmod_ret)
              on getpgid(), as the kernel's selftests 'bench trig-*'
-  mechanisms OVERHEAD_DIR TRIGGER_DIR: each backend's overhead split into the hook mechanism
-             (trigger's cost x the hooks a read hits) and the suite's bookkeeping
 EOF
 		return 0 ;;
 	workload) shift ;;
 	helpers | verifier | tailcall | trigger) cmd_bench_bpfcost "$@"; return ;;
-	mechanisms) shift; bash "$ROOT/bench/overhead_mechanisms.sh" "$@"; return ;;
 	"") die 2 "bench: which benchmark? (benchmarks: workload $BPFCOST_BENCHES; see ./run.sh bench --help)" ;;
 	*) die 2 "bench: unknown benchmark '$1' (benchmarks: workload $BPFCOST_BENCHES)" ;;
 	esac
@@ -751,13 +763,18 @@ EOF
 	parent=$(dirname "$final")
 	mkdir -p "$parent" || die 1 "cannot create $parent"
 	[ ! -e "$final" ] || [ -z "$(ls -A "$final" 2>/dev/null)" ] || die 2 "results directory $final exists and is not empty"
+	lock_dir "$parent"
+	clean_stale "$parent" # a SIGKILLed bench's or sweep's leftovers, their owner gone
 	tmp=$(mktemp -d "$parent/.partial-bpfcost-$name.XXXXXX") || die 1 "cannot create a directory in $parent"
 	on_exit "rm -rf '$tmp'"
+	write_run "$tmp" "$(realpath -m "$final")" 0 ""
+	unlock_dir
 	for a in ./run.sh bench "$name" "${args[@]}"; do printf -v a '%q' "$a"; cmdline+="$a "; done
 	COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
 		run_child "$BIN/cob-bpfcost" "$name" --out "$tmp" --command "${cmdline% }" "${args[@]}" ||
 		exit $? # cob-bpfcost said why in one line
 	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
+	rm -f "$tmp/.run"
 	rm -rf "$final"
 	mv "$tmp" "$final"
 	if [ -z "$out" ]; then
@@ -769,22 +786,27 @@ EOF
 # ---------------------------------------------------------------- compare
 compare_usage() {
 	cat <<EOF
-usage: ./run.sh compare [--min-change PCT] [--alpha P] [--out DIR] [--quiet] BASE NEW
+usage: ./run.sh compare [--min-change PCT] [--alpha P] [--min-reps N] [--out DIR] [--quiet] BASE NEW
 
 Compares two results directories of the same experiment (meta.json, summary.csv, reads.csv;
 overhead.csv when both have one). For every sweep point both share (matched by its axis
 values): success rate, median and mean read latency; per backend: overhead. Prints a table
-(base, new, change %, p-value, verdict improved|regressed|unchanged|noise), writes
+(base, new, change %, p-value, verdict improved|regressed|unchanged|noise|unknown), writes
 DIR/compare.csv (the provenance of both runs in every row) and DIR/compare.png + .svg.
   --min-change PCT  smallest relative change of a latency or overhead that counts (default 5)
   --alpha P         significance level (default 0.05)
+  --min-reps N      repetitions each run needs for a latency/overhead verdict (default 2)
   --out DIR         where compare.csv and the graph go (default NEW)
   --quiet           no table
 The rule: a latency change counts only when |change| >= PCT and it is larger than the
-run-to-run noise: p < P in a Mann-Whitney U rank test over the per-read latencies (median;
-normal approximation with tie and continuity correction), Welch's t over the same reads
-(mean), the two Welch CIs of overhead.csv (overhead). A large change with p >= P is 'noise'.
-A success rate that drops at all is a regression.
+run-to-run noise, judged over the repetitions (a sweep runs them one after another over
+the whole grid, so their spread holds the drift of a busy host, which the reads of one
+repetition cannot show): the per-repetition medians (means) of the two runs do not overlap
+and Welch's t over their logs gives p < P; an overhead's per-repetition range (overhead.csv
+rep_min..rep_max) does not overlap and the two Welch CIs give p < P. Otherwise 'noise';
+with fewer than N repetitions in a run 'unknown' (the noise cannot be known), never
+'regressed'. A base <= 0 (an overhead within the noise) shows the absolute change in ns
+(compare.csv change_abs), never a per cent. A success rate that drops at all regresses.
 Exit status: 0 nothing regressed, 1 something regressed, 2 bad input (not a results
 directory, missing files, different experiments or sweep axes), 3 the graph failed.
 EOF
@@ -795,7 +817,7 @@ cmd_compare() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) compare_usage; return 0 ;;
-		--min-change | --alpha) [ $# -ge 2 ] || die 2 "compare: $1 needs a value"; args+=("$1" "$2"); shift ;;
+		--min-change | --alpha | --min-reps) [ $# -ge 2 ] || die 2 "compare: $1 needs a value"; args+=("$1" "$2"); shift ;;
 		--out) [ $# -ge 2 ] || die 2 "compare: --out needs a directory"; out=$2; shift ;;
 		--quiet) args+=("$1") ;;
 		-*) die 2 "compare: unknown option $1 (see ./run.sh compare --help)" ;;
@@ -855,7 +877,7 @@ main() {
 		unset RUNSH_SUPERVISOR
 		: # cleanup is the EXIT trap of bench/lib.sh (on_exit); no signal traps: see Signals
 	else
-		case $cmd in sweep | vm | reproduce) supervise "$@" ;; esac
+		case $cmd in sweep | vm | nightly | reproduce) supervise "$@" ;; esac
 		install_traps
 	fi
 	[ $# -gt 0 ] && shift
@@ -866,6 +888,7 @@ main() {
 	vm) cmd_vm "$@" ;;
 	bench) cmd_bench "$@" ;;
 	compare) cmd_compare "$@" ;;
+	nightly) cmd_nightly "$@" ;;
 	reproduce) cmd_reproduce "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;

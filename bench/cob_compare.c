@@ -2,13 +2,18 @@
  * (./run.sh compare BASE NEW). For every sweep point both share (matched by
  * the point's axis values in summary.csv) it compares the success rate, the
  * median and the mean read latency; for every backend both overhead.csv
- * files share, the overhead. Each figure gets base, new, change in %, a
- * p-value and a verdict (improved / regressed / unchanged / noise):
- *   latency median  Mann-Whitney U over the per-read latencies (reads.csv)
- *   latency mean    Welch's t over the same reads
- *   overhead        z from the two Welch 95 % CIs of overhead.csv
+ * files share, the overhead. Each figure gets base, new, change in % (or
+ * absolute when the base is <= 0), a p-value and a verdict (improved /
+ * regressed / unchanged / noise / unknown). Latencies and overheads are
+ * judged on run-to-run noise, not on the reads of one pass: a sweep runs its
+ * repetitions one after another over the whole grid, so the spread of the
+ * per-repetition values holds the drift of a busy host:
+ *   latency median  the per-repetition medians: ranges apart + Welch's t
+ *   latency mean    the per-repetition means: the same
+ *   overhead        overhead.csv's rep_min..rep_max apart + z of the two CIs
  * and a change counts only when p < alpha and |change| >= --min-change
- * (bench/compare_stats.h). A success rate that drops at all regresses.
+ * (cob_verdict_reps in bench/compare_stats.h); fewer than --min-reps
+ * repetitions: 'unknown'. A success rate that drops at all regresses.
  * Writes OUT/compare.csv (atomically: .tmp + rename) with the provenance of
  * both runs in every row and prints the table on stdout.
  * Exit 0: nothing regressed; 1: something regressed; 2: bad input. */
@@ -28,25 +33,32 @@
 
 static struct {
 	double min_change, alpha;
+	size_t min_reps;
 	const char *out;
 	int quiet;
-} opt = { 5.0, 0.05, NULL, 0 };
+} opt = { 5.0, 0.05, 2, NULL, 0 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: cob-compare [--min-change PCT] [--alpha P] [--out DIR] [--quiet] BASE NEW\n"
+		"usage: cob-compare [--min-change PCT] [--alpha P] [--min-reps N] [--out DIR] [--quiet] BASE NEW\n"
 		"Compares two results directories of the same experiment (each with meta.json,\n"
 		"summary.csv, reads.csv; overhead.csv when both have one).\n"
 		"  --min-change PCT  smallest relative change of a latency or overhead that counts\n"
 		"                    (default 5): smaller changes are 'unchanged'\n"
 		"  --alpha P         significance level of the tests (default 0.05): a change of at\n"
 		"                    least PCT with p >= P is 'noise'\n"
+		"  --min-reps N      repetitions each run needs for a latency/overhead verdict\n"
+		"                    (default 2): with fewer the run-to-run noise is unknown and\n"
+		"                    a change of at least PCT is 'unknown', never 'regressed'\n"
 		"  --out DIR         where compare.csv goes (default NEW)\n"
 		"  --quiet           no table, only compare.csv and the exit status\n"
-		"Per sweep point: success rate (any drop is a regression), median latency\n"
-		"(Mann-Whitney U over the per-read latencies, normal approximation), mean latency\n"
-		"(Welch t); per backend: overhead (Welch CIs of overhead.csv).\n"
+		"Per sweep point: success rate (any drop is a regression); median and mean latency\n"
+		"judged over the repetitions (reads.csv's rep): the per-repetition medians (means)\n"
+		"of the two runs must not overlap and Welch's t over their logs must give p < P; per\n"
+		"backend: overhead, its per-repetition range (overhead.csv rep_min..rep_max) must\n"
+		"not overlap and the z of the two Welch CIs must give p < P. A base <= 0 (an\n"
+		"overhead within the noise) shows the absolute change (change_abs), no %%.\n"
 		"Exit status: 0 nothing regressed, 1 something regressed, 2 bad input.\n");
 }
 
@@ -95,16 +107,27 @@ static const char *const not_key[] = { "experiment", "kernel", "where", "n", "re
 				       "lat_median_ns", "lat_mean_ns", "lat_sd_ns", "lat_min_ns",
 				       "lat_max_ns", "lat_ci95_ns", "success_rate", "ok_rate", NULL };
 
+struct rep {
+	long id; /* reads.csv's rep */
+	struct cob_stats lat;
+};
+
 struct point {
 	char **vals; /* one per key column */
 	double succ, median, mean;
 	size_t match; /* reads with match=1 */
 	struct cob_stats lat;
+	struct rep *reps; /* the reads of each repetition */
+	size_t nreps;
+	/* one value per repetition, its log: a busy host slows reads by a
+	 * factor, so the spread of a slower run's repetitions grows with it and
+	 * Welch's t on the logs compares ratios (the ranges are the same either way) */
+	struct cob_stats rep_median, rep_mean;
 };
 
 struct ovh {
 	char *key; /* backend function buf_size */
-	double mean, ci95, median;
+	double mean, ci95, median, rep_min, rep_max;
 };
 
 struct run {
@@ -119,6 +142,7 @@ struct run {
 	struct ovh *ovh;
 	size_t novh;
 	int has_ovh;
+	size_t nreps; /* repetitions in reads.csv (the most of any point) */
 };
 
 static int is_key(const char *col)
@@ -251,6 +275,8 @@ static void load_summary(struct run *r)
 		p->median = cm >= 0 ? field_num(cob_csvr_get(c, cm)) : NAN;
 		p->mean = cmean >= 0 ? field_num(cob_csvr_get(c, cmean)) : NAN;
 		p->match = 0;
+		p->reps = NULL;
+		p->nreps = 0;
 		if (creps >= 0 && r->reps < 0)
 			r->reps = (long long)field_num(cob_csvr_get(c, creps));
 		cob_stats_init(&p->lat);
@@ -276,11 +302,23 @@ static struct point *find_point(struct run *r, const char *const *vals)
 	return NULL;
 }
 
+/* The repetition ID of point p (a new one at its first read). */
+static struct rep *point_rep(struct point *p, long id)
+{
+	for (size_t j = p->nreps; j-- > 0;)
+		if (p->reps[j].id == id)
+			return &p->reps[j];
+	p->reps = xrealloc(p->reps, (p->nreps + 1) * sizeof(*p->reps));
+	p->reps[p->nreps].id = id;
+	cob_stats_init(&p->reps[p->nreps].lat);
+	return &p->reps[p->nreps++];
+}
+
 /* Per-read latencies of every point (and what the summary lacks). */
 static void load_reads(struct run *r)
 {
 	struct cob_csvr *c = open_csv(r->dir, "reads.csv", 1);
-	int *kc = xrealloc(NULL, r->nkeys * sizeof(*kc)), cl, cmatch, rc;
+	int *kc = xrealloc(NULL, r->nkeys * sizeof(*kc)), cl, cmatch, crep, rc;
 	const char **vals = xrealloc(NULL, r->nkeys * sizeof(*vals));
 	struct point *last = NULL;
 
@@ -288,6 +326,7 @@ static void load_reads(struct run *r)
 		kc[k] = col(c, r->dir, "reads.csv", r->keys[k], 1);
 	cl = col(c, r->dir, "reads.csv", "lat_ns", 1);
 	cmatch = col(c, r->dir, "reads.csv", "match", 0);
+	crep = col(c, r->dir, "reads.csv", "rep", 0);
 	while ((rc = cob_csvr_next(c)) == 1) {
 		struct point *p = last;
 		size_t k;
@@ -310,6 +349,8 @@ static void load_reads(struct run *r)
 			    cob_csvr_get(c, cl));
 		if (cob_stats_add(&p->lat, lat))
 			bad("out of memory");
+		if (cob_stats_add(&point_rep(p, crep >= 0 ? (long)field_num(cob_csvr_get(c, crep)) : 1)->lat, lat))
+			bad("out of memory");
 		if (cmatch >= 0 && !strcmp(cob_csvr_get(c, cmatch), "1"))
 			p->match++;
 	}
@@ -324,6 +365,14 @@ static void load_reads(struct run *r)
 			p->mean = cob_stats_mean(&p->lat);
 		if (isnan(p->succ) && cmatch >= 0 && p->lat.n)
 			p->succ = (double)p->match / (double)p->lat.n;
+		cob_stats_init(&p->rep_median);
+		cob_stats_init(&p->rep_mean);
+		for (size_t j = 0; j < p->nreps; j++)
+			if (cob_stats_add(&p->rep_median, log(fmax(1, cob_stats_median(&p->reps[j].lat)))) ||
+			    cob_stats_add(&p->rep_mean, log(fmax(1, cob_stats_mean(&p->reps[j].lat)))))
+				bad("out of memory");
+		if (p->nreps > r->nreps)
+			r->nreps = p->nreps;
 	}
 	free(kc);
 	free(vals);
@@ -333,7 +382,7 @@ static void load_reads(struct run *r)
 static void load_overhead(struct run *r)
 {
 	struct cob_csvr *c = open_csv(r->dir, "overhead.csv", 0);
-	int cb, cf, cbuf, cm, cci, cmed, rc;
+	int cb, cf, cbuf, cm, cci, cmed, cmin, cmax, rc;
 
 	if (!c)
 		return;
@@ -344,6 +393,8 @@ static void load_overhead(struct run *r)
 	cm = col(c, r->dir, "overhead.csv", "overhead_mean_ns", 1);
 	cci = col(c, r->dir, "overhead.csv", "overhead_ci95_ns", 1);
 	cmed = col(c, r->dir, "overhead.csv", "overhead_median_ns", 0);
+	cmin = col(c, r->dir, "overhead.csv", "overhead_rep_min_ns", 0);
+	cmax = col(c, r->dir, "overhead.csv", "overhead_rep_max_ns", 0);
 	while ((rc = cob_csvr_next(c)) == 1) {
 		struct ovh *o;
 		char key[512];
@@ -359,6 +410,8 @@ static void load_overhead(struct run *r)
 		o->mean = mean;
 		o->ci95 = field_num(cob_csvr_get(c, cci));
 		o->median = cmed >= 0 ? field_num(cob_csvr_get(c, cmed)) : NAN;
+		o->rep_min = cmin >= 0 ? field_num(cob_csvr_get(c, cmin)) : NAN;
+		o->rep_max = cmax >= 0 ? field_num(cob_csvr_get(c, cmax)) : NAN;
 	}
 	if (rc < 0)
 		read_error(c, r->dir, "overhead.csv");
@@ -383,9 +436,10 @@ static void load_run(struct run *r, const char *dir)
 
 struct row {
 	char *point;
-	const char *figure, *test;
+	const char *figure, *test, *why;
 	double base, new, change, p;
-	size_t nb, nn;
+	size_t nb, nn, rb, rn; /* reads, repetitions */
+	int absolute; /* change is new - base, not % */
 	enum cob_verdict v;
 };
 
@@ -402,6 +456,7 @@ static struct row *add_row(const char *point, const char *figure, const char *te
 	w->point = xstrdup(point);
 	w->figure = figure;
 	w->test = test;
+	w->why = "";
 	return w;
 }
 
@@ -437,6 +492,22 @@ static double welch_p(const struct cob_stats *a, const struct cob_stats *b)
 	return fmin(1, 2 * cob_t_upper(fabs(w.diff) / w.se, w.df));
 }
 
+/* A latency figure over the repetitions: the per-repetition values of both
+ * runs (the logs of their medians or means), Welch's t over them and their ranges. */
+static void judge_reps(struct row *w, const struct point *pb, const struct point *pn,
+		       const struct cob_stats *vb, const struct cob_stats *vn)
+{
+	struct cob_reps r = { vb->n, vn->n, vb->min, vb->max, vn->min, vn->max };
+
+	w->nb = pb->lat.n;
+	w->nn = pn->lat.n;
+	w->rb = vb->n;
+	w->rn = vn->n;
+	w->p = vb->n >= 2 && vn->n >= 2 ? welch_p(vb, vn) : NAN;
+	w->v = cob_verdict_reps(w->base, w->new, w->p, opt.alpha, opt.min_change, &r, opt.min_reps,
+				&w->change, &w->absolute, &w->why);
+}
+
 static void compare_points(struct run *b, struct run *n)
 {
 	const char **vals = xrealloc(NULL, b->nkeys * sizeof(*vals));
@@ -445,7 +516,6 @@ static void compare_points(struct run *b, struct run *n)
 	for (size_t i = 0; i < b->npts; i++) {
 		struct point *pb = &b->pts[i], *pn;
 		struct row *w;
-		struct cob_mwu u;
 		char label[1024];
 
 		for (size_t k = 0; k < b->nkeys; k++)
@@ -464,28 +534,15 @@ static void compare_points(struct run *b, struct run *n)
 		w->p = NAN;
 		w->v = cob_verdict_rate(w->base, w->new, &w->change);
 
-		w = add_row(label, "lat_median_ns", "mann-whitney");
+		w = add_row(label, "lat_median_ns", "welch-reps");
 		w->base = pb->median;
 		w->new = pn->median;
-		w->nb = pb->lat.n;
-		w->nn = pn->lat.n;
-		w->p = NAN;
-		if (pb->lat.n && pn->lat.n) {
-			if (cob_mann_whitney(pb->lat.v, pb->lat.n, pn->lat.v, pn->lat.n, &u))
-				bad("out of memory");
-			w->p = u.p;
-		}
-		w->v = cob_verdict_lower_better(w->base, w->new, w->p, opt.alpha, opt.min_change,
-						&w->change);
+		judge_reps(w, pb, pn, &pb->rep_median, &pn->rep_median);
 
-		w = add_row(label, "lat_mean_ns", "welch-t");
+		w = add_row(label, "lat_mean_ns", "welch-reps");
 		w->base = pb->mean;
 		w->new = pn->mean;
-		w->nb = pb->lat.n;
-		w->nn = pn->lat.n;
-		w->p = welch_p(&pb->lat, &pn->lat);
-		w->v = cob_verdict_lower_better(w->base, w->new, w->p, opt.alpha, opt.min_change,
-						&w->change);
+		judge_reps(w, pb, pn, &pb->rep_mean, &pn->rep_mean);
 	}
 	if (!shared)
 		bad("%s and %s share no sweep point (different grids: --quick and full?)", b->dir,
@@ -519,8 +576,19 @@ static void compare_overhead(struct run *b, struct run *n)
 			se = sqrt(ob->ci95 * ob->ci95 + on->ci95 * on->ci95) / 1.96;
 			w->p = se > 0 ? cob_normal_p2((on->mean - ob->mean) / se)
 				      : (on->mean == ob->mean ? 1 : NAN);
-			w->v = cob_verdict_lower_better(w->base, w->new, w->p, opt.alpha,
-							opt.min_change, &w->change);
+			{
+				struct cob_reps r = { b->nreps, n->nreps, ob->rep_min, ob->rep_max,
+						      on->rep_min, on->rep_max };
+
+				if (isnan(r.base_lo) || isnan(r.base_hi) || isnan(r.new_lo) ||
+				    isnan(r.new_hi))
+					r.n_base = r.n_new = 0; /* an older overhead.csv */
+				w->rb = r.n_base;
+				w->rn = r.n_new;
+				w->v = cob_verdict_reps(w->base, w->new, w->p, opt.alpha, opt.min_change,
+							&r, opt.min_reps, &w->change, &w->absolute,
+							&w->why);
+			}
 		}
 }
 
@@ -548,11 +616,12 @@ static void write_csv(const struct run *b, const struct run *n, const char *dir)
 		"p_value",    "test",	    "n_base",	 "n_new",      "verdict",    "min_change_pct",
 		"alpha",      "base_dir",   "base_kernel", "base_where", "base_accel", "base_git_rev",
 		"new_dir",    "new_kernel", "new_where", "new_accel",  "new_git_rev",
+		"change_abs", "reps_base",  "reps_new",	 "note",
 	};
 	const size_t nc = sizeof(cols) / sizeof(cols[0]);
 	char *path = path_join(dir, "compare.csv");
 	struct cob_csvw *w = cob_csvw_open(path, cols, nc);
-	char bb[10][48];
+	char bb[14][48];
 
 	if (!w)
 		bad("cannot write %s.tmp: %s", path, strerror(errno));
@@ -565,13 +634,20 @@ static void write_csv(const struct run *b, const struct run *n, const char *dir)
 			fmt_num((double)r->nn, bb[5], 48), cob_verdict_name(r->v),
 			fmt_num(opt.min_change, bb[6], 48), fmt_num(opt.alpha, bb[7], 48), b->dir,
 			b->kernel, b->where, b->accel, b->git_rev, n->dir, n->kernel, n->where,
-			n->accel, n->git_rev,
+			n->accel, n->git_rev, fmt_num(r->new - r->base, bb[8], 48),
+			fmt_num((double)r->rb, bb[9], 48), fmt_num((double)r->rn, bb[10], 48), r->why,
 		};
 
 		if (!r->nb)
 			f[8] = "";
 		if (!r->nn)
 			f[9] = "";
+		if (r->absolute)
+			f[5] = ""; /* no meaningful %: change_abs */
+		if (!r->rb)
+			f[24] = "";
+		if (!r->rn)
+			f[25] = "";
 		if (cob_csvw_row(w, f, nc)) {
 			cob_csvw_abort(w);
 			bad("writing %s.tmp: %s", path, strerror(errno));
@@ -604,18 +680,22 @@ static void print_table(const struct run *b, const struct run *n, const size_t c
 	       b->where, b->kernel, b->accel, b->git_rev);
 	printf("%*s new %s (%s, kernel %s, accel %s, rev %s)\n", (int)strlen(b->experiment) + 8, "",
 	       n->dir, n->where, n->kernel, n->accel, n->git_rev);
-	printf("rule: a latency/overhead change counts when |change| >= %g %% and p < %g; any drop of success rate regresses\n",
-	       opt.min_change, opt.alpha);
+	printf("rule: a latency/overhead change counts when |change| >= %g %%, the repetitions of the two runs do not overlap\n"
+	       "      and p < %g over them (at least %zu repetitions each, else 'unknown'); any drop of success rate regresses.\n"
+	       "      'abs': the base is <= 0, the change is new - base in ns (a %% would mean nothing)\n",
+	       opt.min_change, opt.alpha, opt.min_reps);
 	for (size_t i = 0; i < nrows; i++)
 		if (strlen(rows[i].point) > wp)
 			wp = strlen(rows[i].point);
-	printf("%-*s  %-11s %12s %12s %9s %9s  %s\n", (int)wp, "point", "figure", "base", "new",
+	printf("%-*s  %-11s %12s %12s %12s %9s  %s\n", (int)wp, "point", "figure", "base", "new",
 	       "change", "p", "verdict");
 	for (size_t i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
 
 		if (isnan(r->change))
 			snprintf(x[2], 48, "-");
+		else if (r->absolute)
+			snprintf(x[2], 48, "%+.0f abs", r->change);
 		else if (isinf(r->change))
 			snprintf(x[2], 48, "%sinf %%", r->change > 0 ? "+" : "-");
 		else
@@ -624,13 +704,14 @@ static void print_table(const struct run *b, const struct run *n, const size_t c
 			snprintf(x[3], 48, "-");
 		else
 			snprintf(x[3], 48, r->p < 1e-4 ? "%.1e" : "%.4f", r->p);
-		printf("%-*s  %-11s %12s %12s %9s %9s  %s\n", (int)wp, r->point, short_fig(r->figure),
-		       isnan(r->base) ? "-" : fmt_num(r->base, x[0], 48),
+		printf("%-*s  %-11s %12s %12s %12s %9s  %s%s%s%s\n", (int)wp, r->point,
+		       short_fig(r->figure), isnan(r->base) ? "-" : fmt_num(r->base, x[0], 48),
 		       isnan(r->new) ? "-" : fmt_num(r->new, x[1], 48), x[2], x[3],
-		       cob_verdict_name(r->v));
+		       cob_verdict_name(r->v), *r->why ? " (" : "", r->why, *r->why ? ")" : "");
 	}
-	printf("%zu figures: %zu regressed, %zu improved, %zu unchanged, %zu noise%s\n", nrows,
+	printf("%zu figures: %zu regressed, %zu improved, %zu unchanged, %zu noise%s%s\n", nrows,
 	       count[COB_REGRESSED], count[COB_IMPROVED], count[COB_UNCHANGED], count[COB_NOISE],
+	       count[COB_UNKNOWN] ? ", some unknown (too few repetitions)" : "",
 	       count[COB_MISSING] ? " (some missing)" : "");
 }
 
@@ -675,10 +756,11 @@ static double parse_num_opt(const char *name, const char *arg, double lo, double
 
 int main(int argc, char **argv)
 {
-	enum { O_MIN = 1, O_ALPHA, O_OUT, O_QUIET, O_HELP };
+	enum { O_MIN = 1, O_ALPHA, O_REPS, O_OUT, O_QUIET, O_HELP };
 	static const struct option lo[] = {
 		{ "min-change", required_argument, NULL, O_MIN },
 		{ "alpha", required_argument, NULL, O_ALPHA },
+		{ "min-reps", required_argument, NULL, O_REPS },
 		{ "out", required_argument, NULL, O_OUT },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "help", no_argument, NULL, O_HELP },
@@ -693,6 +775,7 @@ int main(int argc, char **argv)
 		switch (o) {
 		case O_MIN: opt.min_change = parse_num_opt("--min-change", optarg, 0, 1e9); break;
 		case O_ALPHA: opt.alpha = parse_num_opt("--alpha", optarg, 1e-12, 1); break;
+		case O_REPS: opt.min_reps = (size_t)parse_num_opt("--min-reps", optarg, 2, 1000); break;
 		case O_OUT: opt.out = optarg; break;
 		case O_QUIET: opt.quiet = 1; break;
 		case O_HELP: usage(stdout); return 0;

@@ -155,6 +155,7 @@ int main(int argc, char **argv)
 	} else {
 		sweep_progress_rewrite(s, s->nruns, "");
 	}
+	cob_reports_prepare(s);
 	sweep_run_all(s, done);
 	finish(s, meta);
 	s->complete = 1; /* keep DIR and what is in it */

@@ -9,9 +9,11 @@
 #   html_foot
 #   html_figure PNG [SVG] CAPTION   an image (linking its SVG) with a caption
 #                            (CAPTION is text; it is escaped)
-#   html_csv_table CSV [MAXROWS]    a CSV (RFC 4180 quoting, header row) as a
+#   html_csv_table CSV [MAXROWS] [CLASSCOL]   a CSV (RFC 4180 quoting, header row) as a
 #                            <table>; past MAXROWS rows (default 50) a line says
-#                            how many were left out
+#                            how many were left out; with CLASSCOL (a column's name)
+#                            each row gets that column's value as its class (e.g.
+#                            verdict: the .regressed, .improved ... colours above)
 # Paths given to html_figure are written as they are: pass them relative to
 # the page.
 
@@ -62,8 +64,8 @@ html_figure() {
 }
 
 html_csv_table() {
-	local csv=$1 max=${2:-50}
-	awk -v max="$max" '
+	local csv=$1 max=${2:-50} classcol=${3:-}
+	awk -v max="$max" -v classcol="$classcol" '
 	function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
 	# split one RFC 4180 line into f[1..n] (no newlines inside fields)
 	function parse(line,    n, i, c, q, cur) {
@@ -82,8 +84,8 @@ html_csv_table() {
 		return n
 	}
 	{ sub(/\r$/, "") }
-	NR == 1 { n = parse($0); printf "<table><tr>"; for (i = 1; i <= n; i++) printf "<th>%s</th>", esc(f[i]); print "</tr>"; next }
-	NR - 1 <= max { n = parse($0); printf "<tr>"; for (i = 1; i <= n; i++) printf "<td>%s</td>", esc(f[i]); print "</tr>" }
+	NR == 1 { n = parse($0); printf "<table><tr>"; for (i = 1; i <= n; i++) { printf "<th>%s</th>", esc(f[i]); if (f[i] == classcol) cc = i }; print "</tr>"; next }
+	NR - 1 <= max { n = parse($0); if (cc) { cls = f[cc]; gsub(/[^A-Za-z0-9_-]/, "", cls); printf "<tr class=\"%s\">", cls } else printf "<tr>"; for (i = 1; i <= n; i++) printf "<td>%s</td>", esc(f[i]); print "</tr>" }
 	END { print "</table>"; if (NR - 1 > max) printf "<p class=\"sub\">%d more rows in the CSV.</p>\n", NR - 1 - max }
 	' "$csv"
 }

@@ -3,7 +3,11 @@
  * row per point against its baseline (the point with the same values but
  * hook = none): difference of mean latencies with Welch's 95 % CI over the
  * per-read latencies pooled over the repetitions, difference of medians, and
- * the range of the per-repetition differences; the same as a table on stdout. */
+ * the range of the per-repetition differences; and the split of the median
+ * difference into the hook mechanisms a read hits and the suite's
+ * bookkeeping (overhead_mech.h: the mechanisms are measured on this kernel
+ * before the runs); the same as a table on stdout. */
+#include "overhead_mech.h"
 #include "reports.h"
 #include "sweep.h"
 
@@ -21,10 +25,12 @@ struct overhead_row {
 	double mean, median;
 	struct cob_welch w;
 	double median_diff, rep_lo, rep_hi; /* rep_*: range of per-repetition overheads */
+	struct om_split split;
 };
 struct overhead {
 	struct overhead_row *rows;
 	size_t n;
+	struct om_costs costs;
 };
 
 static struct overhead *compute_overhead(struct sweep *s, const struct cob_config *c, struct point_acc *acc)
@@ -40,6 +46,7 @@ static struct overhead *compute_overhead(struct sweep *s, const struct cob_confi
 		o->rows = calloc(npoints, sizeof(*o->rows));
 	if (!sel || !o || !o->rows)
 		sweep_fail(s, 1, "out of memory");
+	om_load(s, &o->costs);
 	while (strcmp(c->axes[kh].v[none].text, "none"))
 		none++; /* select_hooks kept it */
 	for (size_t p = 0; p < npoints; p++) {
@@ -68,6 +75,7 @@ static struct overhead *compute_overhead(struct sweep *s, const struct cob_confi
 		if (r->base == p) {
 			r->w = (struct cob_welch){ NAN, NAN, NAN, NAN };
 			r->median_diff = r->rep_lo = r->rep_hi = NAN;
+			om_split(&o->costs, "none", NAN, &r->split); /* no hook: empty */
 			continue;
 		}
 		r->w = cob_stats_welch(&z->lat, &a->lat);
@@ -84,6 +92,7 @@ static struct overhead *compute_overhead(struct sweep *s, const struct cob_confi
 		}
 		if (isinf(r->rep_lo))
 			r->rep_lo = r->rep_hi = NAN;
+		om_split(&o->costs, a->backend ? a->backend : c->axes[kh].v[sel[kh]].text, r->median_diff, &r->split);
 	}
 	free(sel);
 	return o;
@@ -102,10 +111,12 @@ static void overhead_write(struct sweep *s, struct sweep_report *rep)
 		"n",		      "lat_mean_ns",	 "lat_median_ns",
 		"overhead_mean_ns",   "overhead_ci95_ns", "overhead_median_ns",
 		"overhead_df",	      "overhead_rep_min_ns", "overhead_rep_max_ns",
+		"hooks_per_read",     "mechanism_ns",	 "bookkeeping_ns",
+		"mechanism_state",
 	};
 	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
 	size_t *sel = calloc(c->naxes, sizeof(*sel));
-	char bufs[10][32], nbuf[32];
+	char bufs[12][32], nbuf[32];
 
 	if (!sel)
 		sweep_fail(s, 1, "out of memory");
@@ -133,6 +144,10 @@ static void overhead_write(struct sweep *s, struct sweep_report *rep)
 		row[12] = cob_report_num(r->w.df, bufs[5], 32);
 		row[13] = cob_report_num(r->rep_lo, bufs[6], 32);
 		row[14] = cob_report_num(r->rep_hi, bufs[7], 32);
+		row[15] = r->split.hooks;
+		row[16] = cob_report_num(r->split.mech_ns, bufs[8], 32);
+		row[17] = cob_report_num(r->split.book_ns, bufs[9], 32);
+		row[18] = r->split.state;
 		if (cob_csvw_row(rep->w, row, ncols))
 			sweep_fail(s, 1, "writing overhead.csv: %s", strerror(errno));
 	}
@@ -160,6 +175,15 @@ static void overhead_print(struct sweep *s, struct sweep_report *rep)
 	       c->repetitions == 1 ? "" : "s");
 	printf("%s, kernel %s: compare these only within one run (host, guest-tcg and guest-kvm "
 	       "numbers differ in kind)\n", s->opt.where, s->kernel);
+	printf("hook mechanisms, ns per hit on this kernel (%s/trigger.csv):", OM_DIR);
+	for (int i = 0; i < OM_NMECHS; i++) {
+		if (isnan(o->costs.ns[i]))
+			printf(" %s %s", om_mechs[i], o->costs.measured && !strncmp(o->costs.why[i], "refused", 7) ?
+			       "refused-by-kernel" : "not-measured");
+		else
+			printf(" %s %.0f", om_mechs[i], o->costs.ns[i]);
+		printf("%s", i + 1 < OM_NMECHS ? "," : "\n");
+	}
 	for (size_t i = 0; i < o->n; i++) {
 		const struct overhead_row *r = &o->rows[i];
 
@@ -177,6 +201,11 @@ static void overhead_print(struct sweep *s, struct sweep_report *rep)
 		if (c->repetitions > 1 && !isnan(r->rep_lo))
 			printf("; per repetition %+.0f..%+.0f", r->rep_lo, r->rep_hi);
 		printf("\n");
+		if (isnan(r->split.mech_ns))
+			printf("%-*s   hooks %s: %s\n", width, "", r->split.hooks, r->split.state);
+		else
+			printf("%-*s   hooks %s: mechanism %.0f ns, bookkeeping %+.0f ns (of the median)\n", width, "",
+			       r->split.hooks, r->split.mech_ns, r->split.book_ns);
 	}
 }
 
@@ -213,8 +242,8 @@ static int overhead_check(const struct cob_config *c, char *why, size_t len)
 	return 0;
 }
 
-/* name, help, file, always, check, write, print */
+/* name, help, file, always, check, write, print, prepare */
 const struct cob_report report_overhead = {
-	"overhead", "what each hook backend adds to one read() against none (Welch 95 % CI)", "overhead.csv",
-	0, overhead_check, overhead_write, overhead_print,
+	"overhead", "what each hook backend adds to one read() against none (Welch 95 % CI), split into hook mechanism and bookkeeping", "overhead.csv",
+	0, overhead_check, overhead_write, overhead_print, om_measure,
 };

@@ -73,5 +73,5 @@ static void summary_write(struct sweep *s, struct sweep_report *r)
 /* name, help, file, always, check, write, print */
 const struct cob_report report_summary = {
 	"summary", "one row per sweep point: latency statistics, success rate", "summary.csv",
-	1, NULL, summary_write, NULL,
+	1, NULL, summary_write, NULL, NULL,
 };

@@ -40,6 +40,13 @@ const char *cob_report_choice(size_t i)
 	return NULL;
 }
 
+void cob_reports_prepare(struct sweep *s)
+{
+	for (size_t i = 0; i < NREPORTS; i++)
+		if (reports[i]->prepare && (reports[i]->always || !strcmp(reports[i]->name, s->cfg.report)))
+			reports[i]->prepare(s);
+}
+
 void cob_reports_write(struct sweep *s)
 {
 	for (size_t i = 0; i < NREPORTS && s->nreport < MAX_REPORTS; i++)

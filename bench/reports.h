@@ -25,6 +25,9 @@ struct cob_report {
 	void (*write)(struct sweep *s, struct sweep_report *r);
 	/* After the results are in place: a table on stdout. NULL: nothing. */
 	void (*print)(struct sweep *s, struct sweep_report *r);
+	/* Before the first run (not on a resume that finds it done): what the
+	 * report needs measured besides the runs. NULL: nothing. */
+	void (*prepare)(struct sweep *s);
 };
 
 /* The i-th entry, NULL past the end. */
@@ -33,8 +36,9 @@ const struct cob_report *cob_report_find(const char *name);
 /* Choices of [experiment] report: none, then every kind that is not always. */
 const char *cob_report_choice(size_t i);
 
-/* The reports of s's config: write (tmp files), commit into DIR, abort
+/* The reports of s's config: prepare (before the runs), write (tmp files), commit into DIR, abort
  * (remove the tmp files; on every failed exit), print. */
+void cob_reports_prepare(struct sweep *s);
 void cob_reports_write(struct sweep *s);
 void cob_reports_commit(struct sweep *s);
 void cob_reports_abort(struct sweep *s);

@@ -5,6 +5,7 @@
  * has no brd). Every change is registered as an undo action before it is
  * made, so an interrupted setup is undone as far as it got. */
 #include "storage.h"
+#include "undo.h" /* write_text */
 #include "feature_checks.h" /* feature_brd: the probe doctor shows too */
 #include "subproc.h"
 
@@ -79,18 +80,6 @@ static int read_u64(const char *path, unsigned long long *v)
 	if (f)
 		fclose(f);
 	return ok ? 0 : -1;
-}
-
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, v, strlen(v));
-	close(fd);
-	return n == (ssize_t)strlen(v) ? 0 : -1;
 }
 
 /* Is DEV mounted anywhere (as /proc/mounts names it)? */
@@ -425,7 +414,7 @@ static int zram_setup(const struct storage_env *env, struct storage_made *m, cha
 	snprintf(m->device, sizeof(m->device), "/dev/zram%d", id);
 	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", id);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)m->size);
-	if (write_str(path, v)) {
+	if (write_text(path, v)) {
 		snprintf(why, len, "%s = %s: %s", path, v, strerror(errno));
 		return -1;
 	}

@@ -22,18 +22,6 @@
 
 #define PRESSURE "/proc/sys/vm/vfs_cache_pressure"
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, v, strlen(v));
-	close(fd);
-	return n == (ssize_t)strlen(v) ? 0 : -1;
-}
-
 static int axis_all_none(const struct cob_config *c, const char *key)
 {
 	const struct cob_axis *ax = &c->axes[cob_config_axis(c, key)];
@@ -71,7 +59,7 @@ static int make_cgroup(struct sweep *s, char *why, size_t len)
 		}
 		if (!strstr(buf, "memory")) {
 			sweep_undo(s, "w %s -memory", ctl);
-			if (write_str(ctl, "+memory")) {
+			if (write_text(ctl, "+memory")) {
 				snprintf(why, len, "cannot enable memory in %s: %s", ctl, strerror(errno));
 				return -1;
 			}
@@ -141,14 +129,14 @@ void sweep_conditions_apply(struct sweep *s, const struct cob_config *c, const s
 		long want = vp->num == COB_VALUE_NONE ? s->cond.pressure_before : (long)vp->num;
 
 		snprintf(v, sizeof(v), "%ld", want);
-		if (write_str(PRESSURE, v))
+		if (write_text(PRESSURE, v))
 			sweep_fail(s, 1, "vfs_cache_pressure = %s: %s", v, strerror(errno));
 	}
 	if (mem->num != COB_VALUE_NONE) {
 		snprintf(path, sizeof(path), "%s/%s", s->cond.cgroup,
 			 s->cond.cgroup_v2 ? "memory.max" : "memory.limit_in_bytes");
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)mem->num);
-		if (write_str(path, v))
+		if (write_text(path, v))
 			sweep_fail(s, 1, "mem_limit = %s: %s: %s", mem->text, path, strerror(errno));
 		snprintf(path, sizeof(path), "%s/cgroup.procs", s->cond.cgroup);
 		s->cond.procs_fd = open(path, O_WRONLY | O_CLOEXEC);

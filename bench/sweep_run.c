@@ -225,9 +225,38 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 			   sweep_last_line(s->hook_err, why, sizeof(why)));
 	sweep_ingest_part(s, s->part, acc, rep, run, &rows, &matches);
 	sweep_ingest_monitors(s, c, sel, rep, run, kernel);
-	printf("%s: %.2f s, %zu/%zu match\n", line, (double)(t1 - t0) / 1e9, matches, rows);
+	printf("%s: %.2f s, %zu/%zu match", line, (double)(t1 - t0) / 1e9, matches, rows);
 	argv_free(&a);
 	return rows;
+}
+
+/* ", elapsed 1m05s, ~3m20s left": the rest estimated from the runs of this
+ * invocation (a resumed sweep does not count the runs it found done). Runs
+ * differ in size, so the estimate is rough; the "~" says so. */
+static void fmt_dur(char *b, size_t n, double sec)
+{
+	long t = (long)(sec + 0.5);
+
+	if (t >= 3600)
+		snprintf(b, n, "%ldh%02ldm", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		snprintf(b, n, "%ldm%02lds", t / 60, t % 60);
+	else
+		snprintf(b, n, "%lds", t);
+}
+
+static void print_eta(long long t_start, size_t ran, size_t left)
+{
+	double el = (double)(sweep_now_ns() - t_start) / 1e9;
+	char e[32], r[32];
+
+	fmt_dur(e, sizeof(e), el);
+	fmt_dur(r, sizeof(r), ran ? el / (double)ran * (double)left : 0);
+	if (left)
+		printf(", elapsed %s, ~%s left\n", e, r);
+	else
+		printf(", elapsed %s, done\n", e);
+	fflush(stdout);
 }
 
 /* The sweep: repetitions outside, grid points inside, so the repetitions of
@@ -236,6 +265,7 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 void sweep_run_all(struct sweep *s, size_t done)
 {
 	size_t run = 0, *sel = calloc(s->cfg.naxes, sizeof(*sel));
+	long long t_start = sweep_now_ns();
 
 	if (!sel)
 		sweep_fail(s, 1, "out of memory");
@@ -248,6 +278,7 @@ void sweep_run_all(struct sweep *s, size_t done)
 			sweep_check_interrupt(s);
 			cob_config_point(&s->cfg, p, sel);
 			rows = run_one(s, &s->cfg, sel, rep, run, s->nruns, &s->acc[p], s->kernel);
+			print_eta(t_start, run - done, s->nruns - run);
 			sweep_progress_run(s, run, p, rep, rows);
 		}
 	free(sel);

@@ -30,7 +30,7 @@ static void nap_ms(long ms)
 		;
 }
 
-static int write_file(const char *path, const char *value)
+int write_text(const char *path, const char *value)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -63,7 +63,7 @@ static int do_umount(const char *p)
 
 static int do_zram(const char *id)
 {
-	return write_file("/sys/class/zram-control/hot_remove", id);
+	return write_text("/sys/class/zram-control/hot_remove", id);
 }
 
 static int do_rmmod(const char *name)
@@ -104,7 +104,7 @@ int undo_run(const char *line, int loud)
 			return -1;
 		memcpy(path, arg, (size_t)(sp - arg));
 		path[sp - arg] = '\0';
-		rc = write_file(path, sp + 1);
+		rc = write_text(path, sp + 1);
 		break;
 	}
 	case 'c':

@@ -20,6 +20,9 @@ struct undo_list {
 	size_t n;
 };
 
+/* Write VALUE into the (sysfs, proc, cgroup) file PATH: 0, or -1 (errno).
+ * The changes and their undoing are made with the same call. */
+int write_text(const char *path, const char *value);
 /* Append an action (copied). -1 when the list is full or out of memory. */
 int undo_push(struct undo_list *u, const char *line);
 /* Run one action; 0 done, -1 failed (a reason on stderr when loud). */

@@ -38,6 +38,11 @@ struct hook_backend {
 	/* Trials that must also hold before auto picks it for override mode
 	 * (doctor shows their failure as "observe only"). */
 	const char *override_checks[2];
+	/* The hook mechanisms one cached 4 KiB read(2) hits in observe mode (one
+	 * copyout), by the names of `bench trigger` (tp, raw_tp, kprobe, fentry,
+	 * fexit, fmod_ret), one per hit: the overhead report splits the backend's
+	 * cost into these mechanisms and the suite's bookkeeping. */
+	const char *per_read[4];
 	/* Open, configure, load and attach. Returns a handle and the ring buffer
 	 * map fd through *events_fd, or NULL with a one-line reason. */
 	void *(*attach)(const struct hook_cfg *cfg, int *events_fd, char *reason, size_t len);

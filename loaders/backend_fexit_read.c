@@ -45,6 +45,7 @@ const struct hook_backend backend_fexit_read = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "fexit" },
+	.per_read = { "fentry", "fexit" },
 	.attach = fexit_read_attach,
 	.detach = fexit_read_detach,
 	.refuse_access = fr_refuse_access,

@@ -36,6 +36,7 @@ const struct hook_backend backend_fmodret_copyout = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "fmod_ret_copyout", "probe_write_user" },
+	.per_read = { "tp", "tp", "fmod_ret" },
 	.attach = fmodret_copyout_attach,
 	.detach = fmodret_copyout_detach,
 	.override_ret = fc_override_ret,

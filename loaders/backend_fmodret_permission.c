@@ -43,6 +43,7 @@ const struct hook_backend backend_fmodret_permission = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "fmod_ret_permission", "probe_write_user", "fentry" },
+	.per_read = { "tp", "tp", "fmod_ret" },
 	.attach = fmodret_permission_attach,
 	.detach = fmodret_permission_detach,
 	.override_ret = fp_override_ret,

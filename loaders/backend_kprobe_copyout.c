@@ -34,6 +34,7 @@ const struct hook_backend backend_kprobe_copyout = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "kprobe_copyout", "override_return", "probe_write_user" },
+	.per_read = { "tp", "tp", "kprobe" },
 	.checks = { "override_copyout" },
 	/* override only: an int3 kprobe that gets jump-optimized ignores it */
 	.override_checks = { "override_copyout_lasting" },
@@ -77,6 +78,7 @@ const struct hook_backend backend_kprobe_copyout_unopt = {
 	.can_observe = true,
 	.auto_pick = false,
 	.needs = { "kprobe_copyout", "override_return", "probe_write_user" },
+	.per_read = { "tp", "tp", "kprobe" },
 	.checks = { "override_copyout" },
 	.attach = kcu_attach,
 	.detach = kcu_detach,

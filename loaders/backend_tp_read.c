@@ -15,6 +15,7 @@ const struct hook_backend backend_tp_read = {
 	.can_observe = true,
 	.auto_pick = true,
 	.needs = { "tracepoint", "bpf_loop", "ringbuf" },
+	.per_read = { "tp", "tp" },
 	.attach = tp_read_attach,
 	.detach = tp_read_detach,
 };

@@ -619,7 +619,10 @@ int main(int argc, char **argv)
 			       b->can_override ? "override" : "", b->auto_pick ? "yes" : "no (by name only)");
 			for (size_t k = 0; k < sizeof(b->needs) / sizeof(b->needs[0]) && b->needs[k]; k++)
 				printf(" %s", b->needs[k]);
-			printf("\n");
+			printf("\n%-20s hooks per read:", "");
+			for (size_t k = 0; k < sizeof(b->per_read) / sizeof(b->per_read[0]) && b->per_read[k]; k++)
+				printf(" %s", b->per_read[k]);
+			printf("%s\n", b->per_read[0] ? "" : " (nothing)");
 		}
 		return 0;
 	}

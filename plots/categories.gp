@@ -16,7 +16,9 @@ stats summary using (cats = words_of(cats, strcol(catcol)), \
 	sers = words_of(sers, strcol(sercol)."|".strcol("buf_size")), 0) nooutput
 ncats = words(cats); nsers = words(sers)
 skey(n) = word(sers, n)
-pretty(k) = sprintf("%s=%s, %s buffer", sercol, field(k, 1), human(field(k, 2) + 0))
+# a size (mem_limit) as 64 MiB, a word (cache, none) as it is
+sval(v) = (sercol eq "mem_limit" && v ne "none") ? human(v + 0) : v
+pretty(k) = sprintf("%s=%s, %s buffer", sercol, sval(field(k, 1)), human(field(k, 2) + 0))
 in_ser(n) = (strcol(sercol)."|".strcol("buf_size") eq skey(n))
 # series side by side inside a category
 xpos(n) = index_of(cats, strcol(catcol)) + 0.5 * ((n - 0.5) / nsers - 0.5)

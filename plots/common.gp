@@ -41,10 +41,6 @@ dodge_pct = (10 ** (0.012 * (nseries - 1) / 2.0) - 1) * 100
 set label 99 sprintf("data: %s; series offset along x by up to %.0f %% so equal values stay visible", \
 	shown."/summary.csv", dodge_pct) at screen 0.01, 0.015 font ",8" tc rgb "#777777"
 output(name) = results."/".name
-# After a PNG's plot command: name = "FILE"; eval svg_copy  -> the same graph as
-# DIR/FILE.svg (vector, for documents), the PNG terminal restored afterwards.
-svg_copy = 'set terminal push; set terminal svg size 1200,800 noenhanced font "DejaVu Sans,12" dynamic; ' . \
-	'set output output(name.".svg"); replot; unset output; set terminal pop'
 # The graph just drawn, again as SVG: `eval svg_too("NAME")` after the plot
 # into output("NAME.png") writes DIR/NAME.svg and switches back to PNG.
 png_terminal = 'set terminal pngcairo size 1200,700 noenhanced font "DejaVu Sans,12" linewidth 1.5'

@@ -3,7 +3,8 @@
 # Reads DIR/compare.csv (cob-compare: one row per figure of a sweep point or
 # backend), writes DIR/compare.png and DIR/compare.svg: one bar per figure
 # (change in % against the base run, on a signed log scale so a +2000 %
-# regression and a +3 % wobble both stay readable), its verdict written on it.
+# regression and a +3 % wobble both stay readable), its verdict written on it;
+# a figure whose base is <= 0 has no % (compare.csv change_abs): no bar.
 if (!exists("results")) results = "."
 if (!exists("shown")) shown = results
 data = results."/compare.csv"
@@ -22,7 +23,7 @@ if (nbars == 0) { print "no rows in ".data; exit error "nothing to plot" }
 # signed log: 0 -> 0, +-c -> +-log10(1 + |c|)
 slog(c) = c != c ? NaN : (c > 1e300 ? 7 : (c < -1e300 ? -7 : sgn(c) * log10(1 + abs(c))))
 vcolor(v) = v eq "regressed" ? 0xD55E00 : v eq "improved" ? 0x009E73 : v eq "noise" ? 0xE69F00 : \
-	v eq "unchanged" ? 0x999999 : 0x000000
+	v eq "unknown" ? 0x56B4E9 : v eq "unchanged" ? 0x999999 : 0x000000
 short(f) = f eq "success_rate" ? "success" : f eq "lat_median_ns" ? "median" : \
 	f eq "lat_mean_ns" ? "mean" : f eq "overhead_mean_ns" ? "overhead" : f
 
@@ -47,7 +48,7 @@ set bmargin 26
 set lmargin 14
 set xzeroaxis lt -1
 set key outside right top box
-set label 1 sprintf("a change counts when |change| >= %g %% and p < %g (latency: Mann-Whitney U / Welch t over the reads); any success-rate drop regresses; data: %s", \
+set label 1 sprintf("a change counts when |change| >= %g %%, the repetitions do not overlap and p < %g over them; any success-rate drop regresses; data: %s", \
 	minchg, alpha, shown."/compare.csv") at screen 0.01, 0.985 font ",8" tc rgb "#777777" noenhanced
 
 do for [term = 1:2] {
@@ -64,6 +65,7 @@ do for [term = 1:2] {
 	     keyentry with boxes lc rgb "#D55E00" title "regressed", \
 	     keyentry with boxes lc rgb "#009E73" title "improved", \
 	     keyentry with boxes lc rgb "#E69F00" title "noise (within run-to-run noise)", \
+	     keyentry with boxes lc rgb "#56B4E9" title "unknown (too few repetitions)", \
 	     keyentry with boxes lc rgb "#999999" title "unchanged"
 	unset output
 }

@@ -38,18 +38,20 @@ set key outside right top vertical
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(100 * column(metric)) \
 	with linespoints lt i title label(word(series, i))
-name = "success_vs_iterations"; eval svg_copy
+eval svg_too("success_vs_iterations")
 
 # --- success rate vs data read per run
+set autoscale xy # stats drops values outside the current ranges (a lone column is y: [-3:105])
 stats summary using (column("iterations") * column("buf_size") / 1048576.0) nooutput
 set output output("success_vs_megabytes.png")
 set title sprintf("%s: success rate vs data read per run\n%s", exper, subtitle)
 set xlabel "data read per run (MiB, iterations x buffer size, log scale)"
 set xrange [STATS_min / 2.0:STATS_max * 2.0]
+set yrange [-3:105]
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * column("buf_size") / 1048576.0 * dodge(i) : NaN):(100 * column(metric)) \
 	with linespoints lt i title label(word(series, i))
-name = "success_vs_megabytes"; eval svg_copy
+eval svg_too("success_vs_megabytes")
 
 # --- latency vs iterations
 unset label 2
@@ -65,5 +67,5 @@ set key outside right top vertical
 plot for [i = 1:nseries] summary \
 	using (is(word(series, i)) ? column("iterations") * dodge(i) : NaN):(column("lat_median_ns") / 1000.0):(column("lat_min_ns") / 1000.0):(column("lat_max_ns") / 1000.0) \
 	with yerrorlines lt i title label(word(series, i))
-name = "latency_vs_iterations"; eval svg_copy
+eval svg_too("latency_vs_iterations")
 unset output

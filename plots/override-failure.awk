@@ -47,7 +47,9 @@ file == 1 { # kprobes.csv: state changes
 	series = p[2] " " (p[4] >= 1048576 ? p[4] / 1048576 "M" : p[4] / 1024 "K") " #" p[6]
 	if (p[1] != kern1 && kern1 != "") multi = 1; if (kern1 == "") kern1 = p[1]
 	if (multi) series = series " " p[1]
-	name[k] = series
+	# iterations in the label when they vary (iterations-thesis): per run, from the last row
+	if (p[5] != it1 && it1 != "") multit = 1; if (it1 == "") it1 = p[5]
+	name[k] = series; iters[k] = p[5]
 	j = jmp($(c["flags"])); if (j && !(k in jat)) jat[k] = (t - attach[k]) / 1e6
 	print nrun, series, p[1], p[2], p[4], p[6], $(c["iter"]), (t - attach[k]) / 1e6, cum[k] / 1048576, $(c["status"]), ok, s, j > perread
 	reads[k]++; nok[k] += ok; ncop[k] += $(c["status"]) == "copied"
@@ -57,7 +59,8 @@ END {
 	print "run", "series", "kernel", "hook", "buf_size", "rep", "reads", "ok", "copied", "other", "first_failed_iter", "first_failed_ms", "first_failed_mib", "optimized_at_ms", "jmp_at_ms", "probe", "sysctl" > perrun
 	for (i = 1; i <= nrun; i++) {
 		k = order[i]; split(k, p, "|")
-		print i, name[k], p[1], p[2], p[4], p[6], reads[k], nok[k], ncop[k], reads[k] - nok[k] - ncop[k], \
+		lab = name[k]; if (multit) sub(/ #/, " x" iters[k] " #", lab)
+		print i, lab, p[1], p[2], p[4], p[6], reads[k], nok[k], ncop[k], reads[k] - nok[k] - ncop[k], \
 			(k in ff) ? ff[k] : "", (k in ff) ? sprintf("%.3f", ffms[k]) : "", (k in ff) ? sprintf("%.3f", ffmib[k]) : "", \
 			(k in opt) ? sprintf("%.3f", (opt[k] - attach[k]) / 1e6) : "", (k in jat) ? sprintf("%.3f", jat[k]) : "", probe[k], (k in sysc) ? sysc[k] : "" > perrun
 	}

@@ -51,8 +51,9 @@ plot reads using (column("ok") == 1 ? column("t_ms") > 0.01 ? column("t_ms") : 0
 		with points pt 2 ps 2 lw 2 lc rgb "#777777" title "[OPTIMIZED] in the kprobes list (queued)", \
 	runs using (strcol("jmp_at_ms") ne "" ? column("jmp_at_ms") : NaN):"run" \
 		with points pt 6 ps 2.5 lw 2 lc rgb "black" title "first read through the jump (optimizer done)"
-name = "override_vs_time"; eval svg_copy
+eval svg_too("override_vs_time")
 
+set terminal pngcairo size 1200,800 noenhanced font "DejaVu Sans,12" linewidth 1.5 # svg_too left common.gp's
 set output output("override_vs_mib.png")
 set title sprintf("%s: override status of every read vs data read since attach\n%s, kernel %s, %s mode, %s, cache=%s", exper, where, kernel, mode, func, cache)
 set xlabel "MiB read so far in the run (log scale)"
@@ -60,4 +61,4 @@ plot reads using (column("ok") == 1 ? column("mib") > 0.001 ? column("mib") : 0.
 		with points pt 7 ps 0.5 lc rgb "#1a9850" title "ok", \
 	reads using (column("ok") == 0 ? column("mib") > 0.001 ? column("mib") : 0.001 : NaN):(column("run") - 0.15) \
 		with points pt 7 ps 0.5 lc rgb "#d73027" title "not ok"
-name = "override_vs_mib"; eval svg_copy
+eval svg_too("override_vs_mib")

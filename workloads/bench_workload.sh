@@ -148,4 +148,14 @@ for t in "${tools[@]}"; do
 done
 echo "cob-read / bare loop: $cob_bare of the bare loop's speed (target >= 0.95: $(awk -v x="$cob_bare" 'BEGIN { print (x >= 0.95) ? "met" : "NOT met" }'))"
 echo "cob-read vs fio psync: $cob_fio x fio's speed (target > 1: $(awk -v x="$cob_fio" 'BEGIN { print (x > 1) ? "met" : "NOT met" }'))"
+# The same comparison paired by repetition (the programs of one repetition ran
+# back to back, so a slow spell of the shared machine hits them alike): the
+# median of the per-repetition speeds.
+paired() { # paired TOOL: median over repetitions of bare/TOOL (cob-read/TOOL for fio)
+	for ((r = 1; r <= reps; r++)); do
+		if [ "$1" = fio ]; then ratio "${per_rep[fio,$r]}" "${per_rep[cob-read,$r]}"; else ratio "${per_rep[bare,$r]}" "${per_rep[cob-read,$r]}"; fi
+		echo
+	done | median
+}
+echo "paired by repetition (median of the $reps per-repetition ratios): cob-read at $(paired bare) of the bare loop's speed, $(paired fio) x fio's"
 echo "results: $csv"

@@ -35,7 +35,7 @@ quick() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# a progress line per run with elapsed time
-	grep -Eq '^\[ *1/[0-9]+\] .*: [0-9.]+ s, [0-9]+/[0-9]+ match$' <<<"$output"
+	grep -Eq '^\[ *1/[0-9]+\] .*: [0-9.]+ s, [0-9]+/[0-9]+ match, elapsed [0-9hms]+, (~[0-9hms]+ left|done)$' <<<"$output"
 	[ "$(column experiment "$out/reads.csv" | sort -u)" = "$name" ]
 	[ "$(jq -r .quick "$out/meta.json")" = true ]
 	[ "$(jq -r .points "$out/meta.json")" -eq $(($(wc -l <"$out/summary.csv") - 1)) ]

@@ -54,3 +54,14 @@ teardown() { rm -rf "$D"; }
 	run bash tests/page_check.sh --bogus
 	[ "$status" -eq 2 ]
 }
+
+@test "html: CLASSCOL gives each row its value of that column as a class (sanitized)" {
+	printf 'figure,verdict\nmedian,regressed\nmean,"un changed<x>"\n' >"$D/v.csv"
+	run html_csv_table "$D/v.csv" 10 verdict
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'<tr class="regressed"><td>median</td><td>regressed</td></tr>'* ]]
+	[[ "$output" == *'<tr class="unchangedx"><td>mean</td>'* ]]
+	run html_csv_table "$D/v.csv"
+	[[ "$output" != *'class='* ]]
+}

@@ -97,7 +97,10 @@ sweep_in_session() {
 	setsid ./run.sh sweep iterations --out "$1" >"$log" 2>&1 3>&- &
 	pid=$!
 	SESSION=$pid
-	for _ in $(seq 100); do grep -q '\[ *3/' "$log" && break; sleep 0.2; done
+	# run 3 done (its progress line) means run 4's hook is attaching or
+	# attached; a loaded host takes many seconds a run, so wait for the line
+	# (or run.sh's end), with a bound only against a hang
+	for _ in $(seq 1500); do grep -q '\[ *3/' "$log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 	grep -q '\[ *3/' "$log"
 	progs=$(hooked_progs "$pid")
 	[ "$(wc -l <<<"$progs")" -ge 2 ]
@@ -170,10 +173,12 @@ sweep_in_session() {
 	f="$BATS_TEST_TMPDIR/k"
 	"$BIN"/cob-mkfile --kind known --size 64K --out "$f"
 	n=5000 other_n=25000 inside=0
-	# cob-hook takes seconds to load and attach on a busy host, and cob-read
-	# reads 4 KiB in about 1 us: the other reader grows until it spans ours
+	# cob-hook takes seconds to load and attach on a busy host (36 s seen with
+	# the load average at 12 on 2 cores), and cob-read reads 4 KiB in about
+	# 1 us: the other reader is paced (a read every >= 100 us, so its span in
+	# time does not shrink with a faster CPU) and grows until it spans ours
 	for attempt in 1 2 3 4; do
-		"$BIN"/cob-read --file "$f" --buf 4K --iterations "$other_n" >"$BATS_TEST_TMPDIR/other.csv" 3>&- &
+		"$BIN"/cob-read --file "$f" --buf 4K --iterations "$other_n" --interval-us 100 >"$BATS_TEST_TMPDIR/other.csv" 3>&- &
 		other=$!
 		sleep 0.2
 		"$BIN"/cob-hook run --backend tp-read --csv "$BATS_TEST_TMPDIR/o.csv" -- \

@@ -175,7 +175,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	[ "$status" -eq 0 ]
 	[ -s "$OUT/overhead.csv" ]
 	[ -z "$(find "$OUT" -name '*.tmp')" ]
-	[ "$(head -1 "$OUT/overhead.csv")" = "experiment,kernel,where,backend,function,buf_size,n,lat_mean_ns,lat_median_ns,overhead_mean_ns,overhead_ci95_ns,overhead_median_ns,overhead_df,overhead_rep_min_ns,overhead_rep_max_ns" ]
+	[ "$(head -1 "$OUT/overhead.csv")" = "experiment,kernel,where,backend,function,buf_size,n,lat_mean_ns,lat_median_ns,overhead_mean_ns,overhead_ci95_ns,overhead_median_ns,overhead_df,overhead_rep_min_ns,overhead_rep_max_ns,hooks_per_read,mechanism_ns,bookkeeping_ns,mechanism_state" ]
 	# the baseline: its latencies, no overhead
 	[ "$(field none lat_mean_ns "$OUT/overhead.csv")" = 2000 ]
 	[ "$(field none overhead_mean_ns "$OUT/overhead.csv")" = "" ]
@@ -192,6 +192,19 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	[ "$(field tp-read overhead_rep_min_ns "$OUT/overhead.csv")" = 500 ]
 	[ "$(field fexit-read overhead_mean_ns "$OUT/overhead.csv")" = -100 ]
 	[ "$(field fexit-read overhead_median_ns "$OUT/overhead.csv")" = -100 ]
+	# the split, from the fake trigger run (tp: median of 100 and 300; fentry
+	# 30, fexit 50) and the hooks the registry gives each backend
+	[ -s "$OUT/trigger/trigger.csv" ] && [ -s "$OUT/trigger/meta.json" ]
+	[ "$(field none hooks_per_read "$OUT/overhead.csv")/$(field none mechanism_ns "$OUT/overhead.csv")/$(field none bookkeeping_ns "$OUT/overhead.csv")/$(field none mechanism_state "$OUT/overhead.csv")" = /// ]
+	[ "$(field tp-read hooks_per_read "$OUT/overhead.csv")" = "tp tp" ]
+	[ "$(field tp-read mechanism_ns "$OUT/overhead.csv")" = 400 ]
+	[ "$(field tp-read bookkeeping_ns "$OUT/overhead.csv")" = 100 ]
+	[ "$(field tp-read mechanism_state "$OUT/overhead.csv")" = measured ]
+	[ "$(field fexit-read hooks_per_read "$OUT/overhead.csv")" = "fentry fexit" ]
+	[ "$(field fexit-read mechanism_ns "$OUT/overhead.csv")" = 80 ]
+	[ "$(field fexit-read bookkeeping_ns "$OUT/overhead.csv")" = -180 ]
+	grep -qx 'hook mechanisms, ns per hit on this kernel (trigger/trigger.csv): tp 200, raw_tp refused-by-kernel, kprobe refused-by-kernel, fentry 30, fexit 50, fmod_ret refused-by-kernel' <<<"$output"
+	grep -qx '             hooks tp tp: mechanism 400 ns, bookkeeping +100 ns (of the median)' <<<"$output"
 	# the table, before the last line
 	[[ "$output" == *"guest-tcg, kernel "*"compare these only within one run"* ]]
 	grep -qx 'none       baseline 2000 ns/read, median 2000' <<<"$output"
@@ -201,7 +214,7 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	# the plot script draws it
 	command -v gnuplot >/dev/null || skip "no gnuplot"
 	gnuplot -e "results='$OUT'" plots/overhead.gp
-	[ -s "$OUT/overhead.png" ]
+	[ -s "$OUT/overhead.png" ] && [ -s "$OUT/overhead.svg" ]
 }
 
 @test "overhead with two buffer sizes: a baseline per size, labels name the size" {
@@ -215,6 +228,28 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 	command -v gnuplot >/dev/null || skip "no gnuplot"
 	gnuplot -e "results='$OUT'" plots/overhead.gp
 	[ -s "$OUT/overhead.png" ]
+}
+
+@test "overhead split: a refused mechanism is said, not zero; no trigger run: not-measured" {
+	conf "hook = none,tp-read,fmodret-copyout"
+	FAKE_LAT_ADD=tp-read=500,fmodret-copyout=700 FAKE_HOOK_LOG=$LOG sweep
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^bpfcost trigger ' "$LOG")" -eq 1 ]
+	[ "$(field fmodret-copyout hooks_per_read "$OUT/overhead.csv")" = "tp tp fmod_ret" ]
+	[ "$(field fmodret-copyout mechanism_ns "$OUT/overhead.csv")" = "" ]
+	[ "$(field fmodret-copyout bookkeeping_ns "$OUT/overhead.csv")" = "" ]
+	[ "$(field fmodret-copyout mechanism_state "$OUT/overhead.csv")" = "refused-by-kernel: fmod_ret: fake: not modifiable" ]
+	grep -qx '                  hooks tp tp fmod_ret: refused-by-kernel: fmod_ret: fake: not modifiable' <<<"$output"
+	# the trigger run fails: the sweep goes on, the split says why it is missing
+	rm -rf "$OUT"
+	FAKE_TRIGGER_EXIT=1 sweep
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"t: no mechanism costs (cob-bpfcost trigger: exit 1): the overhead report has no split"* ]]
+	[ "$(field tp-read mechanism_ns "$OUT/overhead.csv")" = "" ]
+	[ "$(field tp-read mechanism_state "$OUT/overhead.csv")" = "not-measured: cob-bpfcost trigger left no results" ]
+	[[ "$output" == *"per hit on this kernel (trigger/trigger.csv): tp not-measured, raw_tp not-measured,"* ]]
 }
 
 @test "real quick run on this host: what attaches here (none, tp-read) measured, the others skipped, a graph" {
@@ -257,7 +292,26 @@ runs() { grep '^run ' "$LOG" | sed -E 's/^run --backend ([^ ]+) .*/\1/' | tr '\n
 		-v d="$(field tp-read overhead_median_ns "$out/overhead.csv")" \
 		'BEGIN { exit !(m ~ /^-?[0-9.]+$/ && c ~ /^[0-9.]+$/ && c > 0 && d ~ /^-?[0-9.]+$/) }'
 	grep -Eq '^tp-read +[-+][0-9]+ ns/read \(95% CI ±[0-9]+\), median [-+][0-9]+' <<<"$output"
-	[ -s "$out/overhead.png" ]
+	# the split: the mechanisms measured in the same run (trigger/), each a
+	# figure where doctor says the kernel gives it, refused-by-kernel where not
+	[ -s "$out/trigger/trigger.csv" ]
+	[ "$(field tp-read hooks_per_read "$out/overhead.csv")" = "tp tp" ]
+	[ "$(field tp-read mechanism_state "$out/overhead.csv")" = measured ]
+	awk -v m="$(field tp-read mechanism_ns "$out/overhead.csv")" -v b="$(field tp-read bookkeeping_ns "$out/overhead.csv")" \
+		-v d="$(field tp-read overhead_median_ns "$out/overhead.csv")" \
+		'BEGIN { exit !(m ~ /^[0-9.]+$/ && m > 0 && b ~ /^-?[0-9.]+$/ && (m + b - d) ^ 2 < 1) }'
+	mechs=$(grep '^hook mechanisms, ns per hit on this kernel' <<<"$output")
+	echo "$mechs"
+	doctor=$(./run.sh doctor --json)
+	for mf in tp:tracepoint raw_tp:raw_tracepoint kprobe:kprobe fentry:fentry fexit:fexit; do
+		avail=$(jq -r --arg f "${mf#*:}" '.features[$f].available' <<<"$doctor")
+		if [ "$avail" = true ]; then
+			[[ "$mechs" =~ [:,]\ ${mf%:*}\ [0-9]+(,|$) ]] || { echo "${mf%:*}: no figure"; return 1; }
+		else
+			[[ "$mechs" == *" ${mf%:*} refused-by-kernel"* ]] || { echo "${mf%:*}: not said refused"; return 1; }
+		fi
+	done
+	[ -s "$out/overhead.png" ] && [ -s "$out/overhead.svg" ]
 	# nothing of the run is left: no process, no BPF program without its loader
 	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
 	no_orphan_progs "$base"

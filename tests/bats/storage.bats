@@ -114,6 +114,18 @@ quick() {
 	jq -e '(.storage | has("brd")) or (.storage.zram.device | startswith("/dev/zram"))' "$out/meta.json"
 	# every storage that ran has the same number of reads
 	[ "$(column storage "$out/reads.csv" | sort | uniq -c | awk '{ print $1 }' | sort -u | wc -l)" -eq 1 ]
+	# a storage this kernel cannot give, alone in a config: one line, exit 3, nothing written
+	for s in $(jq -r '.storage_skipped | keys[]' "$out/meta.json"); do
+		sed "s/^storage = .*/storage = $s/" configs/storage.conf >"$BATS_TEST_TMPDIR/one.conf"
+		run build/bin/cob-sweep --config "$BATS_TEST_TMPDIR/one.conf" --quick --hook none \
+			--out "$BATS_TEST_TMPDIR/one" --workdir "$WORK"
+		echo "$output"
+		[ "$status" -eq 3 ]
+		[ "${#lines[@]}" -eq 1 ]
+		[[ "$output" == "cob-sweep: storage '$s' is not available here: "* ]]
+		[ ! -e "$BATS_TEST_TMPDIR/one" ]
+		[ -z "$(ls -A "$WORK")" ]
+	done
 }
 
 @test "E2 bufsize --quick: 1 B to 16 MiB reads, each returns its buffer size" {

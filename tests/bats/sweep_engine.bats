@@ -190,7 +190,7 @@ signal_sweep() {
 	FAKE_MKFILE_LOG=$BATS_TEST_TMPDIR/mk.log sweep --where guest-tcg --command "./run.sh sweep t"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c '^\[[ 0-9]*/8\] kind=[a-z]* iterations=[13] rep=[12]: [0-9.]* s, [0-9]*/[0-9]* match$' <<<"$output")" -eq 8 ]
+	[ "$(grep -c '^\[[ 0-9]*/8\] kind=[a-z]* iterations=[13] rep=[12]: [0-9.]* s, [0-9]*/[0-9]* match, elapsed [0-9hms]*, \(~[0-9hms]* left\|done\)$' <<<"$output")" -eq 8 ]
 	[[ "${lines[0]}" == "[ 1/8] kind=known iterations=1 rep=1: "* ]]
 	[[ "${lines[7]}" == "[ 8/8] kind=random iterations=3 rep=2: "* ]]
 	for f in reads.csv summary.csv iostat.csv meta.json plots.txt; do [ -s "$OUT/$f" ]; done
