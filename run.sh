@@ -239,6 +239,7 @@ usage: ./run.sh COMMAND [options]     (each command takes --help)
   vm [opts] -- CMD ...   run a run.sh command inside a guest kernel under qemu
   bench workload         the workload's own cost: cob-read vs a bare read loop vs fio
   bench helpers|verifier|tailcall|trigger   what BPF costs here (E11, E12, E13, hook mechanisms)
+  reproduce [--quick]    every experiment of the thesis this kernel supports, one HTML page
   compare BASE NEW       compare two results directories: verdict per figure, compare.csv, graph
   nightly [opts]         the nightly config set on the host and in guest kernels, against a baseline
   kernel fetch|build|path  guest kernels (Debian's stock kernel, the thesis kernel)
@@ -294,14 +295,16 @@ resolve_config() { # NAME|PATH -> config path, or exit 2
 	fi
 }
 
-render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config names, into DIR;
-	# SHOWN is the directory named on the graphs (the final one, when DIR is staging)
+render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config names, into DIR
+	# (each script writes its PNGs and their SVG copies: common.gp's svg_copy); SHOWN is the
+	# directory named on the graphs (the final one, when DIR is staging). Returns 1 (said
+	# why) when a script is missing or fails.
 	local dir=$1 shown=${2:-$1} name gp
 	command -v gnuplot >/dev/null || { say "gnuplot not found: no graphs"; return 0; }
 	for name in $(cat "$dir/plots.txt" 2>/dev/null || true); do
 		gp=$ROOT/plots/$name.gp
-		[ -f "$gp" ] || { say "warning: no plot script $gp"; continue; }
-		run_child gnuplot -e "results='$dir'" -e "shown='$shown'" "$gp" || die 1 "plot $name failed"
+		[ -f "$gp" ] || { say "no plot script plots/$name.gp"; return 1; }
+		run_child gnuplot -e "results='$dir'" -e "shown='$shown'" "$gp" || { say "plot $name failed"; return 1; }
 	done
 }
 
@@ -459,6 +462,10 @@ cmd_sweep() {
 	setup sweep
 	# Validate the config before anything is written.
 	"$BIN/cob-sweep" --config "$cfg" --check "${quick[@]}" "${pass[@]}" >/dev/null || exit $?
+	local plot
+	for plot in $("$BIN/cob-sweep" --config "$cfg" --describe | sed -n 's/^plots=//p'); do
+		[ -f "$ROOT/plots/$plot.gp" ] || die 2 "$cfg_arg: plots = $plot, but there is no plots/$plot.gp"
+	done
 
 	if [ "$target" != host ] && ! in_guest; then
 		if [ "$target" = auto ]; then
@@ -528,7 +535,7 @@ cmd_sweep() {
 		run_child "$BIN/cob-sweep" --config "$cfg" --out "$tmp" "${quick[@]}" "${pass[@]}" "${again[@]}" \
 			--where "${COB_WHERE:-host}" --command "$cmdline" --parent $$
 	fi
-	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
+	in_guest || render_plots "$tmp" "$(realpath -m "$final")" || die 1 "the graphs of $name failed"
 	lock_dir "$parent"
 	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 1 "results directory $final appeared meanwhile and is not empty"
 	rm -f "$tmp/.run"
@@ -539,6 +546,107 @@ cmd_sweep() {
 	fi
 	unlock_dir
 	say "results in $final"
+}
+
+# ---------------------------------------------------------------- reproduce
+reproduce_usage() {
+	cat <<EOF
+usage: ./run.sh reproduce [--quick] [--target host|vm|auto] [--only LIST] [--configs DIR] [--out DIR]
+
+Runs every experiment of the thesis that this kernel supports, one sweep each, and writes
+results/DATE-reproduce/index.html: a static page (no script, no server, no network) with every
+graph (PNG, linking its SVG) captioned with what the thesis found and what this run found,
+the backend, kernel and accelerator, the summary tables, links to the CSVs and meta.json,
+and the thesis's headline numbers next to this run's. The experiments are the configs with
+an [experiment] id (ARCHITECTURE.md, An experiment); one the kernel cannot run (its hook
+backend does not attach: the same probes as doctor and --backend auto; or its target key)
+is skipped with the reason, on the page too.
+  --quick      every config's [quick] grid
+  --target T   host: all here; vm: all in the guest kernel each config names (kernel =,
+               default thesis), one boot per kernel; auto (default): each on the host when
+               its config allows it and the host can attach its hook, else in its guest
+  --only LIST  only these experiments: a comma list of ids or names (e.g. E1,mmap)
+  --configs D  take the configs from D instead of configs/ (tests)
+  --out DIR    where results go (default results/DATE-reproduce)
+Each experiment's results are DIR/NAME/ (as ./run.sh sweep writes them), its output
+DIR/NAME.log, its state DIR/status/NAME.status. Progress: one line per experiment with the
+time elapsed and an estimate of what remains (from the seconds per run so far).
+Exit: 0 every experiment ran or was skipped; 1 one or more failed (the others still ran;
+the page says which and why); 2 bad usage or no experiment.
+Experiments: $(list_experiments)
+EOF
+}
+
+cmd_reproduce() {
+	local target=auto outdir="" only="" configs=$ROOT/configs run_only=0
+	REPRO_QUICK=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help) reproduce_usage; return 0 ;;
+		--quick) REPRO_QUICK=(--quick) ;;
+		--target) [ $# -ge 2 ] || die 2 "--target needs host, vm or auto"; target=$2; shift ;;
+		--only) [ $# -ge 2 ] || die 2 "--only needs a comma list of experiments"; only=$2; shift ;;
+		--configs)
+			if [ $# -lt 2 ] || [ ! -d "$2" ]; then die 2 "--configs needs a directory"; fi
+			configs=$(cd "$2" && pwd); shift ;;
+		--out) [ $# -ge 2 ] || die 2 "--out needs a directory"; outdir=$2; shift ;;
+		--run) run_only=1 ;; # inside a guest: the run phase into --out (the host writes the page)
+		*) die 2 "reproduce: unknown argument $1 (see ./run.sh reproduce --help)" ;;
+		esac
+		shift
+	done
+	case $target in host | vm | auto) ;; *) die 2 "--target must be host, vm or auto: $target" ;; esac
+	# shellcheck source=bench/reproduce.sh
+	. "$ROOT/bench/reproduce.sh"
+	if [ "$run_only" = 1 ]; then
+		[ -d "$outdir" ] || die 2 "reproduce --run needs the --out directory"
+		setup reproduce
+		repro_collect "$configs" "$outdir" "$only"
+		repro_place "$outdir" host
+		repro_count_runs "$outdir"
+		repro_run_here "$outdir"
+		return 0
+	fi
+	in_guest && die 2 "reproduce: run it on the host (--target vm runs the experiments in a guest)"
+	setup reproduce
+	local final tmp parent name st=0 k
+	final=${outdir:-$RESULTS/$(date +%Y%m%d-%H%M%S)-reproduce}
+	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
+	mkdir -p "$(dirname "$final")"
+	parent=$(cd "$(dirname "$final")" && pwd -P)
+	final=$parent/$(basename "$final")
+	lock_dir "$parent"
+	clean_stale "$parent"
+	tmp=$(mktemp -d "$parent/.partial-reproduce.XXXXXX")
+	chmod 755 "$tmp"
+	PARTIAL=$tmp
+	# whose it is: a sweep next to it leaves it alone while we run (see Partial results)
+	write_run "$tmp" "$final" 0 "./run.sh reproduce (not resumable: run it again)"
+	unlock_dir
+	on_exit partial_exit
+	repro_collect "$configs" "$tmp" "$only"
+	repro_place "$tmp" "$target"
+	repro_count_runs "$tmp"
+	say "reproduce: ${#REPRO_NAMES[@]} experiments ($REPRO_RUNS_ALL runs), target $target: $(
+		for name in "${REPRO_NAMES[@]}"; do printf '%s@%s ' "$name" "${REPRO_PLACE[$name]}"; done)"
+	repro_run_here "$tmp"
+	for k in $(printf '%s\n' "${REPRO_PLACE[@]}" | sort -u); do
+		case $k in host | skip) ;; *) repro_run_guest "$tmp" "$k" ;; esac
+	done
+	for name in "${REPRO_NAMES[@]}"; do repro_plots "$tmp" "$name" "$final"; done
+	bash "$ROOT/bench/reproduce_page.sh" --target "$target" ${REPRO_QUICK[@]+"${REPRO_QUICK[@]}"} \
+		"$tmp" "${REPRO_NAMES[@]}" || die 1 "writing the page failed"
+	rm -rf "$tmp"/.configs-* "$tmp/.run"
+	mv "$tmp" "$final"
+	PARTIAL=""
+	say "reproduce: done in $(repro_hms $((SECONDS - REPRO_T0)))"
+	for name in "${REPRO_NAMES[@]}"; do
+		printf '  %-18s %-8s %5s s  %s\n' "$name" "$(repro_field "$final/status/$name.status" state)" \
+			"$(repro_field "$final/status/$name.status" seconds)" "$(repro_field "$final/status/$name.status" reason)" >&2
+		[ "$(repro_field "$final/status/$name.status" state)" != failed ] || st=1
+	done
+	say "page: $final/index.html"
+	return "$st"
 }
 
 # ---------------------------------------------------------------- doctor
@@ -772,7 +880,7 @@ cmd_vm() {
 	if [ "$sweep" = 1 ]; then
 		local dir=${out:-$RESULTS/latest}
 		if [ -f "$dir/plots.txt" ] && ! compgen -G "$dir/*.png" >/dev/null; then
-			render_plots "$(cd "$dir" && pwd -P)"
+			render_plots "$(cd "$dir" && pwd -P)" || die 1 "the graphs of $dir failed"
 		fi
 	fi
 }
@@ -785,7 +893,7 @@ main() {
 		unset RUNSH_SUPERVISOR
 		: # cleanup is the EXIT trap of bench/lib.sh (on_exit); no signal traps: see Signals
 	else
-		case $cmd in sweep | vm | nightly) supervise "$@" ;; esac
+		case $cmd in sweep | vm | nightly | reproduce) supervise "$@" ;; esac
 		install_traps
 	fi
 	[ $# -gt 0 ] && shift
@@ -797,6 +905,7 @@ main() {
 	bench) cmd_bench "$@" ;;
 	compare) cmd_compare "$@" ;;
 	nightly) cmd_nightly "$@" ;;
+	reproduce) cmd_reproduce "$@" ;;
 	kernel) need_root kernel; ensure_packages; bash "$ROOT/vm/kernel.sh" "$@" ;;
 	help | -h | --help) usage ;;
 	*) usage >&2; die 2 "unknown command '$cmd'" ;;

@@ -98,6 +98,15 @@ int main(int argc, char **argv)
 	sweep_signals_init(s);
 	if (prepare(s, argc, argv))
 		return 2;
+	if (!s->opt.describe && !cob_reproduce_is_sweep(&s->cfg.repro)) {
+		fprintf(stderr, PROG ": %s: %s is not a sweep: run it with ./run.sh %s\n", s->opt.config,
+			s->cfg.name, s->cfg.repro.run);
+		return 2;
+	}
+	if (s->opt.describe) {
+		cob_config_describe(&s->cfg, stdout);
+		return 0;
+	}
 	/* from here on, children and the work directory go with us however we end */
 	sweep_guard_start(s);
 	if (s->opt.check_hook) {

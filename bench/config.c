@@ -3,6 +3,7 @@
  * the choice tables: config_tables.c; the grid: config_grid.c). See config.h. */
 #include "config.h"
 #include "backend.h"       /* hook_backend_choice */
+#include "config_reproduce.h"
 #include "config_values.h"
 #include "monitors.h"      /* cob_monitor_choice */
 #include "reports.h"       /* cob_report_choice, the report's own checks */
@@ -47,6 +48,7 @@ struct pstate {
 	int section;
 	int seen[4];
 	int exp_set[EK_COUNT];
+	int repro_set[COB_REPRODUCE_NKEYS];
 	struct sweep_section sec[2]; /* [sweep], [quick] */
 	int failed;
 	int err_line;
@@ -141,9 +143,17 @@ static int experiment_key(struct pstate *st, const char *key, const char *value)
 	for (k = 0; k < EK_COUNT; k++)
 		if (!strcmp(key, experiment_keys[k]))
 			break;
+	if (k == EK_COUNT && cob_reproduce_is_key(key)) {
+		char why[512];
+
+		if (cob_reproduce_key(&c->repro, st->repro_set, key, value, why, sizeof(why)))
+			return failf(st, "%s", why);
+		return 1;
+	}
 	if (k == EK_COUNT)
 		return failf(st, "unknown key '%s' in [experiment] (known: name, description, "
-			     "function, mode, hook, plots, report)", key);
+			     "function, mode, hook, plots, report; reproduce: id, title, thesis, target, kernel, "
+			     "headline, headline_thesis, headline_from, headline_unit)", key);
 	if (st->exp_set[k])
 		return failf(st, "duplicate key '%s' in [experiment]", key);
 	st->exp_set[k] = 1;
@@ -353,6 +363,23 @@ static int finish(struct pstate *st, int quick)
 		file_error(st->err, st->errlen, st->file, "[experiment] lacks the required key 'name'");
 		return -1;
 	}
+	{
+		char why[512];
+
+		if (cob_reproduce_finish(&c->repro, st->repro_set, why, sizeof(why))) {
+			file_error(st->err, st->errlen, st->file, "%s", why);
+			return -1;
+		}
+	}
+	if (!cob_reproduce_is_sweep(&c->repro)) {
+		/* made by another run.sh command: no grid */
+		if (st->seen[SEC_SWEEP] || st->seen[SEC_QUICK]) {
+			file_error(st->err, st->errlen, st->file, "run = %s: no [sweep] or [quick] section "
+				   "(the grid is the benchmark's own)", c->repro.run);
+			return -1;
+		}
+		return 0;
+	}
 	if (!st->seen[SEC_SWEEP]) {
 		file_error(st->err, st->errlen, st->file, "no [sweep] section");
 		return -1;
@@ -427,6 +454,7 @@ int cob_config_parse(struct cob_config *c, const char *text, const char *name, i
 	snprintf(c->mode, sizeof(c->mode), "observe");
 	snprintf(c->hook, sizeof(c->hook), "auto");
 	snprintf(c->report, sizeof(c->report), "none");
+	cob_reproduce_defaults(&c->repro);
 	c->quick = quick;
 	c->path = strdup(name);
 	c->text = strdup(text);

@@ -15,6 +15,7 @@
 #ifndef COB_CONFIG_H
 #define COB_CONFIG_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "registry.h" /* cob_choice_fn */
 
@@ -76,6 +77,40 @@ const char *cob_mode_choice(size_t i);
 /* [experiment] report: none, or a report kind of reports.c (its choices and
  * checks, e.g. overhead's: 'none' and another backend in the hook axis). */
 
+/* The reproduce keys of [experiment] (bench/config_reproduce.c): a config with
+ * an id joins ./run.sh reproduce and its page. Their choices: */
+extern const char *const cob_targets[];      /* target: where it can run */
+extern const char *const cob_kernels[];      /* kernel: the guest kernel it needs (vm/kernel.sh) */
+extern const char *const cob_headline_stats[]; /* headline_from STAT over the matching rows */
+const char *cob_target_choice(size_t i);
+const char *cob_kernel_choice(size_t i);
+const char *cob_headline_stat_choice(size_t i);
+/* headline_unit: the unit the headline is shown in, and the factor from the
+ * CSV's (ns for times, fractions for rates). */
+struct cob_unit {
+	const char *name;
+	double factor;
+	const char *help;
+};
+extern const struct cob_unit cob_headline_units[];
+const char *cob_headline_unit_choice(size_t i);
+
+#define COB_ID_LEN 16
+struct cob_reproduce {
+	char id[COB_ID_LEN];          /* E1.. (empty: not part of reproduce) */
+	char title[COB_DESC_LEN];
+	char thesis[COB_DESC_LEN];    /* what the thesis found */
+	char target[COB_VALUE_LEN];   /* host, vm, both (default) */
+	char kernel[COB_VALUE_LEN];   /* the guest kernel it needs (default thesis) */
+	char headline[COB_DESC_LEN];  /* the figure compared with the thesis */
+	char headline_thesis[COB_DESC_LEN];
+	char headline_from[COB_DESC_LEN]; /* "FILE.csv COLUMN STAT [KEY=VALUE ...]" */
+	char headline_unit[COB_VALUE_LEN];
+	char run[COB_NAME_LEN];       /* "sweep" (default) or "bench NAME": see config_reproduce.c */
+};
+/* The config is a sweep's (run = sweep): it has a grid. Otherwise it only
+ * describes an experiment that another run.sh command makes. */
+int cob_reproduce_is_sweep(const struct cob_reproduce *r);
 /* the none_word of a param */
 #define COB_VALUE_NONE (UINT64_MAX - 1)
 
@@ -103,6 +138,7 @@ struct cob_config {
 	char mode[COB_VALUE_LEN];
 	char hook[COB_VALUE_LEN];
 	char report[COB_VALUE_LEN];
+	struct cob_reproduce repro; /* [experiment] reproduce keys */
 	size_t nplots;
 	char plots[COB_MAX_NAMES][COB_NAME_LEN];
 	size_t nmonitors;
@@ -147,5 +183,10 @@ int cob_config_axis(const struct cob_config *c, const char *key);
 /* Value of axis KEY at the point SEL, or NULL when there is no such axis. */
 const struct cob_value *cob_config_value(const struct cob_config *c, const size_t *sel,
 					 const char *key);
+
+/* The [experiment] keys as KEY=VALUE lines (values are one line each), for
+ * run.sh reproduce: name, description, mode, hook, plots (space separated),
+ * then the reproduce keys. */
+void cob_config_describe(const struct cob_config *c, FILE *f);
 
 #endif

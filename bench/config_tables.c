@@ -70,3 +70,39 @@ const char *cob_sweep_choices_text(char *buf, size_t len)
 	return buf;
 }
 
+
+/* The reproduce keys' choices (config.h, bench/config_reproduce.c). The
+ * kernels are the guest kernels vm/kernel.sh builds or fetches
+ * (tests/bats/registry.bats: the two lists agree). */
+const char *const cob_targets[] = { "host", "vm", "both", NULL };
+const char *const cob_kernels[] = { "thesis", "thesis-int3", "debian", NULL };
+const char *const cob_headline_stats[] = { "median", "mean", "min", "max", NULL };
+const struct cob_unit cob_headline_units[] = {
+	{ "ns", 1, "nanoseconds (the CSVs' time unit)" },
+	{ "us", 1e-3, "microseconds, from ns" },
+	{ "ms", 1e-6, "milliseconds, from ns" },
+	{ "%", 100, "percent, from a fraction (success_rate, ok_rate)" },
+	{ "x", 1, "a ratio, as it is" },
+	{ "count", 1, "a count, as it is" },
+	{ NULL, 0, NULL },
+};
+
+const char *cob_target_choice(size_t i)
+{
+	return cob_targets[i];
+}
+
+const char *cob_kernel_choice(size_t i)
+{
+	return cob_kernels[i];
+}
+
+const char *cob_headline_stat_choice(size_t i)
+{
+	return cob_headline_stats[i];
+}
+
+const char *cob_headline_unit_choice(size_t i)
+{
+	return cob_headline_units[i].name;
+}

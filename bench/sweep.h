@@ -46,7 +46,7 @@
 
 struct sweep_opts {
 	const char *config, *out, *hook, *mode, *where, *bin, *workdir, *command;
-	int quick, check, check_hook, resume;
+	int quick, check, check_hook, describe, resume;
 	pid_t parent;
 };
 

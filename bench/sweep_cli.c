@@ -44,6 +44,10 @@ static const char usage_text[] =
 	"  --check-hook    only ask cob-hook whether the config's hook backends attach here\n"
 	"                  (exit 0: at least one besides none does, or the axis is just\n"
 	"                  none; 3: no)\n"
+	"  --describe      only print the config's [experiment] keys as KEY=VALUE lines\n"
+	"                  (name, description, mode, hook, plots, and the reproduce keys\n"
+	"                  id, title, thesis, target, kernel, headline*: see ./run.sh\n"
+	"                  reproduce --help); validates the config like --check\n"
 	"  --help          this text\n"
 	"\n"
 	"Axes with named values ([sweep] KEY = one of them, or a comma list):\n"
@@ -92,7 +96,7 @@ void sweep_usage_error(const char *fmt, ...)
 void sweep_parse_args(struct sweep *s, int argc, char **argv)
 {
 	enum { O_CONFIG = 1, O_OUT, O_QUICK, O_HOOK, O_MODE, O_WHERE, O_BIN, O_WORKDIR, O_COMMAND,
-	       O_CHECK, O_CHECK_HOOK, O_RESUME, O_PARENT, O_HELP };
+	       O_CHECK, O_CHECK_HOOK, O_DESCRIBE, O_RESUME, O_PARENT, O_HELP };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "out", required_argument, NULL, O_OUT },
@@ -105,6 +109,7 @@ void sweep_parse_args(struct sweep *s, int argc, char **argv)
 		{ "command", required_argument, NULL, O_COMMAND },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "check-hook", no_argument, NULL, O_CHECK_HOOK },
+		{ "describe", no_argument, NULL, O_DESCRIBE },
 		{ "resume", no_argument, NULL, O_RESUME },
 		{ "parent", required_argument, NULL, O_PARENT },
 		{ "help", no_argument, NULL, O_HELP },
@@ -126,6 +131,7 @@ void sweep_parse_args(struct sweep *s, int argc, char **argv)
 		case O_COMMAND: s->opt.command = optarg; break;
 		case O_CHECK: s->opt.check = 1; break;
 		case O_CHECK_HOOK: s->opt.check_hook = 1; break;
+		case O_DESCRIBE: s->opt.describe = 1; break;
 		case O_RESUME: s->opt.resume = 1; break;
 		case O_PARENT: {
 			char *end;
@@ -149,7 +155,7 @@ void sweep_parse_args(struct sweep *s, int argc, char **argv)
 		sweep_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!s->opt.config)
 		sweep_usage_error("--config FILE is required");
-	if (!s->opt.out && !s->opt.check && !s->opt.check_hook)
+	if (!s->opt.out && !s->opt.check && !s->opt.check_hook && !s->opt.describe)
 		sweep_usage_error("--out DIR is required");
 	if (s->opt.out && !*s->opt.out)
 		sweep_usage_error("--out needs a directory");

@@ -52,7 +52,7 @@ GUEST_KERNEL=${COB_TEST_GUEST_KERNEL:-both}
 KILL_AFTER=${COB_TEST_KILL_AFTER:-30}
 KCACHE=${COB_CACHE:-/var/cache/copyout-bench}/kernels
 # what each suite boots (bats files by name); fetched or built before it runs
-declare -A NEEDS=([doctor]="debian thesis" [vm]="thesis debian" [kill]=debian)
+declare -A NEEDS=([doctor]="debian thesis" [vm]="thesis debian" [kill]=debian [reproduce]=debian)
 case $GUEST_KERNEL in
 both) NEEDS[guest]="thesis debian thesis-int3" ;;
 thesis | debian | thesis-int3) NEEDS[guest]=$GUEST_KERNEL ;;

@@ -58,6 +58,8 @@ mounts_restored() {
 	[ "$(column bpf_sum "$out/reads.csv" | sort -u | wc -l)" -gt 1 ]
 	jq -e '.kernel and .where == "host"' "$out/meta.json" >/dev/null
 	[ "$(find "$out" -name '*.png' | wc -l)" -ge 2 ]
+	# every graph also as SVG (common.gp's svg_copy: the reproduce page links it)
+	for png in "$out"/*.png; do head -c 100 "${png%.png}.svg" | grep -q '<svg\|<?xml'; done
 	session_empty "$(cat "$BATS_TEST_TMPDIR/sid")"
 	no_orphan_progs "$base"
 	mounts_restored

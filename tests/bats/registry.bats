@@ -167,3 +167,15 @@ axis_agrees() {
 	got=$("$BIN/cob-sweep" --help | awk '/^Axes with named values/ { on = 1; next } on && NF == 0 { exit } on { print $1 }')
 	[ "$got" = "$(printf '%s\n' storage file_kind cache reposition access)" ]
 }
+
+@test "reproduce: the config parser's guest kernels are vm/kernel.sh's, and every id is unique" {
+	conf=$BATS_TEST_TMPDIR/k.conf
+	printf '[experiment]\nname = t\nid = E1\nkernel = nosuch\n[sweep]\nbuf_size = 4K\niterations = 1\n' >"$conf"
+	got=$("$BIN/cob-sweep" --config "$conf" --check 2>&1 | one_of | sort)
+	want=$(bash vm/kernel.sh --help | sed -n 's/^ *path \([^ ]*\)|PATH.*/\1/p' | tr '|' '\n' | sort)
+	[ -n "$want" ]
+	same "$want" "$got" "kernel: the config parser's choices against vm/kernel.sh"
+	ids=$(for f in configs/*.conf; do "$BIN/cob-sweep" --config "$f" --describe | sed -n 's/^id=\(..*\)/\1/p'; done)
+	[ -n "$ids" ]
+	[ -z "$(sort <<<"$ids" | uniq -d)" ]
+}

@@ -29,7 +29,7 @@ no_results_left() {
 }
 
 @test "every command has --help" {
-	for c in sweep doctor test vm kernel compare nightly; do
+	for c in sweep doctor test vm kernel compare nightly reproduce; do
 		run ./run.sh "$c" --help
 		[ "$status" -eq 0 ] || { echo "$c --help: $status $output"; return 1; }
 		[[ "$output" == *usage* ]]

@@ -481,6 +481,24 @@ Test(config, shipped_overhead_config_is_valid)
 	cob_config_free(&cfg);
 }
 
+Test(config, reproduce_keys_are_parsed_with_defaults)
+{
+	cr_assert_eq(parse("[experiment]\nname = t\nid = E12\ntitle = T\nthesis = it was slow\n"
+			   "headline = h\nheadline_thesis = 3x\n"
+			   "headline_from = summary.csv   lat_median_ns  median cache=none\n"
+			   "[sweep]\nbuf_size = 4K\niterations = 1\n", 0), 0, "%s", err);
+	cr_assert_str_eq(cfg.repro.id, "E12");
+	cr_assert_str_eq(cfg.repro.thesis, "it was slow");
+	cr_assert_str_eq(cfg.repro.target, "both");
+	cr_assert_str_eq(cfg.repro.kernel, "thesis");
+	cr_assert_str_eq(cfg.repro.headline_unit, "ns");
+	cr_assert_str_eq(cfg.repro.headline_from, "summary.csv lat_median_ns median cache=none");
+	cob_config_free(&cfg);
+	cr_assert_eq(parse(HEAD "buf_size = 4K\niterations = 1\n", 0), 0, "%s", err);
+	cr_assert_str_eq(cfg.repro.id, "", "no id: not part of reproduce");
+	cob_config_free(&cfg);
+}
+
 /* The conditions (cpus, vfs_cache_pressure, mem_limit): a number or the word
  * that leaves the condition alone, the default; nothing else. */
 Test(config, conditions_take_numbers_or_their_none_word)
