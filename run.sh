@@ -296,7 +296,7 @@ resolve_config() { # NAME|PATH -> config path, or exit 2
 }
 
 render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config names, into DIR
-	# (each script writes its PNGs and their SVG copies: common.gp's svg_copy); SHOWN is the
+	# (each script writes its PNGs and their SVG copies: common.gp's svg_too, or a loop over style.gp's term("png"), term("svg")); SHOWN is the
 	# directory named on the graphs (the final one, when DIR is staging). Returns 1 (said
 	# why) when a script is missing or fails.
 	local dir=$1 shown=${2:-$1} name gp
