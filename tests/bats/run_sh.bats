@@ -89,7 +89,7 @@ sweep_of_edited() {
 	# a copy the unprivileged user can reach (bats' own temp dirs are private)
 	copy=$(mktemp -d /tmp/cob-nonroot.XXXXXX)
 	cp -r "$PWD/run.sh" "$PWD/configs" "$copy/"
-	mkdir "$copy/bench" && cp "$PWD/bench/lib.sh" "$copy/bench/"
+	mkdir "$copy/bench" && cp "$PWD"/bench/*.sh "$copy/bench/" # run.sh sources them at start
 	chmod -R a+rX "$copy"
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$copy/run.sh" sweep iterations
 	rm -rf "$copy"
