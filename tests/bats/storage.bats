@@ -260,9 +260,19 @@ during() {
 	for sig in INT KILL; do
 		start_leak_sweep "$BATS_TEST_TMPDIR/log-$sig"
 		during "$BATS_TEST_TMPDIR/log-$sig"
-		delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.1f", r % 40 / 10 }')
+		# a random point: after 0, 1 or 2 of the 3 runs, then 0-0.3 s into the
+		# next (a run takes about a second: loading the hook alone does), so
+		# the sweep is still running however fast the machine (a random
+		# delay of up to 4 s once came after the sweep had ended)
+		k=$((RANDOM % 3))
+		delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.1f", r % 4 / 10 }')
+		for _ in $(seq 600); do
+			[ "$k" = 0 ] || grep -q "^\[ *$k/3\]" "$BATS_TEST_TMPDIR/log-$sig" && break
+			sleep 0.1
+		done
 		sleep "$delay"
-		echo "SIG$sig after $delay s, at: $(tail -1 "$BATS_TEST_TMPDIR/log-$sig")"
+		echo "SIG$sig after run $k + $delay s, at: $(tail -1 "$BATS_TEST_TMPDIR/log-$sig")"
+		kill -0 "$pid" || { echo "the sweep ended before the signal: no random point tested"; return 1; }
 		# Ctrl-C: the terminal signals the process group; SIGKILL: cob-sweep alone
 		if [ "$sig" = INT ]; then kill -INT -- -"$pid"; else kill -KILL "$pid"; fi
 		st=0
