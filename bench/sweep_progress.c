@@ -258,6 +258,14 @@ size_t sweep_progress_resume(struct sweep *s, struct point_acc *acc, size_t npoi
 		if (!r || sweep_row_cols(r, &cols))
 			sweep_fail(s, 1, "cannot resume: %s: %s", path, r ? "lacks lat_ns, match or status" : strerror(errno));
 		s->reads_header = sweep_header_string(s, r);
+		{ /* reads.csv is cob-hook's columns and then `run` (sweep_ingest_part):
+		   * the next run's cob-hook header must equal the part before it */
+			size_t hl = strlen(s->reads_header);
+
+			if (hl < 4 || strcmp(s->reads_header + hl - 4, ",run"))
+				sweep_fail(s, 1, "cannot resume: %s does not end with the run column", path);
+			s->reads_header[hl - 4] = '\0';
+		}
 		for (size_t k = 0; k < done; k++) {
 			struct run_tally t = { 0 };
 
