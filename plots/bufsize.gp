@@ -10,7 +10,7 @@ load plotdir."/common.gp"
 load plotdir."/twoterm.gp"
 
 sers = " "
-stats summary using (sers = words_of(sers, strcol("cache")."|".strcol("file_kind")), 0) nooutput
+stats summary using (sers = add_word(sers, strcol("cache")."|".strcol("file_kind")), 0) nooutput
 nsers = words(sers)
 in_ser(n) = (strcol("cache")."|".strcol("file_kind") eq word(sers, n))
 pretty(k) = sprintf("cache=%s, %s file", field(k, 1), field(k, 2))

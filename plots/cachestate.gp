@@ -11,7 +11,7 @@ load plotdir."/twoterm.gp"
 
 reads = results."/reads.csv"
 sers = " "; storage = ""
-stats summary using (sers = words_of(sers, strcol("cache")."|".strcol("buf_size")), storage = strcol("storage"), 0) nooutput
+stats summary using (sers = add_word(sers, strcol("cache")."|".strcol("buf_size")), storage = strcol("storage"), 0) nooutput
 nsers = words(sers)
 in_ser(n) = (strcol("cache")."|".strcol("buf_size") eq word(sers, n))
 cname(c) = (c eq "none") ? "cached" : (c eq "drop") ? "dropped (drop_caches)" : (c eq "dontneed") ? "DONTNEED (fadvise)" : c

@@ -12,8 +12,8 @@ load plotdir."/common.gp"
 load plotdir."/twoterm.gp"
 
 cats = " "; sers = " "
-stats summary using (cats = words_of(cats, strcol(catcol)), \
-	sers = words_of(sers, strcol(sercol)."|".strcol("buf_size")), 0) nooutput
+stats summary using (cats = add_word(cats, strcol(catcol)), \
+	sers = add_word(sers, strcol(sercol)."|".strcol("buf_size")), 0) nooutput
 ncats = words(cats); nsers = words(sers)
 skey(n) = word(sers, n)
 # a size (mem_limit) as 64 MiB, a word (cache, none) as it is
@@ -21,7 +21,7 @@ sval(v) = (sercol eq "mem_limit" && v ne "none") ? human(v + 0) : v
 pretty(k) = sprintf("%s=%s, %s buffer", sercol, sval(field(k, 1)), human(field(k, 2) + 0))
 in_ser(n) = (strcol(sercol)."|".strcol("buf_size") eq skey(n))
 # series side by side inside a category
-xpos(n) = index_of(cats, strcol(catcol)) + 0.5 * ((n - 0.5) / nsers - 0.5)
+xpos(n) = cat_x(cats, strcol(catcol)) + 0.5 * ((n - 0.5) / nsers - 0.5)
 metric = (mode eq "override") ? "ok_rate" : "success_rate"
 what = (mode eq "override") ? "override success (%): status ok" : "success rate (%): BPF result = user-space reference"
 sub = sprintf("%s, kernel %s, %s backend, %s mode, %s, %d repetition%s per point", \

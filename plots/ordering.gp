@@ -18,7 +18,7 @@ rc = system(sprintf("awk -f '%s/ordering.awk' -v out='%s' '%s' && echo ok", plot
 if (rc ne "ok") { exit error "ordering.awk failed" }
 
 sers = " "; labs = ""
-stats ord using (sers = words_of(sers, strcol("backend")."|".strcol("buf_size")), 0) nooutput
+stats ord using (sers = add_word(sers, strcol("backend")."|".strcol("buf_size")), 0) nooutput
 nsers = words(sers)
 pretty(k) = sprintf("%s, %s buffer", field(k, 1), human(field(k, 2) + 0))
 sub = sprintf("%s, kernel %s, %s mode, %s, %d repetition%s per point, medians over every read", \
@@ -41,7 +41,7 @@ do for [ext in "png svg"] {
 	set lmargin 28
 	set key outside right top vertical title "stamp"
 	plot for [o = 1:5] ord using (column("order") == o ? (column("median_us") > 0.001 ? column("median_us") : 0.001) : NaN): \
-		(index_of(sers, strcol("backend")."|".strcol("buf_size"))) with points lt o ps 2 title stamp_name(o)
+		(cat_x(sers, strcol("backend")."|".strcol("buf_size"))) with points lt o ps 2 title stamp_name(o)
 	unset logscale x
 	set format x "% h"
 	set ytics autofreq
