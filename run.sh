@@ -408,6 +408,22 @@ clean_stale() { # clean_stale PARENT: the partial sweeps there whose owner is go
 	rm -f "$1/latest.tmp" # a results/latest switch cut short
 }
 
+# new_partial WANT KIND: the staging directory of results that will be WANT
+# (which must not exist, or be empty): PARTIAL=PARENT/.partial-KIND.XXXXXX,
+# FINAL=WANT with its parent resolved. Leaves PARENT locked, with its stale
+# partial directories cleaned: the caller writes its .run, then unlock_dir.
+new_partial() {
+	local want=$1 kind=$2 parent
+	[ ! -e "$want" ] || [ -z "$(ls -A "$want" 2>/dev/null)" ] || die 2 "output directory $want exists and is not empty"
+	mkdir -p "$(dirname "$want")" || die 1 "cannot create $(dirname "$want")"
+	parent=$(cd "$(dirname "$want")" && pwd -P)
+	FINAL=$parent/$(basename "$want")
+	lock_dir "$parent"
+	clean_stale "$parent"
+	PARTIAL=$(mktemp -d "$parent/.partial-$kind.XXXXXX") || die 1 "cannot create a directory in $parent"
+	chmod 755 "$PARTIAL"
+}
+
 partial_exit() { # at exit: the partial directory goes, unless resumed (then it stays resumable)
 	[ -n "$PARTIAL" ] && [ -d "$PARTIAL" ] || return 0
 	if [ "$RESUMING" = 1 ]; then
@@ -505,17 +521,9 @@ cmd_sweep() {
 		say "resuming $tmp (results go to $final)"
 	else
 		stamp=$(date +%Y%m%d-%H%M%S)
-		final=${out:-$RESULTS/$stamp-$name}
-		[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
 		[ -n "$out" ] || latest=1
-		mkdir -p "$(dirname "$final")"
-		parent=$(cd "$(dirname "$final")" && pwd -P)
-		final=$parent/$(basename "$final")
-		lock_dir "$parent"
-		clean_stale "$parent"
-		tmp=$(mktemp -d "$parent/.partial-$name.XXXXXX")
-		PARTIAL=$tmp
-		chmod 755 "$tmp"
+		new_partial "${out:-$RESULTS/$stamp-$name}" "$name"
+		final=$FINAL tmp=$PARTIAL parent=$(dirname "$FINAL")
 		resume_cmd="$(printf '%q ' ./run.sh sweep "$cfg_arg" "${quick[@]}" "${pass[@]}" --resume)$(printf '%q' "$tmp")"
 		write_run "$tmp" "$final" "$latest" "$resume_cmd"
 		unlock_dir
@@ -609,17 +617,9 @@ cmd_reproduce() {
 	fi
 	in_guest && die 2 "reproduce: run it on the host (--target vm runs the experiments in a guest)"
 	setup reproduce
-	local final tmp parent name st=0 k
-	final=${outdir:-$RESULTS/$(date +%Y%m%d-%H%M%S)-reproduce}
-	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 2 "output directory $final exists and is not empty"
-	mkdir -p "$(dirname "$final")"
-	parent=$(cd "$(dirname "$final")" && pwd -P)
-	final=$parent/$(basename "$final")
-	lock_dir "$parent"
-	clean_stale "$parent"
-	tmp=$(mktemp -d "$parent/.partial-reproduce.XXXXXX")
-	chmod 755 "$tmp"
-	PARTIAL=$tmp
+	local final tmp name st=0 k
+	new_partial "${outdir:-$RESULTS/$(date +%Y%m%d-%H%M%S)-reproduce}" reproduce
+	final=$FINAL tmp=$PARTIAL
 	# whose it is: a sweep next to it leaves it alone while we run (see Partial results)
 	write_run "$tmp" "$final" 0 "./run.sh reproduce (not resumable: run it again)"
 	unlock_dir
@@ -775,15 +775,10 @@ EOF
 		shift
 	done
 	setup bench
-	final=${out:-$RESULTS/$(date +%Y%m%d-%H%M%S)-bpfcost-$name}
-	parent=$(dirname "$final")
-	mkdir -p "$parent" || die 1 "cannot create $parent"
-	[ ! -e "$final" ] || [ -z "$(ls -A "$final" 2>/dev/null)" ] || die 2 "results directory $final exists and is not empty"
-	lock_dir "$parent"
-	clean_stale "$parent" # a SIGKILLed bench's or sweep's leftovers, their owner gone
-	tmp=$(mktemp -d "$parent/.partial-bpfcost-$name.XXXXXX") || die 1 "cannot create a directory in $parent"
+	new_partial "${out:-$RESULTS/$(date +%Y%m%d-%H%M%S)-bpfcost-$name}" "bpfcost-$name"
+	final=$FINAL tmp=$PARTIAL parent=$(dirname "$FINAL")
 	on_exit "rm -rf '$tmp'"
-	write_run "$tmp" "$(realpath -m "$final")" 0 ""
+	write_run "$tmp" "$final" 0 ""
 	unlock_dir
 	for a in ./run.sh bench "$name" "${args[@]}"; do printf -v a '%q' "$a"; cmdline+="$a "; done
 	COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
