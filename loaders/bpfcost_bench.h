@@ -47,6 +47,7 @@ void bc_prov(const struct bc_run *r, const char *exper, const char **fields);
  * caller (cob_csvw_commit). NULL after saying why. */
 struct cob_csvw *bc_csv_open(const struct bc_run *r, const char *name, const char *const *cols,
 			     size_t n);
+int bc_csv_commit(struct cob_csvw *w, const char *bench);
 /* A formatted field in a ring of buffers (valid for the next 31 calls). */
 const char *bc_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -49,6 +49,16 @@ struct cob_csvw *bc_csv_open(const struct bc_run *r, const char *name, const cha
 	return w;
 }
 
+/* Commit a benchmark's CSV (temp file renamed into place; W is gone either
+ * way): 0, or -1 after one line naming the bench and why. */
+int bc_csv_commit(struct cob_csvw *w, const char *bench)
+{
+	if (!cob_csvw_commit(w))
+		return 0;
+	fprintf(stderr, "cob-bpfcost %s: committing the CSV: %s\n", bench, strerror(errno));
+	return -1;
+}
+
 const char *bc_fmt(const char *fmt, ...)
 {
 	static char ring[32][128];

@@ -205,13 +205,8 @@ static int run(struct bc_run *r)
 			bpf_link__destroy(link);
 		}
 	}
-	if (cob_csvw_commit(w)) {
-		w = NULL;
-		fprintf(stderr, "cob-bpfcost helpers: committing the CSV: %s\n", strerror(errno));
-		goto out;
-	}
+	rc = bc_csv_commit(w, "helpers");
 	w = NULL;
-	rc = 0;
 out:
 	cob_csvw_abort(w);
 	for (size_t i = 0; i < NHELPERS; i++)

@@ -139,10 +139,8 @@ static int run(struct bc_run *r)
 			}
 		}
 	}
-	rc = cob_csvw_commit(w);
+	rc = bc_csv_commit(w, "tailcall");
 	w = NULL;
-	if (rc)
-		fprintf(stderr, "cob-bpfcost tailcall: committing the CSV: %s\n", strerror(errno));
 out:
 	cob_csvw_abort(w);
 	bpfcost_tailcall__destroy(s);

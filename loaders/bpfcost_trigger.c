@@ -170,10 +170,8 @@ static int run(struct bc_run *r)
 				    bc_fmt("rep %d %s: %.1f ns/call, +%.1f over none", rep, m->name, with, with - base));
 		}
 	}
-	rc = cob_csvw_commit(w);
+	rc = bc_csv_commit(w, "trigger");
 	w = NULL;
-	if (rc)
-		fprintf(stderr, "cob-bpfcost trigger: committing the CSV: %s\n", strerror(errno));
 out:
 	cob_csvw_abort(w);
 	for (size_t i = 0; i < NMECHS; i++)

@@ -165,11 +165,7 @@ next:
 			}
 		}
 	}
-	if (cob_csvw_commit(w)) {
-		fprintf(stderr, "cob-bpfcost verifier: committing the CSV: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return bc_csv_commit(w, "verifier");
 fail:
 	cob_csvw_abort(w);
 	return -1;
