@@ -170,14 +170,18 @@ hooked() {
 	[[ "$output" =~ "cob-read vs fio psync: "[0-9]+\.[0-9]{3}" x fio's speed" ]]
 	csv=$out/workload.csv
 	[ "$(head -1 "$csv")" = "experiment,tool,access,file_size,buf_size,reads,rep,median_ns,speed_vs_bare,clock,kernel,where,cpu,cpu_model,git_rev,date" ]
-	# 3 programs x (2 repetitions + their median), every row as wide as the header
-	[ "$(tail -n +2 "$csv" | wc -l)" -eq 9 ]
+	# 3 programs x (2 repetitions + their median + the paired ratio), every row as wide as the header
+	[ "$(tail -n +2 "$csv" | wc -l)" -eq 12 ]
 	[ "$(awk -F, '{ print NF }' "$csv" | sort -u)" = 16 ]
 	[ "$(column tool "$csv" | sort -u | paste -sd' ')" = "bare cob-read fio" ]
-	[ "$(column rep "$csv" | sort | uniq -c | awk '{ print $1 "x" $2 }' | paste -sd' ')" = "3x1 3x2 3xmedian" ]
+	[ "$(column rep "$csv" | sort | uniq -c | awk '{ print $1 "x" $2 }' | paste -sd' ')" = "3x1 3x2 3xmedian 3xpaired" ]
 	# the medians are numbers of nanoseconds, the ratios follow from them
 	column median_ns "$csv" | grep -qvE '^[0-9]+(\.[0-9]+)?$' && return 1
 	awk -F, 'NR > 1 && $2 == "bare" && $9 != "1.000" { exit 1 }' "$csv"
+	# the paired row is the median of the per-repetition ratios (2 here: their
+	# mean, to the rounding of 3 decimals)
+	awk -F, '$2 == "cob-read" && $7 ~ /^[0-9]+$/ { s += $9; n++ } $2 == "cob-read" && $7 == "paired" { p = $9; seen = 1 }
+		END { d = s / n - p; exit !(seen && d < 0.0011 && d > -0.0011) }' "$csv"
 	[ "$(column kernel "$csv" | sort -u)" = "$(uname -r)" ]
 	[ "$(column where "$csv" | sort -u)" = host ]
 	[ -z "$(find "$out" -name '*.tmp*')" ]
