@@ -35,14 +35,14 @@ way (CLOCK_MONOTONIC per read; per-read median). Prints a table and the ratios
 cob-read / bare (speed; the target is >= 0.95) and cob-read against fio (target > 1), each
 the median of the per-repetition ratios (programs that ran back to back share the host's
 state, which on a shared machine changes within milliseconds); the ratio of the medians too.
-  --reads N   reads per program and repetition (default 5000: a few ms, see below)
-  --reps N    repetitions, the three programs back to back in each (default 31)
+  --reads N   reads per program and repetition (default 3000: a few ms, see below)
+  --reps N    repetitions, the three programs back to back in each (default 101)
   --cpu N     the CPU all three run on (default: the last one)
   --out DIR   where workload.csv goes (default \$COB_RESULTS or results/, DATE-workload)
 EOF
 }
 
-reads=5000 reps=31 cpu=$(($(nproc) - 1)) out=""
+reads=3000 reps=101 cpu=$(($(nproc) - 1)) out=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
