@@ -3,7 +3,8 @@
 # Out: summary   DIR/summary.csv
 #      exper kernel where backend mode func cache reps   provenance from the data
 #      series    " kind/bufsize ..." one word per (file_kind, buf_size) in the data
-#      nseries, is(w), label(w), dodge(i), human(bytes), subtitle, output(name)
+#      nseries, is(w), label(w), dodge(i), human(bytes), subtitle, output(name),
+#      svg_too(name), add_word(list, w), cat_x(list, w), field(key, n), short_subtitle
 if (!exists("results")) results = "results/latest"
 # where the data will be read by people (run.sh draws into a staging directory)
 if (!exists("shown")) shown = results
@@ -48,6 +49,9 @@ svg_too(name) = term("svg")."; set output '".output(name.".svg")."'; replot; uns
 # cat_x(w) the 1-based position of word w in it
 add_word(list, w) = list.(strstrt(list, " ".w." ") ? "" : w." ")
 cat_x(list, w) = words(list[1:strstrt(list, " ".w." ")]) + 1
+# Two-part series keys, words without spaces ("none|4096"): field(k, n) is
+# part n (1 or 2); each script's pretty(k) turns a key into a legend entry
+field(k, n) = (n == 1) ? k[1:strstrt(k, "|") - 1] : k[strstrt(k, "|") + 1:]
 # "host, kernel K, B backend, M mode, N repetitions per point" (the run's provenance)
 short_subtitle = sprintf("%s, kernel %s, %s backend, %s mode, %d repetition%s per point", \
 	where, kernel, backend, mode, reps, reps == 1 ? "" : "s")
