@@ -7,6 +7,8 @@
 #   log MESSAGE        progress ("[PROG] MESSAGE" on stderr)
 #   on_exit COMMAND    run COMMAND (a string, eval'd) when the shell exits,
 #                      however it exits; the last registered runs first
+#   kv_field FILE KEY  VALUE of the first KEY=VALUE line of FILE (nothing when
+#                      there is none or no FILE)
 
 die() {
 	local code=$1
@@ -20,6 +22,8 @@ usage_err() { die 2 "$*  (try --help)"; }
 say() { echo "$PROG: $*" >&2; }
 
 log() { echo "[$PROG] $*" >&2; }
+
+kv_field() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
 
 COB_ON_EXIT=()
 on_exit() { COB_ON_EXIT+=("$1"); }
