@@ -33,7 +33,8 @@ static int axis_all_none(const struct cob_config *c, const char *key)
 }
 
 /* The cgroup for mem_limit: v2 where /sys/fs/cgroup is cgroup2 with the
- * memory controller, else v1's memory hierarchy. "" and a reason if neither. */
+ * memory controller, else v1's memory hierarchy (s->cond.cgroup); -1 and a
+ * reason if neither. */
 static int make_cgroup(struct sweep *s, char *why, size_t len)
 {
 	static const char v2[] = "/sys/fs/cgroup", v1[] = "/sys/fs/cgroup/memory";
