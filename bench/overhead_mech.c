@@ -30,7 +30,7 @@ void om_measure(struct sweep *s)
 	char *bc = sweep_path(s, s->opt.bin, "cob-bpfcost"), reps[16];
 	char *argv[] = { bc, "trigger", "--out", dir, "--command", "cob-sweep (report = overhead): the hook mechanisms",
 			 "--reps", reps, s->opt.quick ? "--quick" : NULL, NULL };
-	long long t0 = sweep_now_ns();
+	long long t0 = cob_now_ns();
 	int st = 0;
 	pid_t pid;
 
@@ -49,7 +49,7 @@ void om_measure(struct sweep *s)
 				"has no split\n", s->cfg.name, WIFEXITED(st) ? "exit" : "signal",
 				WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 		else
-			printf("%s: mechanisms measured in %.1f s\n", s->cfg.name, (double)(sweep_now_ns() - t0) / 1e9);
+			printf("%s: mechanisms measured in %.1f s\n", s->cfg.name, (double)(cob_now_ns() - t0) / 1e9);
 	}
 	free(bc);
 	free(csv);

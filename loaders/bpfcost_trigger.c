@@ -93,10 +93,10 @@ static double loop_ns(long n)
 
 	bc_trigger(n / 10 + 1);
 	for (int i = 0; i < BC_TRIG_BATCHES; i++) {
-		uint64_t t0 = bc_now_ns();
+		uint64_t t0 = cob_now_ns();
 
 		bc_trigger(b);
-		per[i] = (bc_now_ns() - t0) * 1000 / b; /* ps per call: keeps the fraction */
+		per[i] = (cob_now_ns() - t0) * 1000 / b; /* ps per call: keeps the fraction */
 	}
 	return bc_median_u64(per, BC_TRIG_BATCHES) / 1000;
 }
