@@ -1,4 +1,4 @@
-# The look every graph shares (loaded by common.gp and bpfcost.gp).
+# The look every graph shares (loaded by common.gp, bpfcost.gp, compare.gp and nightly-trend.gp).
 # The one terminal definition: term("png") or term("svg") (eval it), at
 # fig_w x fig_h pixels (set them before loading this file to change the size).
 if (!exists("fig_w")) fig_w = 1200
