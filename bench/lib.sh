@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shell helpers shared by run.sh, the guest runner (vm/*.sh) and
-# bench/reproduce_page.sh; sourced by bash. The caller sets PROG, the name its messages start with.
+# bench/reproduce_page.sh; sourced by bash. The caller sets PROG, the name
+# its messages start with.
 #   die CODE MESSAGE   one line on stderr ("PROG: MESSAGE"), exit CODE
 #   usage_err MESSAGE  the same for bad usage: exit 2, pointing at --help
 #   say MESSAGE        a note for the user ("PROG: MESSAGE" on stderr)
