@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # jq programs are in single quotes: their $names are jq's
-# copyout-bench: ./run.sh nightly, sourced by run.sh (uses its run_child,
-# stop_child, render_missing_plots, started_at, die_with, switch_link, die,
-# say, log, BIN, ROOT).
+# copyout-bench: ./run.sh nightly, sourced by run.sh (uses its setup,
+# need_root, stop_child, render_missing_plots, proc_start, started_at,
+# die_with, switch_link, die, say, log, BIN, ROOT, BOOT_ID).
 #
 # One night = one history entry HIST/YYYYMMDD-HHMMSS/:
 #   meta.json         night, status (running|ok|regressed|failed), reason, git commit,
