@@ -445,8 +445,9 @@ new_partial() {
 
 # commit_partial LATEST: PARTIAL, complete, becomes FINAL (its .run goes), under
 # the lock on the parent: a FINAL that appeared meanwhile and is not empty
-# stops it (exit 1, PARTIAL removed at exit). LATEST=1: PARENT/latest names it
-# afterwards. Takes PARTIAL and FINAL as new_partial (or --resume) set them.
+# stops it (exit 1; partial_exit then removes PARTIAL, or keeps a resumed
+# one). LATEST=1: PARENT/latest names it afterwards. Takes PARTIAL and FINAL
+# as new_partial (or --resume) set them.
 commit_partial() {
 	local parent
 	parent=$(dirname "$FINAL")
