@@ -120,6 +120,17 @@ alive() { # alive PID: the process exists and is not a zombie
 	[ "${s%% *}" != Z ]
 }
 
+# die_with PID: DIE_WITH, the words to put before a command so that it dies
+# with PID, its parent (cob-die-with, else setpriv --pdeathsig; else none)
+die_with() {
+	DIE_WITH=()
+	if [ -x "$BIN/cob-die-with" ]; then
+		DIE_WITH=("$BIN/cob-die-with" "$1")
+	elif setpriv --pdeathsig KILL true 2>/dev/null; then
+		DIE_WITH=(setpriv --pdeathsig KILL)
+	fi
+}
+
 signal_children() { # signal_children PID SIG: SIG to every child of PID (from /proc, no fork)
 	local f line rest
 	for f in /proc/[0-9]*/stat; do
@@ -150,13 +161,8 @@ supervise() { # supervise ARGS...: run.sh ARGS in a worker, see Signals above; e
 	trap 'sig=143' TERM
 	trap 'sig=130' INT
 	trap 'sig=129' HUP
-	local die_with=()
-	if [ -x "$BIN/cob-die-with" ]; then
-		die_with=("$BIN/cob-die-with" "$$")
-	elif setpriv --pdeathsig KILL true 2>/dev/null; then
-		die_with=(setpriv --pdeathsig KILL)
-	fi
-	RUNSH_SUPERVISOR=$$ "${die_with[@]}" "$BASH" "$ROOT/run.sh" "$@" <&0 &
+	die_with $$
+	RUNSH_SUPERVISOR=$$ "${DIE_WITH[@]}" "$BASH" "$ROOT/run.sh" "$@" <&0 &
 	worker=$!
 	wait "$worker" || st=$?
 	[ "$sig" != 0 ] || exit "$st"
@@ -308,6 +314,13 @@ render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config name
 	done
 }
 
+# render_missing_plots DIR: the graphs of results a guest wrote (it has no
+# gnuplot: plots.txt and no PNG yet), drawn here naming DIR's real path
+render_missing_plots() {
+	if [ ! -f "$1/plots.txt" ] || compgen -G "$1/*.png" >/dev/null; then return 0; fi
+	render_plots "$(cd "$1" && pwd -P)"
+}
+
 # Partial results. A sweep writes into PARENT/.partial-NAME.XXXXXX (PARENT:
 # where its results directory goes) and renames it into place when complete;
 # results/latest is switched after that, so it only ever names a complete
@@ -317,9 +330,11 @@ render_plots() { # render_plots DIR [SHOWN]: every plots/NAME.gp the config name
 # (or a crash) removes it. Otherwise the next sweep in PARENT judges it, under
 # a lock on PARENT: owner alive, leave it; owner gone and no complete run in
 # it (cob-sweep's .progress), remove it; owner gone with complete runs, keep
-# it and say how to resume it (--resume). A bench (.partial-bpfcost-*) stages
-# its results the same way, with a .run file but nothing to resume: the next
-# bench or sweep in PARENT removes it once its owner is gone.
+# it and say how to resume it (--resume). A bench (.partial-bpfcost-*) and a
+# reproduce (.partial-reproduce.*) stage their results the same way, with a
+# .run file but nothing to resume: the next bench, reproduce or sweep in
+# PARENT removes theirs once the owner is gone. new_partial makes the
+# directory, commit_partial renames it into place, partial_exit removes it.
 PARTIAL="" RESUMING=0 LOCK_FD=""
 BOOT_ID=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 
@@ -332,8 +347,12 @@ proc_start() { # proc_start PID: its start time (clock ticks after boot)
 	echo "${20}"
 }
 
-run_field() { # run_field DIR KEY: KEY=VALUE of DIR/.run
-	sed -n "s/^$2=//p" "$1/.run" 2>/dev/null | head -1
+run_field() { kv_field "$1/.run" "$2"; } # run_field DIR KEY: KEY=VALUE of DIR/.run
+
+# started_at PID START: PID is alive and is the process that started at START
+# (proc_start): not another that got its pid since
+started_at() {
+	alive "$1" && [ "$(proc_start "$1" || true)" = "$2" ]
 }
 
 # owner_alive DIR: the run.sh that owns partial DIR still runs (a zombie does
@@ -346,10 +365,10 @@ owner_alive() {
 	boot=$(run_field "$1" boot)
 	if [ "$boot" = "$BOOT_ID" ]; then
 		pid=$(run_field "$1" pid)
-		[ -n "$pid" ] && alive "$pid" && [ "$(proc_start "$pid" || true)" = "$(run_field "$1" start)" ]
+		[ -n "$pid" ] && started_at "$pid" "$(run_field "$1" start)"
 	elif [ "$(run_field "$1" host_boot)" = "$BOOT_ID" ]; then
 		pid=$(run_field "$1" host_owner)
-		[ -n "$pid" ] && alive "${pid%%:*}" && [ "$(proc_start "${pid%%:*}" || true)" = "${pid#*:}" ]
+		[ -n "$pid" ] && started_at "${pid%%:*}" "${pid#*:}"
 	else
 		in_guest && [ -n "${COB_HOST_BOOT:-}" ] && [ "$boot" = "$COB_HOST_BOOT" ]
 	fi
@@ -423,6 +442,28 @@ new_partial() {
 	PARTIAL=$(mktemp -d "$parent/.partial-$kind.XXXXXX") || die 1 "cannot create a directory in $parent"
 	chmod 755 "$PARTIAL"
 }
+
+# commit_partial LATEST: PARTIAL, complete, becomes FINAL (its .run goes), under
+# the lock on the parent: a FINAL that appeared meanwhile and is not empty
+# stops it (exit 1; partial_exit then removes PARTIAL, or keeps a resumed
+# one). LATEST=1: PARENT/latest names it afterwards. Takes PARTIAL and FINAL
+# as new_partial (or --resume) set them.
+commit_partial() {
+	local parent
+	parent=$(dirname "$FINAL")
+	lock_dir "$parent"
+	[ ! -e "$FINAL" ] || [ -z "$(ls -A "$FINAL")" ] || die 1 "results directory $FINAL appeared meanwhile and is not empty"
+	rm -f "$PARTIAL/.run"
+	rm -rf "$FINAL" # (empty: an --out DIR made beforehand)
+	mv "$PARTIAL" "$FINAL"
+	PARTIAL=""
+	[ "$1" != 1 ] || switch_link "$parent" latest "$(basename "$FINAL")"
+	unlock_dir
+}
+
+# switch_link DIR NAME TARGET: DIR/NAME becomes a symbolic link to TARGET in
+# one rename (whoever reads it sees the old or the new one, never none)
+switch_link() { ln -sfn "$3" "$1/$2.tmp" && mv -T "$1/$2.tmp" "$1/$2"; }
 
 partial_exit() { # at exit: the partial directory goes, unless resumed (then it stays resumable)
 	[ -n "$PARTIAL" ] && [ -d "$PARTIAL" ] || return 0
@@ -500,7 +541,7 @@ cmd_sweep() {
 	[ -z "$resume" ] || [ "$target" != vm ] ||
 		die 2 "--resume runs on this host; resume a guest's sweep inside the guest (./run.sh vm --kernel $kernel -- sweep $cfg_arg ... --resume DIR)"
 
-	local name stamp final tmp parent latest=0 resume_cmd
+	local name stamp final tmp latest=0 resume_cmd
 	name=$(basename "$cfg" .conf)
 	on_exit partial_exit
 	if [ -n "$resume" ] && [ -f "$resume/meta.json" ] && [ ! -f "$resume/.run" ]; then
@@ -508,8 +549,7 @@ cmd_sweep() {
 		return 0
 	elif [ -n "$resume" ]; then
 		tmp=$(find_partial "$resume" "$name")
-		parent=$(dirname "$tmp")
-		lock_dir "$parent"
+		lock_dir "$(dirname "$tmp")"
 		! owner_alive "$tmp" || die 2 "--resume: $tmp belongs to a sweep that is running (pid $(run_field "$tmp" pid))"
 		final=$(run_field "$tmp" final)
 		latest=$(run_field "$tmp" latest)
@@ -517,13 +557,13 @@ cmd_sweep() {
 		[ -n "$final" ] || die 2 "--resume: $tmp has no .run file (not a partial sweep of run.sh)"
 		write_run "$tmp" "$final" "${latest:-0}" "$resume_cmd"
 		unlock_dir
-		PARTIAL=$tmp RESUMING=1
+		PARTIAL=$tmp FINAL=$final RESUMING=1
 		say "resuming $tmp (results go to $final)"
 	else
 		stamp=$(date +%Y%m%d-%H%M%S)
 		[ -n "$out" ] || latest=1
 		new_partial "${out:-$RESULTS/$stamp-$name}" "$name"
-		final=$FINAL tmp=$PARTIAL parent=$(dirname "$FINAL")
+		final=$FINAL tmp=$PARTIAL
 		resume_cmd="$(printf '%q ' ./run.sh sweep "$cfg_arg" "${quick[@]}" "${pass[@]}" --resume)$(printf '%q' "$tmp")"
 		write_run "$tmp" "$final" "$latest" "$resume_cmd"
 		unlock_dir
@@ -544,15 +584,7 @@ cmd_sweep() {
 			--where "${COB_WHERE:-host}" --command "$cmdline" --parent $$
 	fi
 	in_guest || render_plots "$tmp" "$(realpath -m "$final")" || die 1 "the graphs of $name failed"
-	lock_dir "$parent"
-	[ ! -e "$final" ] || [ -z "$(ls -A "$final")" ] || die 1 "results directory $final appeared meanwhile and is not empty"
-	rm -f "$tmp/.run"
-	rm -rf "$final"
-	mv "$tmp" "$final"
-	if [ "$latest" = 1 ]; then
-		ln -sfn "$(basename "$final")" "$parent/latest.tmp" && mv -T "$parent/latest.tmp" "$parent/latest"
-	fi
-	unlock_dir
+	commit_partial "$latest"
 	say "results in $final"
 }
 
@@ -618,12 +650,12 @@ cmd_reproduce() {
 	in_guest && die 2 "reproduce: run it on the host (--target vm runs the experiments in a guest)"
 	setup reproduce
 	local final tmp name st=0 k
+	on_exit partial_exit
 	new_partial "${outdir:-$RESULTS/$(date +%Y%m%d-%H%M%S)-reproduce}" reproduce
 	final=$FINAL tmp=$PARTIAL
 	# whose it is: a sweep next to it leaves it alone while we run (see Partial results)
 	write_run "$tmp" "$final" 0 "./run.sh reproduce (not resumable: run it again)"
 	unlock_dir
-	on_exit partial_exit
 	repro_collect "$configs" "$tmp" "$only"
 	repro_place "$tmp" "$target"
 	repro_count_runs "$tmp"
@@ -636,14 +668,13 @@ cmd_reproduce() {
 	for name in "${REPRO_NAMES[@]}"; do repro_plots "$tmp" "$name" "$final"; done
 	bash "$ROOT/bench/reproduce_page.sh" --target "$target" ${REPRO_QUICK[@]+"${REPRO_QUICK[@]}"} \
 		"$tmp" "${REPRO_NAMES[@]}" || die 1 "writing the page failed"
-	rm -rf "$tmp"/.configs-* "$tmp/.run"
-	mv "$tmp" "$final"
-	PARTIAL=""
+	rm -rf "$tmp"/.configs-*
+	commit_partial 0
 	say "reproduce: done in $(repro_hms $((SECONDS - REPRO_T0)))"
 	for name in "${REPRO_NAMES[@]}"; do
-		printf '  %-18s %-8s %5s s  %s\n' "$name" "$(repro_field "$final/status/$name.status" state)" \
-			"$(repro_field "$final/status/$name.status" seconds)" "$(repro_field "$final/status/$name.status" reason)" >&2
-		[ "$(repro_field "$final/status/$name.status" state)" != failed ] || st=1
+		printf '  %-18s %-8s %5s s  %s\n' "$name" "$(kv_field "$final/status/$name.status" state)" \
+			"$(kv_field "$final/status/$name.status" seconds)" "$(kv_field "$final/status/$name.status" reason)" >&2
+		[ "$(kv_field "$final/status/$name.status" state)" != failed ] || st=1
 	done
 	say "page: $final/index.html"
 	return "$st"
@@ -748,7 +779,7 @@ EOF
 # in results/DATE-bpfcost-BENCH (or --out), written in a staging directory and
 # renamed into place when complete; results/latest then links there.
 cmd_bench_bpfcost() {
-	local name=$1 out="" args=() cmdline="" a final parent tmp
+	local name=$1 out="" args=() cmdline="" a final tmp latest=0
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -775,22 +806,18 @@ EOF
 		shift
 	done
 	setup bench
+	[ -n "$out" ] || latest=1
+	on_exit partial_exit
 	new_partial "${out:-$RESULTS/$(date +%Y%m%d-%H%M%S)-bpfcost-$name}" "bpfcost-$name"
-	final=$FINAL tmp=$PARTIAL parent=$(dirname "$FINAL")
-	on_exit "rm -rf '$tmp'"
-	write_run "$tmp" "$final" 0 ""
+	final=$FINAL tmp=$PARTIAL
+	write_run "$tmp" "$final" "$latest" ""
 	unlock_dir
 	for a in ./run.sh bench "$name" "${args[@]}"; do printf -v a '%q' "$a"; cmdline+="$a "; done
 	COB_GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) \
 		run_child "$BIN/cob-bpfcost" "$name" --out "$tmp" --command "${cmdline% }" "${args[@]}" ||
 		exit $? # cob-bpfcost said why in one line
 	in_guest || render_plots "$tmp" "$(realpath -m "$final")"
-	rm -f "$tmp/.run"
-	rm -rf "$final"
-	mv "$tmp" "$final"
-	if [ -z "$out" ]; then
-		ln -sfn "$(basename "$final")" "$parent/latest.tmp" && mv -T "$parent/latest.tmp" "$parent/latest"
-	fi
+	commit_partial "$latest"
 	say "results in $final"
 }
 
@@ -873,10 +900,7 @@ cmd_vm() {
 	ensure_build
 	run_child bash "$ROOT/vm/vm.sh" "$@" || return $?
 	if [ "$sweep" = 1 ]; then
-		local dir=${out:-$RESULTS/latest}
-		if [ -f "$dir/plots.txt" ] && ! compgen -G "$dir/*.png" >/dev/null; then
-			render_plots "$(cd "$dir" && pwd -P)" || die 1 "the graphs of $dir failed"
-		fi
+		render_missing_plots "${out:-$RESULTS/latest}" || die 1 "the graphs of ${out:-$RESULTS/latest} failed"
 	fi
 }
 

@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "kprobe_opt.h"
 
 #define HEADER "t_ns,event,symbol,state,flags,sysctl"
@@ -32,14 +32,6 @@ static void on_sig(int s)
 {
 	(void)s;
 	stop = 1;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static const char *state_of(const char *sym, char *flags, size_t len)
@@ -68,7 +60,7 @@ static void row(FILE *f, const char *ev, const char *sym, const char *state, con
 	for (size_t i = 0; flags[i] && j + 1 < sizeof(clean); i++)
 		clean[j++] = flags[i] == ',' ? ';' : flags[i];
 	clean[j] = 0;
-	fprintf(f, "%lld,%s,%s,%s,%s,%d\n", now_ns(), ev, sym, state, clean, sysctl);
+	fprintf(f, "%lld,%s,%s,%s,%s,%d\n", cob_now_ns(), ev, sym, state, clean, sysctl);
 	fflush(f);
 }
 

@@ -15,17 +15,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "kprobe_opt.h"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -47,9 +39,9 @@ int main(int argc, char **argv)
 			errno == ENOENT ? "no such sysctl (kernel without CONFIG_OPTPROBES)" : strerror(errno));
 		return 1;
 	}
-	long long t0 = now_ns();
+	long long t0 = cob_now_ns();
 	ssize_t w = write(fd, argv[1], 1);
-	long long t1 = now_ns();
+	long long t1 = cob_now_ns();
 
 	if (w != 1 || close(fd)) {
 		fprintf(stderr, "cob-kpopt: writing %s: %s\n", KPROBE_OPT_SYSCTL, strerror(errno));

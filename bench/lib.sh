@@ -1,12 +1,15 @@
 # shellcheck shell=bash
-# Shell helpers shared by run.sh and the guest runner (vm/*.sh); sourced by
-# bash. The caller sets PROG, the name its messages start with.
+# Shell helpers shared by run.sh, the guest runner (vm/*.sh) and
+# bench/reproduce_page.sh; sourced by bash. The caller sets PROG, the name
+# its messages start with.
 #   die CODE MESSAGE   one line on stderr ("PROG: MESSAGE"), exit CODE
 #   usage_err MESSAGE  the same for bad usage: exit 2, pointing at --help
 #   say MESSAGE        a note for the user ("PROG: MESSAGE" on stderr)
 #   log MESSAGE        progress ("[PROG] MESSAGE" on stderr)
 #   on_exit COMMAND    run COMMAND (a string, eval'd) when the shell exits,
 #                      however it exits; the last registered runs first
+#   kv_field FILE KEY  VALUE of the first KEY=VALUE line of FILE (nothing when
+#                      there is none or no FILE)
 
 die() {
 	local code=$1
@@ -20,6 +23,8 @@ usage_err() { die 2 "$*  (try --help)"; }
 say() { echo "$PROG: $*" >&2; }
 
 log() { echo "[$PROG] $*" >&2; }
+
+kv_field() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
 
 COB_ON_EXIT=()
 on_exit() { COB_ON_EXIT+=("$1"); }

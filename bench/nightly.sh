@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # jq programs are in single quotes: their $names are jq's
-# copyout-bench: ./run.sh nightly, sourced by run.sh (uses its run_child,
-# render_plots, alive, die, say, log, BIN, ROOT).
+# copyout-bench: ./run.sh nightly, sourced by run.sh (uses its setup,
+# need_root, stop_child, render_missing_plots, proc_start, started_at,
+# die_with, switch_link, die, say, log, BIN, ROOT, BOOT_ID).
 #
 # One night = one history entry HIST/YYYYMMDD-HHMMSS/:
 #   meta.json         night, status (running|ok|regressed|failed), reason, git commit,
@@ -105,9 +106,7 @@ nightly_recover() {
 		m=$e/meta.json
 		[ "$(jq -r .status "$m")" = running ] || continue
 		pid=$(jq -r .pid "$m") boot=$(jq -r .boot "$m") start=$(jq -r .pid_start "$m")
-		if [ "$boot" = "$BOOT_ID" ] && alive "$pid" && [ "$(proc_start "$pid" || true)" = "$start" ]; then
-			continue
-		fi
+		if [ "$boot" = "$BOOT_ID" ] && started_at "$pid" "$start"; then continue; fi
 		nightly_fail "$e" "the run (pid $pid) ended without finishing: $how; last stage: $(jq -r '.stage // "none"' "$m")"
 		say "recorded $(basename "$e") as failed: its run (pid $pid) is gone"
 	done
@@ -132,12 +131,12 @@ nightly_lock() { # nightly_lock HIST COMMAND: or exit 3 naming the holder
 NIGHTLY_TIMED_OUT=0
 # shellcheck disable=SC2034 # CHILD: run.sh's stop_child stops it on a signal
 nightly_stage() {
-	local name=$1 limit=$2 pid st=0 t0=$SECONDS die_with=()
+	local name=$1 limit=$2 pid st=0 t0=$SECONDS
 	shift 2
 	NIGHTLY_TIMED_OUT=0
-	[ ! -x "$BIN/cob-die-with" ] || die_with=("$BIN/cob-die-with" "$BASHPID")
+	die_with "$BASHPID"
 	# the lock stays ours: a stage does not hold it (closed in the child)
-	"${die_with[@]}" "$@" <&0 {NIGHTLY_LOCK_FD}>&- &
+	"${DIE_WITH[@]}" "$@" <&0 {NIGHTLY_LOCK_FD}>&- &
 	pid=$!
 	CHILD=$pid
 	while alive "$pid"; do
@@ -157,8 +156,8 @@ nightly_stage() {
 # The part that runs on one machine (the host, or inside a guest):
 # ./run.sh nightly --here --out DIR [--quick] --configs DIR
 nightly_here() {
-	local out=$1 cfgdir=$2 quick=$3 c name st why die_with=()
-	[ ! -x "$BIN/cob-die-with" ] || die_with=("$BIN/cob-die-with" "$BASHPID")
+	local out=$1 cfgdir=$2 quick=$3 c name st why
+	die_with "$BASHPID"
 	mkdir -p "$out"
 	echo "config,status,reason" >"$out/configs.csv.tmp"
 	for c in "$cfgdir"/*.conf; do
@@ -167,7 +166,7 @@ nightly_here() {
 		st=0
 		# its messages shown as they come and kept (the last says why it failed or was
 		# skipped); it dies with us (a SIGKILL of the night takes the sweep with it)
-		{ "${die_with[@]}" "$ROOT/run.sh" sweep "$c" --target host --out "$out/$name" ${quick:+--quick} 2>&1 >&3 3>&- |
+		{ "${DIE_WITH[@]}" "$ROOT/run.sh" sweep "$c" --target host --out "$out/$name" ${quick:+--quick} 2>&1 >&3 3>&- |
 			tee "$out/$name.log" >&2; } 3>&1 || st=$?
 		why=$(tail -1 "$out/$name.log" | tr -d "\r")
 		why=${why//,/;}
@@ -444,11 +443,9 @@ nightly_accept() { # HIST: the latest complete (not failed, not running) entry b
 		case $(jq -r .status "$m/meta.json") in ok | regressed) latest=$(basename "$m") ;; esac
 	done
 	[ -n "$latest" ] || die 2 "--accept: no complete night in $h"
-	nightly_set_baseline "$h" "$latest"
+	switch_link "$h" baseline "$latest"
 	say "accepted: $latest is the baseline now"
 }
-
-nightly_set_baseline() { ln -sfn "$2" "$1/baseline.tmp" && mv -T "$1/baseline.tmp" "$1/baseline"; }
 
 # ------------------------------------------------------------ the command
 cmd_nightly() {
@@ -574,9 +571,7 @@ cmd_nightly() {
 		# graphs of the guest's sweeps are drawn here (no gnuplot in the guest)
 		local d
 		for d in "$e/$kname"/*/; do
-			if [ -f "$d/plots.txt" ] && ! compgen -G "$d*.png" >/dev/null; then
-			(render_plots "${d%/}") || say "warning: the graphs of ${d%/} failed"
-		fi
+			render_missing_plots "${d%/}" || say "warning: the graphs of ${d%/} failed"
 		done
 	done
 	nightly_meta "$e" '.stage = null'
@@ -595,7 +590,7 @@ cmd_nightly() {
 		nightly_meta "$e" '.status = $s | .regressed = ($n | tonumber) | .ended = $t' \
 			--arg s "$status" --arg n "$nreg" --arg t "$(date -u +%FT%TZ)"
 		if [ -z "$base" ]; then
-			nightly_set_baseline "$hist" "$night"
+			switch_link "$hist" baseline "$night"
 			say "first complete night: $night becomes the baseline"
 		fi
 	else

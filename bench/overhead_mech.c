@@ -12,25 +12,13 @@
 #include <string.h>
 #include <sys/wait.h>
 
-/* bench trigger's mechanisms (loaders/bpfcost_trigger.c), the names the
- * backend registry's per_read uses */
-const char *const om_mechs[OM_NMECHS] = { "tp", "raw_tp", "kprobe", "fentry", "fexit", "fmod_ret" };
-
-static int mech_index(const char *name)
-{
-	for (int i = 0; i < OM_NMECHS; i++)
-		if (!strcmp(om_mechs[i], name))
-			return i;
-	return -1;
-}
-
 void om_measure(struct sweep *s)
 {
 	char *dir = sweep_path(s, s->opt.out, OM_DIR), *csv = sweep_path(s, dir, "trigger.csv");
 	char *bc = sweep_path(s, s->opt.bin, "cob-bpfcost"), reps[16];
 	char *argv[] = { bc, "trigger", "--out", dir, "--command", "cob-sweep (report = overhead): the hook mechanisms",
 			 "--reps", reps, s->opt.quick ? "--quick" : NULL, NULL };
-	long long t0 = sweep_now_ns();
+	long long t0 = cob_now_ns();
 	int st = 0;
 	pid_t pid;
 
@@ -49,7 +37,7 @@ void om_measure(struct sweep *s)
 				"has no split\n", s->cfg.name, WIFEXITED(st) ? "exit" : "signal",
 				WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 		else
-			printf("%s: mechanisms measured in %.1f s\n", s->cfg.name, (double)(sweep_now_ns() - t0) / 1e9);
+			printf("%s: mechanisms measured in %.1f s\n", s->cfg.name, (double)(cob_now_ns() - t0) / 1e9);
 	}
 	free(bc);
 	free(csv);
@@ -60,34 +48,34 @@ void om_load(struct sweep *s, struct om_costs *c)
 {
 	char *dir = sweep_path(s, s->opt.out, OM_DIR), *csv = sweep_path(s, dir, "trigger.csv"),
 	     *meta = sweep_path(s, dir, "meta.json");
-	struct cob_stats st[OM_NMECHS];
+	struct cob_stats st[COB_NMECHS];
 	struct cob_csvr *r = cob_csvr_open(csv);
 	json_t *m = json_load_file(meta, 0, NULL), *skipped = json_object_get(m, "skipped");
 
 	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < OM_NMECHS; i++)
+	for (int i = 0; i < COB_NMECHS; i++)
 		cob_stats_init(&st[i]);
 	c->measured = r && m;
 	while (r && cob_csvr_next(r) == 1) {
 		const char *name = cob_csvr_field(r, "mechanism"), *ns = cob_csvr_field(r, "overhead_ns");
-		int i = name ? mech_index(name) : -1;
+		int i = name ? cob_mech_find(name) : -1;
 
 		if (i >= 0 && ns && *ns)
 			cob_stats_add(&st[i], strtod(ns, NULL));
 	}
-	for (int i = 0; i < OM_NMECHS; i++) {
-		const char *why = json_string_value(json_object_get(skipped, om_mechs[i]));
+	for (int i = 0; i < COB_NMECHS; i++) {
+		const char *why = json_string_value(json_object_get(skipped, cob_mech_names[i]));
 
 		c->ns[i] = st[i].n ? cob_stats_median(&st[i]) : NAN;
 		if (st[i].n)
 			continue;
 		if (why)
-			snprintf(c->why[i], sizeof(c->why[i]), "refused-by-kernel: %s: %s", om_mechs[i], why);
+			snprintf(c->why[i], sizeof(c->why[i]), "refused-by-kernel: %s: %s", cob_mech_names[i], why);
 		else
 			snprintf(c->why[i], sizeof(c->why[i]), "not-measured: %s", c->measured ?
 				 "no trigger row" : "cob-bpfcost trigger left no results");
 	}
-	for (int i = 0; i < OM_NMECHS; i++)
+	for (int i = 0; i < COB_NMECHS; i++)
 		cob_stats_free(&st[i]);
 	if (r)
 		cob_csvr_close(r);
@@ -108,7 +96,7 @@ void om_split(const struct om_costs *c, const char *backend, double overhead_ns,
 		return; /* the baseline: no hook */
 	out->mech_ns = 0;
 	for (size_t k = 0; k < sizeof(b->per_read) / sizeof(b->per_read[0]) && b->per_read[k]; k++) {
-		int i = mech_index(b->per_read[k]);
+		int i = cob_mech_find(b->per_read[k]);
 
 		off += (size_t)snprintf(out->hooks + off, sizeof(out->hooks) - off, "%s%s", k ? " " : "",
 					b->per_read[k]);

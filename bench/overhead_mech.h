@@ -8,18 +8,18 @@
 #ifndef COB_OVERHEAD_MECH_H
 #define COB_OVERHEAD_MECH_H
 #include <stddef.h>
+#include "mechanisms.h" /* the mechanisms' names, COB_NMECHS */
 
 struct sweep;
 
-#define OM_NMECHS 6
 #define OM_DIR "trigger" /* DIR/trigger: cob-bpfcost trigger's results */
 
 /* Each mechanism's cost per hit: ns (median over the trigger run's
  * repetitions), or NaN with why (refused by the kernel, or not measured). */
 struct om_costs {
 	int measured; /* the trigger run left its results */
-	double ns[OM_NMECHS];
-	char why[OM_NMECHS][160];
+	double ns[COB_NMECHS];
+	char why[COB_NMECHS][160];
 };
 
 /* One backend's split. */
@@ -29,8 +29,6 @@ struct om_split {
 	double book_ns;   /* overhead - mech_ns; NaN likewise */
 	char state[200];  /* measured | refused-by-kernel: M | not-measured: why | "" (baseline) */
 };
-
-extern const char *const om_mechs[OM_NMECHS];
 
 /* Run cob-bpfcost trigger into DIR/trigger unless it is there (a resume).
  * A failure is one line on stderr, not the sweep's end: the split columns

@@ -176,13 +176,13 @@ static void overhead_print(struct sweep *s, struct sweep_report *rep)
 	printf("%s, kernel %s: compare these only within one run (host, guest-tcg and guest-kvm "
 	       "numbers differ in kind)\n", s->opt.where, s->kernel);
 	printf("hook mechanisms, ns per hit on this kernel (%s/trigger.csv):", OM_DIR);
-	for (int i = 0; i < OM_NMECHS; i++) {
+	for (int i = 0; i < COB_NMECHS; i++) {
 		if (isnan(o->costs.ns[i]))
-			printf(" %s %s", om_mechs[i], o->costs.measured && !strncmp(o->costs.why[i], "refused", 7) ?
+			printf(" %s %s", cob_mech_names[i], o->costs.measured && !strncmp(o->costs.why[i], "refused", 7) ?
 			       "refused-by-kernel" : "not-measured");
 		else
-			printf(" %s %.0f", om_mechs[i], o->costs.ns[i]);
-		printf("%s", i + 1 < OM_NMECHS ? "," : "\n");
+			printf(" %s %.0f", cob_mech_names[i], o->costs.ns[i]);
+		printf("%s", i + 1 < COB_NMECHS ? "," : "\n");
 	}
 	for (size_t i = 0; i < o->n; i++) {
 		const struct overhead_row *r = &o->rows[i];

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # copyout-bench: ./run.sh reproduce, sourced by run.sh (uses its run_child,
-# setup, say, die, in_guest). The experiments are the configs: every
-# configs/*.conf with an [experiment] id (bench/config_reproduce.c) takes part,
-# in id order; nothing here names one.
+# render_plots, say, die, in_guest, and bench/lib.sh's kv_field: the describe
+# and status files are KEY=VALUE lines). The experiments are the configs:
+# every configs/*.conf with an [experiment] id (bench/config_reproduce.c)
+# takes part, in id order; nothing here names one.
 #
 # Layout of a reproduce directory (results/DATE-reproduce):
 #   NAME/                 the sweep's results directory (./run.sh sweep NAME --out)
@@ -19,17 +20,13 @@ REPRO_NAMES=()          # experiments in id order (config names)
 declare -A REPRO_CFG=() # name -> config path
 declare -A REPRO_PLACE=() # name -> host, a guest kernel, or skip
 
-repro_field() { # repro_field FILE KEY: KEY=VALUE of FILE (describe or status)
-	sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1
-}
-
 repro_status() { # repro_status DIR NAME STATE REASON [SECONDS]: write NAME's status (temp + rename)
 	local f=$1/status/$2.status
 	{
 		echo "state=$3"
 		echo "reason=${4//$'\n'/ }"
 		echo "seconds=${5:-0}"
-		echo "runs=$(repro_field "$1/status/$2.describe" runs)"
+		echo "runs=$(kv_field "$1/status/$2.describe" runs)"
 		echo "place=${REPRO_PLACE[$2]:-here}"
 	} >"$f.tmp" && mv -f "$f.tmp" "$f"
 }
@@ -52,14 +49,14 @@ repro_collect() {
 			printf 'name=%s\nid=\ntitle=%s\nbad=%s\n' "$name" "$name" "${err//$'\n'/ }" >"$d"
 			rm -f "$d.tmp"
 		else
-			if [ "$(repro_field "$d.tmp" run)" = sweep ]; then
+			if [ "$(kv_field "$d.tmp" run)" = sweep ]; then
 				"$BIN/cob-sweep" --config "$f" --check "${REPRO_QUICK[@]}" 2>/dev/null |
 					sed -n 's/.* = \([0-9]*\) runs$/runs=\1/p' >>"$d.tmp"
 			else
 				echo "runs=1" >>"$d.tmp" # a benchmark: one run as far as the estimate knows
 			fi
 			mv -f "$d.tmp" "$d"
-			id=$(repro_field "$d" id)
+			id=$(kv_field "$d" id)
 			if [ -z "$id" ]; then # not part of reproduce: the page names it
 				rm -f "$d"
 				echo "$name" >>"$dir/status/without-id.txt"
@@ -77,14 +74,14 @@ repro_collect() {
 	for w in "${want[@]}"; do
 		found=0
 		for name in "${!REPRO_CFG[@]}"; do
-			[ "$w" = "$name" ] || [ "$w" = "$(repro_field "$dir/status/$name.describe" id)" ] && found=1
+			[ "$w" = "$name" ] || [ "$w" = "$(kv_field "$dir/status/$name.describe" id)" ] && found=1
 		done
 		[ "$found" = 1 ] || die 2 "reproduce: --only: no experiment '$w' (ids and names: $(repro_known "$cdir"))"
 	done
 	[ ${#order[@]} -gt 0 ] || die 2 "reproduce: no experiment in $cdir has an [experiment] id"
 	while read -r _ name; do
 		REPRO_NAMES+=("$name")
-		id=$(repro_field "$dir/status/$name.describe" id)
+		id=$(kv_field "$dir/status/$name.describe" id)
 		if [ -n "$id" ] && [ -n "${seen_id[$id]:-}" ]; then
 			echo "bad=the id $id is also ${seen_id[$id]}'s" >>"$dir/status/$name.describe"
 		fi
@@ -109,12 +106,12 @@ repro_place() {
 	in_guest && here=vm
 	for name in "${REPRO_NAMES[@]}"; do
 		d=$dir/status/$name.describe
-		if [ -n "$(repro_field "$d" bad)" ]; then
+		if [ -n "$(kv_field "$d" bad)" ]; then
 			REPRO_PLACE[$name]=$here
-			repro_status "$dir" "$name" failed "$(repro_field "$d" bad)"
+			repro_status "$dir" "$name" failed "$(kv_field "$d" bad)"
 			continue
 		fi
-		et=$(repro_field "$d" target) k=$(repro_field "$d" kernel)
+		et=$(kv_field "$d" target) k=$(kv_field "$d" kernel)
 		case $target in
 		host) # this machine: the host, or the guest we are in
 			if [ "$et" != both ] && [ "$et" != "$here" ]; then
@@ -135,7 +132,7 @@ repro_place() {
 				REPRO_PLACE[$name]=host
 			elif [ "$et" = vm ]; then
 				REPRO_PLACE[$name]=$k
-			elif [ "$(repro_field "$d" run)" != sweep ]; then
+			elif [ "$(kv_field "$d" run)" != sweep ]; then
 				REPRO_PLACE[$name]=host # a benchmark says itself what this kernel lacks
 			elif "$BIN/cob-sweep" --config "${REPRO_CFG[$name]}" --check-hook "${REPRO_QUICK[@]}" >/dev/null 2>&1; then
 				REPRO_PLACE[$name]=host
@@ -153,7 +150,7 @@ repro_count_runs() { # repro_count_runs DIR: REPRO_RUNS_ALL, the runs of the exp
 	REPRO_RUNS_ALL=0
 	for name in "${REPRO_NAMES[@]}"; do
 		if [ "${REPRO_PLACE[$name]}" = skip ] || [ -f "$1/status/$name.status" ]; then continue; fi
-		k=$(repro_field "$1/status/$name.describe" runs)
+		k=$(kv_field "$1/status/$name.describe" runs)
 		REPRO_RUNS_ALL=$((REPRO_RUNS_ALL + ${k:-0}))
 	done
 }
@@ -186,8 +183,8 @@ repro_stopped() {
 # lacks what it needs) is a skip, any other failure a failure.
 repro_run_one() {
 	local dir=$1 name=$2 cfg=${REPRO_CFG[$2]} st=0 why t0=$SECONDS runs run argv
-	runs=$(repro_field "$dir/status/$name.describe" runs)
-	run=$(repro_field "$dir/status/$name.describe" run)
+	runs=$(kv_field "$dir/status/$name.describe" runs)
+	run=$(kv_field "$dir/status/$name.describe" run)
 	if [ "$run" = sweep ]; then
 		# the probes: can this kernel attach the hook the experiment needs?
 		why=$("$BIN/cob-sweep" --config "$cfg" --check-hook "${REPRO_QUICK[@]}" 2>&1 >/dev/null) || st=$?
@@ -226,9 +223,9 @@ repro_run_here() {
 		[ "${REPRO_PLACE[$name]}" = "$here" ] || continue
 		[ ! -f "$dir/status/$name.status" ] || continue # decided already (a bad config)
 		k=$((k + 1))
-		repro_progress "$k" "$n" "$name" "$(repro_field "$dir/status/$name.describe" runs) runs, $(repro_field "$dir/status/$name.describe" id) on the $here"
+		repro_progress "$k" "$n" "$name" "$(kv_field "$dir/status/$name.describe" runs) runs, $(kv_field "$dir/status/$name.describe" id) on the $here"
 		repro_run_one "$dir" "$name"
-		say "    $name: $(repro_field "$dir/status/$name.status" state) in $(repro_field "$dir/status/$name.status" seconds) s"
+		say "    $name: $(kv_field "$dir/status/$name.status" state) in $(kv_field "$dir/status/$name.status" seconds) s"
 	done
 }
 
@@ -249,8 +246,8 @@ repro_run_guest() {
 		if [ -f "$dir/status/$name.status" ]; then
 			# the guest wrote place=vm: name the kernel
 			sed -i "s/^place=.*/place=$kernel/" "$dir/status/$name.status"
-			if [ "$(repro_field "$dir/status/$name.status" state)" = ran ]; then
-				REPRO_RUNS_DONE=$((REPRO_RUNS_DONE + $(repro_field "$dir/status/$name.describe" runs)))
+			if [ "$(kv_field "$dir/status/$name.status" state)" = ran ]; then
+				REPRO_RUNS_DONE=$((REPRO_RUNS_DONE + $(kv_field "$dir/status/$name.describe" runs)))
 			fi
 		else
 			repro_status "$dir" "$name" failed "the $kernel guest ended (exit $st) before it ran $name"
@@ -266,8 +263,8 @@ repro_run_guest() {
 # makes it failed
 repro_plots() {
 	local dir=$1 name=$2 why
-	[ "$(repro_field "$dir/status/$name.status" state)" = ran ] || return 0
+	[ "$(kv_field "$dir/status/$name.status" state)" = ran ] || return 0
 	if ! why=$(render_plots "$dir/$name" "$3/$name" 2>&1); then
-		repro_status "$dir" "$name" failed "graphs: ${why##*$'\n'}" "$(repro_field "$dir/status/$name.status" seconds)"
+		repro_status "$dir" "$name" failed "graphs: ${why##*$'\n'}" "$(kv_field "$dir/status/$name.status" seconds)"
 	fi
 }

@@ -10,6 +10,9 @@
 # graphs when it ran, with the reason when it was skipped or failed.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PROG=reproduce_page
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 # shellcheck source=bench/html.sh
 . "$HERE/html.sh"
 
@@ -27,9 +30,8 @@ dir=$1
 shift
 names=("$@")
 
-field() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
-desc() { field "$dir/status/$1.describe" "$2"; }
-stat() { field "$dir/status/$1.status" "$2"; }
+desc() { kv_field "$dir/status/$1.describe" "$2"; }
+stat() { kv_field "$dir/status/$1.status" "$2"; }
 meta() { jq -r "$2 // empty" "$dir/$1/meta.json" 2>/dev/null || true; }
 esc() { printf '%s' "$1" | html_esc; }
 

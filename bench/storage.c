@@ -212,7 +212,7 @@ static int brd_check(char *why, size_t len)
 
 static int brd_setup(const struct storage_env *env, struct storage_made *m, char *why, size_t len)
 {
-	unsigned long long sectors;
+	unsigned long long sectors = 0; /* (named in the reason when it cannot be read) */
 	const char *mp;
 	char out[256], size[48];
 	int st;
@@ -300,10 +300,12 @@ static int loop_attach(int img, char *dev, size_t devlen, char *why, size_t len)
 			break;
 		}
 		if (ioctl(fd, LOOP_CONFIGURE, &cfg)) {
-			snprintf(why, len, "LOOP_CONFIGURE %s: %s", dev, strerror(errno));
+			int e = errno;
+
+			snprintf(why, len, "LOOP_CONFIGURE %s: %s", dev, strerror(e));
 			close(fd);
 			fd = -1;
-			if (errno != EBUSY) /* EBUSY: someone took it first */
+			if (e != EBUSY) /* EBUSY: someone took it first */
 				break;
 		}
 	}
@@ -385,7 +387,7 @@ static int zram_check(char *why, size_t len)
 
 static int zram_setup(const struct storage_env *env, struct storage_made *m, char *why, size_t len)
 {
-	char out[256], path[128], v[32];
+	char out[256] = "no modprobe", path[128], v[32];
 	int id = -1, st;
 	FILE *f;
 

@@ -18,6 +18,7 @@
  *   reports.c         the report kinds (report_summary.c, report_overhead.c) */
 #ifndef COB_SWEEP_H
 #define COB_SWEEP_H
+#include "clock.h"
 #include "config.h"
 #include "csv.h"
 #include "monitors.h"
@@ -166,7 +167,6 @@ void sweep_fail(struct sweep *s, int code, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 void sweep_pause(struct sweep *s, long ms, int quiet);
 void sweep_check_interrupt(struct sweep *s);
-long long sweep_now_ns(void);
 pid_t sweep_spawn(struct sweep *s, char *const argv[], int out_fd, int err_fd, int search, const char *what);
 int sweep_wait(struct sweep *s, pid_t pid, int *status, long timeout_ms, int quiet);
 int sweep_capture_all(struct sweep *s, char *const argv[], int search, int merge, int first_line,

@@ -32,31 +32,38 @@ static int axis_all_none(const struct cob_config *c, const char *key)
 	return 1;
 }
 
+/* The first line of PATH in buf ("" when it has none); 0, or -1 when it
+ * cannot be opened */
+static int first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	return 0;
+}
+
 /* The cgroup for mem_limit: v2 where /sys/fs/cgroup is cgroup2 with the
- * memory controller, else v1's memory hierarchy. "" and a reason if neither. */
+ * memory controller, else v1's memory hierarchy (s->cond.cgroup); -1 and a
+ * reason if neither. */
 static int make_cgroup(struct sweep *s, char *why, size_t len)
 {
 	static const char v2[] = "/sys/fs/cgroup", v1[] = "/sys/fs/cgroup/memory";
-	char ctl[PATH_MAX], buf[256] = "";
-	FILE *f;
+	char ctl[PATH_MAX], buf[256];
 
 	snprintf(ctl, sizeof(ctl), "%s/cgroup.controllers", v2);
-	if ((f = fopen(ctl, "r"))) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
+	if (!first_line(ctl, buf, sizeof(buf))) {
 		if (!strstr(buf, "memory")) {
 			snprintf(why, len, "cgroup v2 without the memory controller (%s: %s)", ctl, buf);
 			return -1;
 		}
 		/* the limit needs memory enabled for the root's children */
 		snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", v2);
-		buf[0] = '\0';
-		if ((f = fopen(ctl, "r"))) {
-			if (!fgets(buf, sizeof(buf), f))
-				buf[0] = '\0';
-			fclose(f);
-		}
+		first_line(ctl, buf, sizeof(buf));
 		if (!strstr(buf, "memory")) {
 			sweep_undo(s, "w %s -memory", ctl);
 			if (write_text(ctl, "+memory")) {

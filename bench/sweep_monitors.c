@@ -44,12 +44,12 @@ void sweep_monitors_start(struct sweep *s)
 		m->pid = sweep_spawn(s, argv, fd, fd, 0, m->name);
 		close(fd);
 		/* ready once it wrote its header */
-		deadline = sweep_now_ns() + ready_ms * 1000000LL;
+		deadline = cob_now_ns() + ready_ms * 1000000LL;
 		while (!file_has_line(m->out)) {
 			if (sweep_wait(s, m->pid, &st, 0, 0))
 				sweep_fail(s, 1, "monitor %s exited at start (%s): %s", m->name,
 					   sweep_status_text(st, stbuf, sizeof(stbuf)), sweep_last_line(m->err, why, sizeof(why)));
-			if (sweep_now_ns() > deadline)
+			if (cob_now_ns() > deadline)
 				sweep_fail(s, 1, "monitor %s wrote no header to %s within %d s", m->name, m->out,
 					   ready_ms / 1000);
 			sweep_pause(s, 10, 0);

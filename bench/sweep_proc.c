@@ -90,13 +90,6 @@ static void __attribute__((noreturn)) interrupted(struct sweep *s, int sig)
 	exit(128 + sig);
 }
 
-long long sweep_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Sleep up to ms, waking for SIGCHLD; an INT/TERM/HUP ends the sweep unless
  * quiet (while cleaning up, when the sweep is ending anyway). */
@@ -171,7 +164,7 @@ pid_t sweep_spawn(struct sweep *s, char *const argv[], int out_fd, int err_fd, i
  * 0 = still running. Interrupts end the sweep unless quiet. */
 int sweep_wait(struct sweep *s, pid_t pid, int *status, long timeout_ms, int quiet)
 {
-	long long deadline = timeout_ms < 0 ? 0 : sweep_now_ns() + timeout_ms * 1000000LL;
+	long long deadline = timeout_ms < 0 ? 0 : cob_now_ns() + timeout_ms * 1000000LL;
 
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
@@ -184,7 +177,7 @@ int sweep_wait(struct sweep *s, pid_t pid, int *status, long timeout_ms, int qui
 			return 1;
 		}
 		if (timeout_ms >= 0) {
-			long long rem = deadline - sweep_now_ns();
+			long long rem = deadline - cob_now_ns();
 
 			if (rem <= 0)
 				return 0;

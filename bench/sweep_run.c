@@ -203,13 +203,13 @@ static size_t run_one(struct sweep *s, const struct cob_config *c, const size_t 
 		sweep_fail(s, 1, "%s: %s", s->workdir, strerror(errno));
 	sweep_monitors_start(s);
 	sweep_conditions_apply(s, c, sel); /* for this one child */
-	t0 = sweep_now_ns();
+	t0 = cob_now_ns();
 	pid = sweep_spawn(s, a.v, fdo, fde, 0, "cob-hook");
 	sweep_conditions_clear(s);
 	close(fdo);
 	close(fde);
 	sweep_wait(s, pid, &st, -1, 0);
-	t1 = sweep_now_ns();
+	t1 = cob_now_ns();
 	sweep_monitors_stop(s);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 		sweep_fail(s, 3, "hook backend '%s' is not available here: %s",
@@ -247,7 +247,7 @@ static void fmt_dur(char *b, size_t n, double sec)
 
 static void print_eta(long long t_start, size_t ran, size_t left)
 {
-	double el = (double)(sweep_now_ns() - t_start) / 1e9;
+	double el = (double)(cob_now_ns() - t_start) / 1e9;
 	char e[32], r[32];
 
 	fmt_dur(e, sizeof(e), el);
@@ -265,7 +265,7 @@ static void print_eta(long long t_start, size_t ran, size_t left)
 void sweep_run_all(struct sweep *s, size_t done)
 {
 	size_t run = 0, *sel = calloc(s->cfg.naxes, sizeof(*sel));
-	long long t_start = sweep_now_ns();
+	long long t_start = cob_now_ns();
 
 	if (!sel)
 		sweep_fail(s, 1, "out of memory");

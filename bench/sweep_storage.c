@@ -123,7 +123,7 @@ const char *sweep_storage_dir(struct sweep *s, const struct cob_config *c, const
 	const struct storage_ops *ops = storage_find(name);
 	struct storage_env env = { s->workdir, storage_bytes(c, (size_t)ks, v), env_undo, env_run, s };
 	char why[512];
-	long long t0 = sweep_now_ns();
+	long long t0 = cob_now_ns();
 
 	if (st->made)
 		return st->m.dir;
@@ -135,7 +135,7 @@ const char *sweep_storage_dir(struct sweep *s, const struct cob_config *c, const
 	if (st->m.device[0] || st->m.size)
 		printf("storage %s: %s%s%s %llu MiB on %s (%.1f s to set up)\n", name, st->m.fs,
 		       st->m.device[0] ? " on " : "", st->m.device, (unsigned long long)(st->m.size >> 20),
-		       st->m.dir, (double)(sweep_now_ns() - t0) / 1e9);
+		       st->m.dir, (double)(cob_now_ns() - t0) / 1e9);
 	return st->m.dir;
 }
 

@@ -1,4 +1,5 @@
-/* Filter-reduce in BPF, same semantics as workloads/filter_reduce.c.
+/* Filter-reduce in BPF, same semantics as workloads/filter_reduce.c (written
+ * twice on purpose: that one is the reference the tests hold this one to).
  * The parser state lives in a map value (per in-flight read), so a number
  * split across chunks or across several copyout calls of one read is carried
  * over; the bytes come through a per-CPU scratch chunk of COB_CHUNK bytes. */

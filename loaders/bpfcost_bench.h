@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include <linux/types.h>
+#include "clock.h"
 #include "csv.h"
 #include "stats.h"
 
@@ -51,7 +52,6 @@ int bc_csv_commit(struct cob_csvw *w, const char *bench);
 /* A formatted field in a ring of buffers (valid for the next 31 calls). */
 const char *bc_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-uint64_t bc_now_ns(void);  /* CLOCK_MONOTONIC */
 /* n getpgid() calls: the trigger of every bpfcost program */
 void bc_trigger(long n);
 /* The program's run_time_ns and run_cnt (0 when statistics are off). */

@@ -72,13 +72,6 @@ const char *bc_fmt(const char *fmt, ...)
 	return b;
 }
 
-uint64_t bc_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 void bc_trigger(long n)
 {
@@ -108,7 +101,7 @@ void bc_skip(struct bc_run *r, const char *what, const char *reason)
 void bc_progress(const char *bench, int done, int total, const char *what)
 {
 	static uint64_t t0;
-	uint64_t now = bc_now_ns();
+	uint64_t now = cob_now_ns();
 	double el;
 
 	if (!t0 || done == 0)

@@ -18,22 +18,26 @@
 #include <bpf/libbpf.h>
 #include "bpfcost_bench.h"
 #include "ksyms.h"
+#include "mechanisms.h"
 #include "bpfcost_trigger.skel.h"
 
 enum target { T_SECTION, T_KPROBE, T_BTF };
 
+/* one per mechanism (mechanisms.h: their names, trigger.csv's mechanism) */
 static const struct mech {
-	const char *name, *prog;
+	const char *prog;
 	enum target target; /* T_SECTION: the program's section says where */
 } mechs[] = {
-	{ "tp", "cob_trig_tp", T_SECTION },
-	{ "raw_tp", "cob_trig_raw_tp", T_SECTION },
-	{ "kprobe", "cob_trig_kprobe", T_KPROBE },
-	{ "fentry", "cob_trig_fentry", T_BTF },
-	{ "fexit", "cob_trig_fexit", T_BTF },
-	{ "fmod_ret", "cob_trig_fmod_ret", T_BTF },
+	[COB_MECH_TP] = { "cob_trig_tp", T_SECTION },
+	[COB_MECH_RAW_TP] = { "cob_trig_raw_tp", T_SECTION },
+	[COB_MECH_KPROBE] = { "cob_trig_kprobe", T_KPROBE },
+	[COB_MECH_FENTRY] = { "cob_trig_fentry", T_BTF },
+	[COB_MECH_FEXIT] = { "cob_trig_fexit", T_BTF },
+	[COB_MECH_FMOD_RET] = { "cob_trig_fmod_ret", T_BTF },
 };
 #define NMECHS (sizeof(mechs) / sizeof(mechs[0]))
+_Static_assert(NMECHS == COB_NMECHS, "a program for every mechanism of mechanisms.h");
+#define MNAME(m) (cob_mech_names[(m) - mechs])
 
 struct loaded {
 	struct bpfcost_trigger *skel;
@@ -48,18 +52,18 @@ static int load(struct bc_run *r, const struct mech *m, const char *sym, struct 
 
 	l->skel = bpfcost_trigger__open();
 	if (!l->skel) {
-		bc_skip(r, m->name, "cannot open the BPF object");
+		bc_skip(r, MNAME(m), "cannot open the BPF object");
 		return -1;
 	}
 	l->skel->rodata->bc_tgid = getpid();
 	l->prog = bpf_object__find_program_by_name(l->skel->obj, m->prog);
 	l->where = m->target == T_SECTION ? bpf_program__section_name(l->prog) : sym;
 	if (m->target == T_BTF && bpf_program__set_attach_target(l->prog, 0, sym)) {
-		bc_skip(r, m->name, bc_fmt("no BTF target %s", sym));
+		bc_skip(r, MNAME(m), bc_fmt("no BTF target %s", sym));
 		goto fail;
 	}
 	if (bc_load_only(l->skel->skeleton, progs, why, sizeof(why))) {
-		bc_skip(r, m->name, why);
+		bc_skip(r, MNAME(m), why);
 		goto fail;
 	}
 	return 0;
@@ -93,10 +97,10 @@ static double loop_ns(long n)
 
 	bc_trigger(n / 10 + 1);
 	for (int i = 0; i < BC_TRIG_BATCHES; i++) {
-		uint64_t t0 = bc_now_ns();
+		uint64_t t0 = cob_now_ns();
 
 		bc_trigger(b);
-		per[i] = (bc_now_ns() - t0) * 1000 / b; /* ps per call: keeps the fraction */
+		per[i] = (cob_now_ns() - t0) * 1000 / b; /* ps per call: keeps the fraction */
 	}
 	return bc_median_u64(per, BC_TRIG_BATCHES) / 1000;
 }
@@ -143,7 +147,7 @@ static int run(struct bc_run *r)
 			base = loop_ns(r->runs);
 			link = attach(m, &l[i], sym, why, sizeof(why));
 			if (!link) {
-				bc_skip(r, m->name, why);
+				bc_skip(r, MNAME(m), why);
 				bpfcost_trigger__destroy(l[i].skel);
 				l[i].skel = NULL;
 				total -= r->reps - rep + 1;
@@ -154,7 +158,7 @@ static int run(struct bc_run *r)
 			hits = l[i].skel->bss->hits;
 			bpf_link__destroy(link);
 			bc_prov(r, "trigger", f);
-			f[4] = m->name;
+			f[4] = MNAME(m);
 			f[5] = l[i].where;
 			f[6] = bc_fmt("%d", rep);
 			f[7] = bc_fmt("%ld", calls(r->runs));
@@ -167,7 +171,7 @@ static int run(struct bc_run *r)
 				goto out;
 			}
 			bc_progress("trigger", ++done, total,
-				    bc_fmt("rep %d %s: %.1f ns/call, +%.1f over none", rep, m->name, with, with - base));
+				    bc_fmt("rep %d %s: %.1f ns/call, +%.1f over none", rep, MNAME(m), with, with - base));
 		}
 	}
 	rc = bc_csv_commit(w, "trigger");

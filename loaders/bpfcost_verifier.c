@@ -81,9 +81,9 @@ static int load_once(const struct bpf_insn *p, unsigned n, struct load *out, cha
 	int fd;
 
 	log[0] = '\0';
-	t0 = bc_now_ns();
+	t0 = cob_now_ns();
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "cob_bc_gen", "GPL", p, n, &o);
-	out->load_ns = bc_now_ns() - t0;
+	out->load_ns = cob_now_ns() - t0;
 	if (fd < 0) {
 		int err = errno;
 		const char *last = log;

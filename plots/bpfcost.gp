@@ -2,7 +2,7 @@
 # In:  results  the results directory (gnuplot -e "results='DIR'"); shown: the
 #      directory named on the graph; csvname: the CSV in it (set by the caller)
 # Out: data (its path), kernel where accel (provenance from its rows),
-#      prov (one line for subtitles), human(bytes), and
+#      prov (one line for subtitles), human(bytes) (style.gp), and
 #      footnote(text): the command for the data note; term(ext), out(ext): the
 #      terminal and output file for "png" and "svg" (graph name: fig)
 if (!exists("results")) results = "results/latest"
@@ -14,8 +14,6 @@ kernel = ""; where = ""; accel = ""
 stats data using (kernel = strcol("kernel"), where = strcol("where"), accel = strcol("accel"), 0) nooutput
 if (STATS_records == 0) { print "no rows in ".data; exit error "empty CSV" }
 prov = sprintf("kernel %s, %s%s", kernel, where, accel ne "none" ? " (".accel.")" : "")
-human(b) = (b >= 1048576 && int(b) % 1048576 == 0) ? sprintf("%d MiB", b / 1048576) : \
-	(b >= 1024 && int(b) % 1024 == 0) ? sprintf("%d KiB", b / 1024) : sprintf("%d B", b)
 fig_w = 1500; fig_h = 620
 load plotdir."/style.gp"
 footnote(t) = sprintf("set label 99 \"data: %s/%s; %s\" at screen 0.01, 0.015 font \",8\" tc rgb \"#777777\"", shown, csvname, t)

@@ -7,7 +7,7 @@
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"
-load plotdir."/twoterm.gp"
+unset label 99 # common.gp's data note names its own series and offsets, not these
 
 sers = " "
 stats summary using (sers = add_word(sers, strcol("cache")."|".strcol("file_kind")), 0) nooutput

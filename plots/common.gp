@@ -3,7 +3,8 @@
 # Out: summary   DIR/summary.csv
 #      exper kernel where backend mode func cache reps   provenance from the data
 #      series    " kind/bufsize ..." one word per (file_kind, buf_size) in the data
-#      nseries, is(w), label(w), dodge(i), human(bytes), subtitle, output(name)
+#      nseries, is(w), label(w), dodge(i), human(bytes) (style.gp), subtitle, output(name),
+#      svg_too(name), add_word(list, w), cat_x(list, w), field(key, n), short_subtitle
 if (!exists("results")) results = "results/latest"
 # where the data will be read by people (run.sh draws into a staging directory)
 if (!exists("shown")) shown = results
@@ -22,9 +23,6 @@ stats summary using (exper = strcol("experiment"), kernel = strcol("kernel"), \
 nseries = words(series)
 if (nseries == 0) { print "no rows in ".summary; exit error "empty summary" }
 
-human(b) = (b >= 1073741824 && int(b) % 1073741824 == 0) ? sprintf("%d GiB", b / 1073741824) : \
-	(b >= 1048576 && int(b) % 1048576 == 0) ? sprintf("%d MiB", b / 1048576) : \
-	(b >= 1024 && int(b) % 1024 == 0) ? sprintf("%d KiB", b / 1024) : sprintf("%d B", b)
 kind_of(w) = w[1:strstrt(w, "/") - 1]
 buf_of(w) = w[strstrt(w, "/") + 1:] + 0
 label(w) = sprintf("%s file, %s buffer", kind_of(w), human(buf_of(w)))
@@ -48,6 +46,9 @@ svg_too(name) = term("svg")."; set output '".output(name.".svg")."'; replot; uns
 # cat_x(w) the 1-based position of word w in it
 add_word(list, w) = list.(strstrt(list, " ".w." ") ? "" : w." ")
 cat_x(list, w) = words(list[1:strstrt(list, " ".w." ")]) + 1
+# Two-part series keys, words without spaces ("none|4096"): field(k, n) is
+# part n (1 or 2); each script's pretty(k) turns a key into a legend entry
+field(k, n) = (n == 1) ? k[1:strstrt(k, "|") - 1] : k[strstrt(k, "|") + 1:]
 # "host, kernel K, B backend, M mode, N repetitions per point" (the run's provenance)
 short_subtitle = sprintf("%s, kernel %s, %s backend, %s mode, %d repetition%s per point", \
 	where, kernel, backend, mode, reps, reps == 1 ? "" : "s")

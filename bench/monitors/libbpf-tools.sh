@@ -18,6 +18,8 @@
 # The tools print a line once their programs are attached ("Tracing ..." or
 # the column header); stdbuf makes stdout line-buffered so that line shows
 # at once. POSIX sh + awk: runs under busybox in the guest.
+# shellcheck source=bench/monitors/monitor.sh
+. "$(dirname "$0")/monitor.sh"
 
 LT_READY_S=${COB_MONITOR_READY_S:-60} # a TCG guest can take seconds to load
 lt_pid=
@@ -86,33 +88,22 @@ lt_stop() {
 	lt_pid=
 }
 
+# lt_probe TOOL-ARGS...: start the tool and stop it once attached ("works")
+lt_probe() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/cob-$TOOL.XXXXXX") || return 1
+	trap 'lt_stop; rm -rf "$tmp"' EXIT
+	trap 'exit 143' TERM INT HUP
+	lt_start "$tmp/raw" "$tmp/err" "$@"
+	rc=$?
+	[ "$rc" = 0 ] && echo works
+	return "$rc"
+}
+
 lt_main() {
 	arg=${1-}
-	shift
+	[ $# -gt 0 ] && shift
 	[ "${1-}" = -- ] && shift
-	case $arg in
-	--header)
-		echo "$HEADER"
-		exit 0
-		;;
-	-h | --help)
-		echo "usage: $TOOL OUTFILE (record until SIGTERM) | $TOOL --header | $TOOL --probe"
-		exit 0
-		;;
-	--probe)
-		tmp=$(mktemp -d "${TMPDIR:-/tmp}/cob-$TOOL.XXXXXX") || exit 1
-		trap 'lt_stop; rm -rf "$tmp"' EXIT
-		trap 'exit 143' TERM INT HUP
-		lt_start "$tmp/raw" "$tmp/err" "$@"
-		rc=$?
-		[ "$rc" = 0 ] && echo works
-		exit "$rc"
-		;;
-	'' | -*)
-		echo "usage: $TOOL OUTFILE | $TOOL --header | $TOOL --probe" >&2
-		exit 2
-		;;
-	esac
+	mon_cli "$arg" lt_probe "$@"
 	out=$arg
 	trap 'lt_stop; rm -f "$out.raw" "$out.lterr"; exit 143' TERM INT HUP
 	# not in $(...): the tool must be our child, not a subshell's
@@ -127,12 +118,7 @@ lt_main() {
 	rm -f "$out.why"
 	trap lt_finish TERM INT HUP
 	echo "$HEADER" >"$out"
-	# wait for the signal; wait returns early when it comes, and the trap runs
-	while :; do
-		wait "$lt_pid"
-		# the tool ended by itself: keep waiting for SIGTERM
-		sleep 1
-	done
+	mon_wait "$lt_pid" # (a tool that ends by itself: the rows it printed wait for SIGTERM)
 }
 
 lt_finish() {

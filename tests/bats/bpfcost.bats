@@ -156,6 +156,17 @@ doctor_json() {
 	} END { exit bad }' "$csv"
 }
 
+@test "without --out: results/DATE-bpfcost-NAME, and results/latest names it once complete" {
+	export COB_RESULTS=$BATS_TEST_TMPDIR/results
+	run ./run.sh bench trigger --quick
+	echo "$output"
+	[ "$status" -eq 0 ]
+	d=$(compgen -G "$COB_RESULTS/[0-9]*-bpfcost-trigger")
+	[ -s "$d/trigger.csv" ] && [ ! -e "$d/.run" ]
+	[ "$(readlink "$COB_RESULTS/latest")" = "$(basename "$d")" ]
+	[ -z "$(find "$COB_RESULTS" -name '.partial-*' -o -name latest.tmp)" ]
+}
+
 @test "bad input: one line, exit 2, no results directory" {
 	run ./run.sh bench helpers --reps x --out "$OUT"
 	echo "$output"

@@ -26,13 +26,17 @@ setup() {
 }
 
 
-@test "every monitor in the registry has an executable that prints a CSV header" {
+@test "every monitor in the registry has an executable that prints a CSV header, --help, and exit 2 without OUTFILE" {
 	local n=0 m
 	while read -r m; do
 		[ -x "$MON/$m" ] || { echo "no $MON/$m"; return 1; }
 		run "$MON/$m" --header
 		[ "$status" -eq 0 ]
 		[[ "$output" =~ ^[a-z_]+(,[a-zA-Z_0-9]+)+$ ]] || { echo "$m: header '$output'"; return 1; }
+		run "$MON/$m" --help
+		[ "$status" -eq 0 ] && [[ "$output" == "usage: "*"--header"* ]] || { echo "$m --help: $status '$output'"; return 1; }
+		run "$MON/$m"
+		[ "$status" -eq 2 ] || { echo "$m without OUTFILE: exit $status"; return 1; }
 		n=$((n + 1))
 	done < <(jq -r '.monitors | keys_unsorted[]' <<<"$DOCTOR_JSON")
 	[ "$n" -ge 8 ]
@@ -71,8 +75,11 @@ setup() {
 		pid=$!
 		for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/$m.csv" ] && break; sleep 0.02; done
 		dd if=/dev/zero of="$WORK/x" bs=64k count=16 conv=fsync 2>/dev/null
+		t0=$SECONDS
 		kill -TERM "$pid"
 		wait "$pid"
+		# at once: the signal ends its wait (cob-sweep gives a monitor 10 s in all)
+		[ $((SECONDS - t0)) -le 5 ] || { echo "$m took $((SECONDS - t0)) s to stop"; return 1; }
 		[ "$(head -1 "$BATS_TEST_TMPDIR/$m.csv")" = "$("$MON/$m" --header)" ]
 		[ "$(wc -l <"$BATS_TEST_TMPDIR/$m.csv")" -ge 2 ]
 		[ -z "$(ls "$BATS_TEST_TMPDIR" | grep "^$m.csv.")" ]

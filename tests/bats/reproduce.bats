@@ -115,13 +115,15 @@ section() {
 	[ "$status" -eq 0 ]
 }
 
-@test "reproduce: only skipped experiments is exit 0 and a page without graphs" {
+@test "reproduce: only skipped experiments is exit 0 and a page without graphs; an empty --out DIR is filled" {
 	mapfile -t k < <(keys E3)
 	conf guestonly "${k[@]}" "target = vm"
+	mkdir "$COB_RESULTS/s" # made beforehand, empty: the results go into it, not below it
 	run ./run.sh reproduce --quick --target host --configs "$C" --only guestonly --out "$COB_RESULTS/s"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$(section "$COB_RESULTS/s/index.html" guestonly)" == *"skipped"* ]]
+	[ -z "$(find "$COB_RESULTS" -name '.partial-*')" ]
 	run bash tests/page_check.sh --min-images 0 "$COB_RESULTS/s/index.html"
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "access.h"
+#include "backend.h"
 #include "cache.h"
 #include "filegen.h"
+#include "mechanisms.h"
 #include "registry.h"
 #include "reposition.h"
 #include "storage.h"
@@ -92,4 +94,24 @@ Test(registry, reposition_modes)
 	cr_assert_eq(seek->span(4096, 100, 100), 100);
 	cr_assert_eq(seq->span(4096, 2, 10000), 8192);
 	cr_assert_eq(seq->span(4096, 100, 10000), 10000);
+}
+
+/* A backend's per_read names hook mechanisms of mechanisms.h: the ones bench
+ * trigger measures and the overhead report adds up (a name it does not know
+ * would leave that backend's split not-measured). */
+Test(registry, per_read_names_known_mechanisms)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; hook_backends[i]; i++) {
+		const struct hook_backend *b = hook_backends[i];
+
+		for (size_t k = 0; k < sizeof(b->per_read) / sizeof(b->per_read[0]) && b->per_read[k]; k++, n++)
+			cr_assert_geq(cob_mech_find(b->per_read[k]), 0, "%s: per_read '%s' is no mechanism",
+				      b->name, b->per_read[k]);
+	}
+	cr_assert_gt(n, 0);
+	for (int m = 0; m < COB_NMECHS; m++)
+		cr_assert_eq(cob_mech_find(cob_mech_names[m]), m);
+	cr_assert_eq(cob_mech_find("nosuch"), -1);
 }
