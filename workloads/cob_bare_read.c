@@ -16,15 +16,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "filegen.h" /* parse_size */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int fail(const char *what, const char *arg)
 {
@@ -77,9 +70,9 @@ int main(int argc, char **argv)
 
 	uint64_t off = 0, fsize = (uint64_t)st.st_size;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = (uint64_t)cob_now_ns();
 		ssize_t r = pread(fd, buf, bufsize, (off_t)off);
-		uint64_t t1 = now_ns();
+		uint64_t t1 = (uint64_t)cob_now_ns();
 
 		if (r <= 0)
 			return fail(r < 0 ? strerror(errno) : "unexpected end of file", file);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "access.h"
 #include "cache.h"
+#include "clock.h"
 #include "filegen.h"
 #include "filter_reduce.h"
 #include "read_check.h"
@@ -75,14 +76,6 @@ static int bad_choice(cob_choice_fn names, const char *opt, const char *arg)
 	char why[512];
 
 	return fail(cob_choice_error(names, opt, arg, why, sizeof(why)), NULL);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Fit a freshly opened descriptor to the access method (direct: O_DIRECT). */
@@ -146,9 +139,9 @@ static uint64_t test_delay_ns(void)
 
 static void test_delay(uint64_t ns)
 {
-	uint64_t t = ns ? now_ns() : 0;
+	uint64_t t = ns ? (uint64_t)cob_now_ns() : 0;
 
-	while (ns && now_ns() - t < ns)
+	while (ns && (uint64_t)cob_now_ns() - t < ns)
 		;
 }
 
@@ -432,10 +425,10 @@ int main(int argc, char **argv)
 			if (!o.access->syscall)
 				faults(&minflt, &majflt);
 			warm_buffer(bufs + j * stride, o.buf);
-			l->t0 = now_ns();
+			l->t0 = (uint64_t)cob_now_ns();
 			ssize_t got = o.access->read(fd, bufs + j * stride, o.buf, (off_t)l->offset, fsize);
 			test_delay(delay);
-			l->t1 = now_ns();
+			l->t1 = (uint64_t)cob_now_ns();
 
 			l->ret = got;
 			l->err = got < 0 ? errno : 0;
@@ -464,10 +457,10 @@ int main(int argc, char **argv)
 	 * reads (it is pure computation, and would lengthen the pauses); its
 	 * time is what filtering the read in user space costs (E15). */
 	for (uint64_t i = 0; i < o.iterations; i++) {
-		uint64_t t = now_ns();
+		uint64_t t = (uint64_t)cob_now_ns();
 
 		recs[i].user = fr_compute(ref + recs[i].offset, recs[i].expect_len, o.threshold);
-		recs[i].user_ns = now_ns() - t;
+		recs[i].user_ns = (uint64_t)cob_now_ns() - t;
 	}
 	close(fd);
 	if (o.records) {
