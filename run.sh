@@ -670,7 +670,7 @@ cmd_reproduce() {
 		"$tmp" "${REPRO_NAMES[@]}" || die 1 "writing the page failed"
 	rm -rf "$tmp"/.configs-*
 	commit_partial 0
-	say "reproduce: done in $(repro_hms $((SECONDS - REPRO_T0)))"
+	say "reproduce: done in $(hms $((SECONDS - REPRO_T0)))"
 	for name in "${REPRO_NAMES[@]}"; do
 		printf '  %-18s %-8s %5s s  %s\n' "$name" "$(kv_field "$final/status/$name.status" state)" \
 			"$(kv_field "$final/status/$name.status" seconds)" "$(kv_field "$final/status/$name.status" reason)" >&2

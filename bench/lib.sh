@@ -24,6 +24,9 @@ say() { echo "$PROG: $*" >&2; }
 
 log() { echo "[$PROG] $*" >&2; }
 
+# hms SECONDS: 1m05s (progress lines: elapsed, what is left)
+hms() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
 kv_field() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
 
 COB_ON_EXIT=()

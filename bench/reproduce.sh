@@ -155,14 +155,12 @@ repro_count_runs() { # repro_count_runs DIR: REPRO_RUNS_ALL, the runs of the exp
 	done
 }
 
-repro_hms() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
-
 repro_progress() { # repro_progress K N NAME WHAT: one line with elapsed and an estimate
 	local el=$((SECONDS - REPRO_T0)) left="unknown until one has run"
 	if [ "$REPRO_RUNS_DONE" -gt 0 ]; then
-		left="about $(repro_hms $(((REPRO_RUNS_ALL - REPRO_RUNS_DONE) * REPRO_SECS_DONE / REPRO_RUNS_DONE)))"
+		left="about $(hms $(((REPRO_RUNS_ALL - REPRO_RUNS_DONE) * REPRO_SECS_DONE / REPRO_RUNS_DONE)))"
 	fi
-	say "[$1/$2] $3: $4 (elapsed $(repro_hms "$el"), left: $left)"
+	say "[$1/$2] $3: $4 (elapsed $(hms "$el"), left: $left)"
 }
 
 repro_indent() { # stdin -> stderr, indented, line by line as it comes (busybox sed has no -u)

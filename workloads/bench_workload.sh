@@ -118,6 +118,7 @@ log "cob-read vs a bare pread loop vs fio psync: $reads cached ${BUF}-byte reads
 # (cob-read, bare, fio; then bare, fio, cob-read; ...): whatever the first of
 # a round pays (the first process after the shell's own work and the last
 # one's exit) is spread over all three instead of always falling on cob-read.
+t0=$SECONDS
 for ((r = 1; r <= reps; r++)); do
 	for ((k = 0; k < ${#tools[@]}; k++)); do
 		t=${tools[(r - 1 + k) % ${#tools[@]}]}
@@ -127,7 +128,12 @@ for ((r = 1; r <= reps; r++)); do
 		fio) per_rep[fio,$r]=$(run_fio) ;;
 		esac
 	done
-	log "[$r/$reps] median ns/read: cob-read ${per_rep[cob-read,$r]}, bare ${per_rep[bare,$r]}, fio ${per_rep[fio,$r]}"
+	# a line for the first repetition, every tenth and the last: elapsed, and
+	# what is left at this run's pace
+	if [ "$r" = 1 ] || [ $((r % 10)) = 0 ] || [ "$r" = "$reps" ]; then
+		el=$((SECONDS - t0))
+		log "[$r/$reps] median ns/read: cob-read ${per_rep[cob-read,$r]}, bare ${per_rep[bare,$r]}, fio ${per_rep[fio,$r]} (elapsed $(hms "$el"), ~$(hms $(((reps - r) * el / r))) left)"
+	fi
 done
 
 declare -A med=()
