@@ -22,7 +22,9 @@ static const struct cob_monitor monitors[] = {
 	{ "vmstat", "every /proc/vmstat counter at the start and the end of the run, and its change", "vmstat", "cat",
 	  "coreutils", NULL, true },
 	/* Debian's libbpf-tools: bcc's tools in their CO-RE form; the kernel may refuse their programs */
-	{ "cachestat", "page-cache hits, misses and dirtied pages per second (libbpf-tools cachestat: kprobes or fentry)",
+	/* cachestat falls back to ours, cob-cachestat, where the tool cannot attach
+	 * (its rows' tool column says which counted) */
+	{ "cachestat", "page-cache hits, misses and dirtied pages per second (libbpf-tools cachestat, else cob-cachestat: kprobes or fentry)",
 	  "cachestat", "cachestat", "libbpf-tools", libbpf_tools_version, true },
 	{ "readahead", "pages read ahead, those never used, and the time to their first access (libbpf-tools readahead: fentry or kprobes)",
 	  "readahead", "readahead", "libbpf-tools", libbpf_tools_version, true },

@@ -4,6 +4,10 @@
 # monitor itself. The monitor sets
 #   TOOL    the program (in $COB_LIBBPF_TOOLS, default /usr/sbin: Debian's place)
 #   HEADER  its CSV header
+#   FALLBACK, FALLBACK_ARGS  optional: a program of this suite (in $COB_BIN or
+#           build/bin) printing the same lines, run with FALLBACK_ARGS when the
+#           kernel refuses TOOL (cachestat: cob-cachestat). LT_USED names the
+#           program that ran, for the monitor's rows.
 # defines `to_csv` (the tool's output on stdin -> CSV rows on stdout) and
 # calls `lt_main "$@" -- TOOL-ARGS...`. The monitor then answers
 #   NAME OUTFILE   start the tool; once it attached, OUTFILE gets the header
@@ -28,6 +32,13 @@ lt_bin() {
 	echo "${COB_LIBBPF_TOOLS:-/usr/sbin}/$TOOL"
 }
 
+# lt_fallback_bin: this suite's FALLBACK program ("" when there is none)
+lt_fallback_bin() {
+	for b in "${COB_BIN:-}/$FALLBACK" "$(dirname "$0")/../../build/bin/$FALLBACK"; do
+		[ -x "$b" ] && echo "$b" && return 0
+	done
+}
+
 # lt_reason ERRFILE: the tool's first line that says what failed, "libbpf: " dropped
 lt_reason() {
 	awk '/[Ff]ail|[Ee]rror|not permitted|No such|[Ii]nvalid|not supported/ {
@@ -35,14 +46,14 @@ lt_reason() {
 		{ last = $0 } END { if (!found) print (last == "" ? "exited without saying why" : last) }' "$1"
 }
 
-# lt_start RAW ERR ARGS...: start the tool; 0 once attached, 3 when it ended
-# first (the reason on stdout), 1 when it said nothing within LT_READY_S
-lt_start() {
-	raw=$1 err=$2
-	shift 2
-	bin=$(lt_bin)
+# lt_run RAW ERR NAME BIN ARGS...: start BIN; 0 once attached, 3 when it
+# ended first or is missing, 1 when it said nothing within LT_READY_S (why,
+# after "NAME: ", on stdout)
+lt_run() {
+	raw=$1 err=$2 name=$3 bin=$4
+	shift 4
 	if [ ! -x "$bin" ]; then
-		echo "$TOOL: no $bin (Debian package libbpf-tools)"
+		echo "$name: no ${bin:-program $name}"
 		return 3
 	fi
 	stdbuf -oL "$bin" "$@" >"$raw" 2>"$err" </dev/null &
@@ -52,17 +63,44 @@ lt_start() {
 		if ! kill -0 "$lt_pid" 2>/dev/null; then
 			wait "$lt_pid" 2>/dev/null
 			lt_pid=
-			echo "$TOOL: $(lt_reason "$err")"
+			why=$(lt_reason "$err")
+			echo "$name: ${why#"$name: "}"
 			return 3
 		fi
 		n=$((n + 1))
 		if [ "$n" -gt $((LT_READY_S * 20)) ]; then
-			echo "$TOOL: not attached within $LT_READY_S s"
+			echo "$name: not attached within $LT_READY_S s"
 			return 1
 		fi
 		sleep 0.05
 	done
+	LT_USED=$name
 	return 0
+}
+
+# lt_start RAW ERR ARGS...: Debian's tool with ARGS or, where the kernel
+# refuses it, the FALLBACK: 0 once one attached (LT_USED names it; LT_WHY
+# says why the tool did not run when the fallback did), 3 when both were
+# refused, 1 when one said nothing within LT_READY_S (one line on stdout:
+# TOOL: why[; FALLBACK: why])
+lt_start() {
+	st_raw=$1 st_err=$2 LT_WHY=
+	shift 2
+	lt_run "$st_raw" "$st_err" "$TOOL" "$(lt_bin)" "$@" >"$st_raw.why"
+	rc=$?
+	[ -x "$(lt_bin)" ] || echo "$TOOL: no $(lt_bin) (Debian package libbpf-tools)" >"$st_raw.why"
+	if [ "$rc" != 3 ] || [ -z "${FALLBACK-}" ]; then
+		cat "$st_raw.why"
+		rm -f "$st_raw.why"
+		return "$rc"
+	fi
+	LT_WHY=$(cat "$st_raw.why")
+	# shellcheck disable=SC2086 # FALLBACK_ARGS: words
+	lt_run "$st_raw" "$st_err" "$FALLBACK" "$(lt_fallback_bin)" ${FALLBACK_ARGS-} >"$st_raw.why"
+	rc=$?
+	[ "$rc" = 0 ] || echo "$LT_WHY; $(cat "$st_raw.why")"
+	rm -f "$st_raw.why"
+	return "$rc"
 }
 
 # lt_stop: SIGINT to the tool (it prints its totals and exits), waited for up
@@ -95,7 +133,8 @@ lt_probe() {
 	trap 'exit 143' TERM INT HUP
 	lt_start "$tmp/raw" "$tmp/err" "$@"
 	rc=$?
-	[ "$rc" = 0 ] && echo works
+	if [ "$rc" = 0 ] && [ "$LT_USED" = "$TOOL" ]; then echo works
+	elif [ "$rc" = 0 ]; then echo "works ($LT_USED; $LT_WHY)"; fi
 	return "$rc"
 }
 
@@ -116,6 +155,7 @@ lt_main() {
 		exit "$rc"
 	fi
 	rm -f "$out.why"
+	[ "$LT_USED" = "$TOOL" ] || echo "$TOOL: $LT_USED ran instead ($LT_WHY)" >&2
 	trap lt_finish TERM INT HUP
 	echo "$HEADER" >"$out"
 	mon_wait "$lt_pid" # (a tool that ends by itself: the rows it printed wait for SIGTERM)

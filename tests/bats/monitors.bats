@@ -16,6 +16,11 @@ setup_file() {
 	export FAKE_TOOLS=$BATS_FILE_TMPDIR/tools
 	mkdir -p "$FAKE_TOOLS"
 	cc -O1 -o "$FAKE_TOOLS/biolatency" tests/fixtures/faketools/faketool.c
+	cp "$FAKE_TOOLS/biolatency" "$FAKE_TOOLS/cachestat"
+	# the suite's fallback for cachestat, where COB_BIN points
+	export FAKE_BIN=$BATS_FILE_TMPDIR/bin
+	mkdir -p "$FAKE_BIN"
+	cp "$FAKE_TOOLS/biolatency" "$FAKE_BIN/cob-cachestat"
 }
 
 setup() {
@@ -133,6 +138,32 @@ setup() {
 	COB_LIBBPF_TOOLS=$BATS_TEST_TMPDIR/none run "$MON/biolatency" --probe
 	[ "$status" -eq 3 ]
 	[ "$output" = "biolatency: no $BATS_TEST_TMPDIR/none/biolatency (Debian package libbpf-tools)" ]
+}
+
+@test "cachestat: Debian's tool where it attaches, else cob-cachestat; the tool column says which; both refused: one line" {
+	export COB_LIBBPF_TOOLS=$FAKE_TOOLS COB_BIN=$FAKE_BIN
+	run "$MON/cachestat" --probe
+	[ "$status" -eq 0 ]
+	[ "$output" = works ]
+	FAKE_TOOL_REFUSE=cachestat run "$MON/cachestat" --probe
+	[ "$status" -eq 0 ]
+	[ "$output" = "works (cob-cachestat; cachestat: prog 'block_rq_issue': BPF program load failed: Operation not permitted)" ]
+	for refuse in none cachestat; do
+		FAKE_TOOL_REFUSE=$refuse "$MON/cachestat" "$BATS_TEST_TMPDIR/cs-$refuse.csv" 3>&- 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		for _ in $(seq 200); do [ -s "$BATS_TEST_TMPDIR/cs-$refuse.csv" ] && break; sleep 0.02; done
+		kill -TERM "$pid"
+		wait "$pid"
+	done
+	[ "$(cat "$BATS_TEST_TMPDIR/cs-none.csv")" = "time,hits,misses,dirties,hit_ratio_pct,buffers_mb,cached_mb,tool
+12:00:00,10,5,0,66.67,1,100,cachestat" ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/cs-cachestat.csv")" = 12:00:00,10,5,0,66.67,1,100,cob-cachestat ]
+	# the fallback ran in the sweep: one line on stderr says so and why
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "cachestat: cob-cachestat ran instead (cachestat: prog 'block_rq_issue': BPF program load failed: Operation not permitted)" ]
+	FAKE_TOOL_REFUSE=1 run "$MON/cachestat" --probe
+	[ "$status" -eq 3 ]
+	[ "$output" = "cachestat: prog 'block_rq_issue': BPF program load failed: Operation not permitted; cob-cachestat: prog 'block_rq_issue': BPF program load failed: Operation not permitted" ]
+	! pgrep -f "$FAKE_BIN/cob-cachestat" >/dev/null
 }
 
 @test "a sweep skips a refused monitor: one line, no CSV, meta.json monitors_skipped; the others share the run column" {

@@ -2,7 +2,8 @@
 # In-guest checks of the monitors (bench/monitors.c, bench/monitors/*), in the
 # thesis and Debian guests: each libbpf-tools monitor's --probe (doctor's
 # verdict) agrees with what the kernel has (biolatency: block tracepoints, everywhere;
-# funclatency: a kprobe on copyout, only where copyout is a symbol), and one
+# funclatency: a kprobe on copyout, only where copyout is a symbol; cachestat,
+# through cob-cachestat where Debian's tool is refused: kprobes), and one
 # small sweep (one cold run of 16 x 64 KiB reads) with every monitor gives
 # rows from each one that works (with the run's number, as in
 # reads.csv) and one skip line and no CSV for each refused one.
@@ -25,6 +26,10 @@ monitors_guest() {
 	else fail "monitors: funclatency works=${state[funclatency]} but copyout in kallsyms: $expect"; fi
 	if [ "${state[biolatency]}" = true ]; then pass "monitors: biolatency works (block tracepoints)"
 	else fail "monitors: biolatency refused"; fi
+	# (the kprobe PMU: what libbpf attaches kprobes through)
+	if [ -d /sys/bus/event_source/devices/kprobe ]; then expect=true; else expect=false; fi
+	if [ "${state[cachestat]}" = "$expect" ]; then pass "monitors: cachestat works=${state[cachestat]}, kprobes here: $expect"
+	else fail "monitors: cachestat works=${state[cachestat]} but kprobes here: $expect"; fi
 
 	rm -rf "$dir"
 	printf '[experiment]\nname = monitors\nplots = none\n[sweep]\niterations = 16\nbuf_size = 64K\nfile_size = 1M\nfile_kind = known\nreposition = sequential\ncache = drop\nrepetitions = 1\nmonitors = diskstats,vmstat,cachestat,readahead,biolatency,funclatency\n' >"$out/monitors.conf"
@@ -52,6 +57,14 @@ monitors_guest() {
 		rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "count") c = i; next } { s += $c } END { print s + 0 }' "$dir/biolatency.csv")
 		if [ "$rows" -ge 1 ]; then pass "monitors: biolatency counted $rows block I/Os in the cold run"
 		else fail "monitors: biolatency counted no block I/O in a cold run"; fi
+	fi
+	# cachestat (Debian's or cob-cachestat): the cold run read 1 MiB after
+	# drop_caches, so at least 256 pages of 4 KiB were added to the cache
+	if [ -s "$dir/cachestat.csv" ]; then
+		rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			{ m += $h["misses"]; t[$h["tool"]] = 1 } END { for (k in t) tools = tools (tools == "" ? "" : " ") k; print m + 0, tools }' "$dir/cachestat.csv")
+		if [ "${rows%% *}" -ge 256 ]; then pass "monitors: cachestat counted ${rows%% *} misses in a cold 1 MiB run (by ${rows#* })"
+		else fail "monitors: cachestat counted ${rows%% *} misses in a cold 1 MiB run, want >= 256 (by ${rows#* })"; fi
 	fi
 	if [ -s "$dir/funclatency.csv" ]; then
 		rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "count") c = i; next } { s += $c } END { print s + 0 }' "$dir/funclatency.csv")
