@@ -26,7 +26,7 @@ static const struct cob_monitor monitors[] = {
 	 * (its rows' tool column says which counted) */
 	{ "cachestat", "page-cache hits, misses and dirtied pages per second (libbpf-tools cachestat, else cob-cachestat: kprobes or fentry)",
 	  "cachestat", "cachestat", "libbpf-tools", libbpf_tools_version, true },
-	{ "readahead", "pages read ahead, those never used, and the time to their first access (libbpf-tools readahead: fentry or kprobes)",
+	{ "readahead", "pages read ahead, those never used, and the time to their first access (libbpf-tools readahead, else cob-readahead: fentry or kprobes)",
 	  "readahead", "readahead", "libbpf-tools", libbpf_tools_version, true },
 	{ "biolatency", "block I/O latency histogram (libbpf-tools biolatency: block tracepoints)", "biolatency",
 	  "biolatency", "libbpf-tools", libbpf_tools_version, true },

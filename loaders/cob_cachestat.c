@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "attach_first.h"
 #include "bpf_log.h"
 #include "cachestat.h"
 #include "cachestat.skel.h"
@@ -36,43 +37,6 @@ static void on_sig(int s)
 {
 	(void)s;
 	stop = 1;
-}
-
-/* One counter's attach points, in the order tried: a kprobe on func, or
- * else the tracepoint program tps[tp] (its section names the tracepoint). */
-struct point {
-	const char *func; /* kprobe target, or NULL: tracepoint */
-	int tp;           /* index into the tracepoint programs, when func is NULL */
-	const char *name; /* the tracepoint, for the reason line */
-};
-
-/* The first point that attaches, or NULL with why: every point tried, and
- * what the kernel said to the first (the others usually say the same). */
-static struct bpf_link *attach_first(struct bpf_program *kp, struct bpf_program *const *tps,
-				     const struct point *pts, int n, char *why, size_t len)
-{
-	char first[200] = "";
-	size_t w = 0;
-
-	for (int i = 0; i < n; i++) {
-		struct bpf_program *p = pts[i].func ? kp : tps[pts[i].tp];
-		struct bpf_link *l;
-
-		bpf_log_reset();
-		l = pts[i].func ? bpf_program__attach_kprobe(p, false, pts[i].func) : bpf_program__attach(p);
-		if (l)
-			return l;
-		if (!first[0]) {
-			bpf_log_summary(first, sizeof(first));
-			if (!first[0])
-				snprintf(first, sizeof(first), "%s", strerror(errno));
-		}
-		w += (size_t)snprintf(why + w, w < len ? len - w : 0, "%s%s", i ? ", " : "",
-				      pts[i].func ? pts[i].func : pts[i].name);
-	}
-	if (w < len)
-		snprintf(why + w, len - w, ": %s", first);
-	return NULL;
 }
 
 static long long meminfo_mb(const char *key)
@@ -126,14 +90,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	static const struct point accessed[] = { { .func = "folio_mark_accessed" }, { .func = "mark_page_accessed" } };
-	static const struct point added[] = { { .func = "filemap_add_folio" }, { .func = "add_to_page_cache_lru" } };
+	static const struct attach_point accessed[] = { { .func = "folio_mark_accessed" }, { .func = "mark_page_accessed" } };
+	static const struct attach_point added[] = { { .func = "filemap_add_folio" }, { .func = "add_to_page_cache_lru" } };
 	/* 6.x: folio_account_dirtied is static and inlined, its tracepoint is there */
-	static const struct point dirtied[] = { { .func = "folio_account_dirtied" },
+	static const struct attach_point dirtied[] = { { .func = "folio_account_dirtied" },
 						{ .func = "account_page_dirtied" },
 						{ .tp = 0, .name = "writeback/writeback_dirty_folio" },
 						{ .tp = 1, .name = "writeback/writeback_dirty_page" } };
-	static const struct point bufdirty[] = { { .func = "mark_buffer_dirty" } };
+	static const struct attach_point bufdirty[] = { { .func = "mark_buffer_dirty" } };
 	struct bpf_link *links[CS_NR] = { 0 };
 	unsigned long long last[CS_NR] = { 0 };
 	struct cachestat *skel;
@@ -182,12 +146,12 @@ int main(int argc, char **argv)
 		cachestat__destroy(skel);
 		return 1;
 	}
-	/* the tracepoint programs, as struct point's tp numbers them */
+	/* the tracepoint programs, as struct attach_point's tp numbers them */
 	struct bpf_program *tps[] = { skel->progs.cs_dirtied_tp_folio, skel->progs.cs_dirtied_tp_page };
 	const struct {
 		const char *what;
 		struct bpf_program *kp;
-		const struct point *pts;
+		const struct attach_point *pts;
 		int n;
 	} slots[CS_NR] = {
 		[CS_ACCESSED] = { "accessed-pages", skel->progs.cs_accessed, accessed, 2 },
@@ -196,7 +160,7 @@ int main(int argc, char **argv)
 		[CS_BUFFER_DIRTY] = { "dirtied-buffers", skel->progs.cs_buffer_dirty, bufdirty, 1 },
 	};
 	for (int i = 0; i < CS_NR; i++) {
-		links[i] = attach_first(slots[i].kp, tps, slots[i].pts, slots[i].n, why, sizeof(why));
+		links[i] = attach_first(slots[i].kp, false, tps, slots[i].pts, slots[i].n, why, sizeof(why));
 		if (!links[i]) {
 			fprintf(stderr, "cob-cachestat: failed to attach the %s counter (%s)\n", slots[i].what, why);
 			for (int j = 0; j < i; j++)

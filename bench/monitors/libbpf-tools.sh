@@ -175,11 +175,12 @@ lt_finish() {
 
 # hist_csv WHAT: the log2 histograms of the tools ("  512 -> 1023 : 7 |**|",
 # under a "usecs : count distribution" line naming the unit) as rows
-# WHAT,UNIT,LOW,HIGH,COUNT (the HEADER of biolatency, funclatency, readahead)
+# WHAT,UNIT,LOW,HIGH,COUNT,TOOL (the HEADER of biolatency, funclatency,
+# readahead; TOOL: the program that counted, LT_USED)
 # shellcheck disable=SC2034 # the monitors that source this use it
-HIST_HEADER=what,unit,low,high,count
+HIST_HEADER=what,unit,low,high,count,tool
 hist_csv() {
-	awk -v what="$1" '
+	awk -v what="$1" -v tool="$LT_USED" '
 	$2 == ":" && $3 == "count" { unit = $1; next }
-	$2 == "->" && $4 == ":" { print what "," unit "," $1 "," $3 "," $5 }'
+	$2 == "->" && $4 == ":" { print what "," unit "," $1 "," $3 "," $5 "," tool }'
 }

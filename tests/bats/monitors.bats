@@ -99,13 +99,13 @@ setup() {
 	"$MON/biolatency" "$BATS_TEST_TMPDIR/bl.csv" 3>&- &
 	pid=$!
 	for _ in $(seq 200); do [ -s "$BATS_TEST_TMPDIR/bl.csv" ] && break; sleep 0.02; done
-	[ "$(cat "$BATS_TEST_TMPDIR/bl.csv")" = what,unit,low,high,count ]
+	[ "$(cat "$BATS_TEST_TMPDIR/bl.csv")" = what,unit,low,high,count,tool ]
 	kill -TERM "$pid"
 	wait "$pid"
 	run cat "$BATS_TEST_TMPDIR/bl.csv"
-	[ "${lines[1]}" = bio_latency,usecs,0,1,0 ]
-	[ "${lines[2]}" = bio_latency,usecs,64,127,7 ]
-	[ "${lines[3]}" = bio_latency,usecs,128,255,3 ]
+	[ "${lines[1]}" = bio_latency,usecs,0,1,0,biolatency ]
+	[ "${lines[2]}" = bio_latency,usecs,64,127,7,biolatency ]
+	[ "${lines[3]}" = bio_latency,usecs,128,255,3,biolatency ]
 	[ "${#lines[@]}" -eq 4 ]
 	# the tool went with it, and its files
 	! pgrep -f "$FAKE_TOOLS/biolatency" >/dev/null
@@ -189,7 +189,7 @@ setup() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *skipped* ]]
-	[[ "$(head -1 "$OUT/biolatency.csv")" == experiment,where,kernel,*,rep,run,what,unit,low,high,count ]]
-	[ "$(awk -F, 'NR > 1 && $NF == 7 { n++ } END { print n }' "$OUT/biolatency.csv")" -eq 2 ]
+	[[ "$(head -1 "$OUT/biolatency.csv")" == experiment,where,kernel,*,rep,run,what,unit,low,high,count,tool ]]
+	[ "$(awk -F, 'NR > 1 && $(NF - 1) == 7 { n++ } END { print n }' "$OUT/biolatency.csv")" -eq 2 ]
 	[ "$(column run "$OUT/biolatency.csv" | sort -u | tr '\n' ' ')" = "1 2 " ]
 }
