@@ -5,6 +5,8 @@
 #   DIR/readahead_success.*   success rate per hint, one series per iterations value
 #   DIR/readahead_latency.*   median read() latency per hint (bars: min to max)
 #   DIR/readahead_pgpgin.*    KiB the kernel read in from the device per run (vmstat pgpgin), per hint
+#   DIR/readahead_pages.*     pages read ahead per run and those never accessed, per hint (the
+#                             readahead monitor, where it ran: readahead.csv)
 plotdir = "."
 do for [i = strlen(ARG0):1:-1] { if (plotdir eq "." && ARG0[i:i] eq "/") { plotdir = ARG0[1:i - 1] } }
 load plotdir."/common.gp"
@@ -58,4 +60,22 @@ if (system("awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == \"counter\") 
 	plot for [j = 1:ni] vm using (strcol("counter") eq "pgpgin" && strcol("iterations") eq word(iters, j) ? cat_x(hints, strcol("cache")) + off(j) : NaN):(column("delta") + 1) \
 		with points lt j ps 2 title word(iters, j)
 	eval svg_too("readahead_pgpgin")
+}
+
+ra = results."/readahead.csv"
+# the readahead monitor (libbpf-tools readahead, or cob-readahead): where the
+# kernel refused both there is no readahead.csv, and no graph
+ra_tool = system("awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h[\"what\"] == \"readahead_pages\" { print $h[\"tool\"]; exit }' '".ra."' 2>/dev/null")
+if (strlen(ra_tool) == 0) {
+	print "no readahead_pages rows in ".ra." (readahead monitor not run or refused): no readahead_pages graph"
+} else {
+	set output output("readahead_pages.png")
+	set title sprintf("%s: pages read ahead per run, per hint (filled), and of those never accessed (open)\n%s", exper, short_subtitle)
+	set ylabel "pages per run + 1 (log scale)"
+	set label 99 sprintf("data: %s/readahead.csv (monitor readahead, by %s: pages allocated by readahead during the run, system-wide)", shown, ra_tool)
+	plot for [j = 1:ni] ra using (strcol("what") eq "readahead_pages" && strcol("iterations") eq word(iters, j) ? cat_x(hints, strcol("cache")) + off(j) : NaN):(column("count") + 1) \
+		with points lt j pt 7 ps 2 title word(iters, j), \
+		for [j = 1:ni] ra using (strcol("what") eq "readahead_unused" && strcol("iterations") eq word(iters, j) ? cat_x(hints, strcol("cache")) + off(j) : NaN):(column("count") + 1) \
+		with points lt j pt 6 ps 2 notitle
+	eval svg_too("readahead_pages")
 }
