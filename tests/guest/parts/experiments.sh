@@ -31,6 +31,27 @@ exp_statuses() {
 		END { for (a in seen) list = list " " a; printf "%d bad of %d rows (access:%s)%s\n", bad, m, list, why }' "$1"
 }
 
+# exp_readahead DIR: E5's readahead monitor (cob-readahead here) against what
+# the hints must do: readahead(2), fadvise WILLNEED and madvise WILLNEED
+# evict the file and read all of it ahead before every read, so each run
+# reads ahead at least iterations x file_size / 4 KiB pages
+exp_readahead() {
+	local r
+	if r=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["what"] == "readahead_pages" && $h["cache"] ~ /^(readahead|fadvise-willneed|madvise-willneed)$/ {
+			want = $h["iterations"] * $h["file_size"] / 4096
+			if (!($h["cache"] in seen)) n++
+			seen[$h["cache"]] = 1
+			if ($h["count"] < want) { bad = bad sprintf(" %s: %d < %d", $h["cache"], $h["count"], want) }
+			else ok = ok sprintf(" %s %d", $h["cache"], $h["count"])
+		}
+		END { if (n != 3 || bad != "") { print (n != 3 ? "rows for " n " of the 3 hints;" : "") bad; exit 1 } print ok }' "$1/readahead.csv"); then
+		pass "experiments: readahead: the hints that read the file ahead did, pages per run:$r"
+	else
+		fail "experiments: readahead: pages read ahead per run:$r"
+	fi
+}
+
 section experiments
 case "$rel" in
 *-cob-thesis)
@@ -42,6 +63,7 @@ case "$rel" in
 			fail "experiments: $c --quick --mode override failed: $(tail -n 3 "$out/exp-$c.log" | tr '\n' ' ')"
 			continue
 		fi
+		[ "$c" = readahead ] && exp_readahead "$dir"
 		r=$(exp_statuses "$dir/reads.csv")
 		if [ "${r%% *}" = 0 ] && [ "$(jq -r .mode "$dir/meta.json")" = override ] &&
 			[ -s "$dir/summary.csv" ] && [ -s "$dir/plots.txt" ]; then
