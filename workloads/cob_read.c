@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 	 * 1 us pause made a cached 4 KiB read 10 % slower, 3 us 30 %), so the
 	 * work between two reads of a batch is only what must be there (reopen,
 	 * lseek, the cache method). The first read of a batch still follows the
-	 * check and layout (about 2 us for 4 KiB reads) and is 15-40 % slower
+	 * check and layout (about 2 us for 4 KiB reads) and is 30-50 % slower
 	 * than the others (medians by position within a batch); with batches of
 	 * 4 reads that was every fourth read, enough to lift the median by a few
 	 * percent. So a batch is as many buffers as fit in 64 KiB (16 of 4 KiB),
