@@ -253,7 +253,7 @@ spans_overlap() {
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "6 passed, 0 failed" ]
 	spans_overlap a b
-	! spans_overlap a c || ! spans_overlap b c
+	if spans_overlap a c && spans_overlap b c; then echo "c ran beside both"; return 1; fi
 	# each file's lines together, in the order the files started
 	[ "$(printf '%s\n' "${lines[@]}" | grep -E '^(=== bats|ok|1\.\.)' | paste -sd' ')" = \
 		"=== bats: a.bats 1..2 ok 1 a first ok 2 a second === bats: b.bats 1..2 ok 1 b first ok 2 b second === bats: c.bats 1..2 ok 1 c first ok 2 c second" ]
@@ -262,14 +262,17 @@ spans_overlap() {
 	printf '# a comment\na 30 machine\nb 20 machine\nc 10\n' >"$COB_TEST_BATS_DIR/schedule"
 	runner a b c
 	[ "$status" -eq 0 ]
-	! spans_overlap a b
+	if spans_overlap a b; then echo "the machine files a and b ran at once"; return 1; fi
 	spans_overlap a c
 	[ "$(printf '%s\n' "${lines[@]}" | grep '^=== bats' | paste -sd' ')" = "=== bats: a.bats === bats: c.bats === bats: b.bats" ]
 	# one at a time
 	: >"$SPANS"
 	COB_TEST_JOBS=1 runner a b c
 	[ "$status" -eq 0 ]
-	! spans_overlap a b && ! spans_overlap a c && ! spans_overlap b c
+	for p in "a b" "a c" "b c"; do
+		# shellcheck disable=SC2086 # two names
+		if spans_overlap $p; then echo "$p ran at once with COB_TEST_JOBS=1"; return 1; fi
+	done
 	COB_TEST_JOBS=0 runner a
 	[ "$status" -eq 2 ]
 	[ "$output" = "run_all.sh: COB_TEST_JOBS must be a whole number of bats files at once, 1 or more: 0" ]
