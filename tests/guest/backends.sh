@@ -369,13 +369,15 @@ for b in kprobe-copyout fmodret-copyout fmodret-permission fexit-read tp-read; d
 	done
 done
 if [ -n "$auto_override" ]; then
+	# one doctor run for both modes (a run costs 10-15 s under TCG)
+	doc_json=$("$H/cob-doctor" --json)
 	for m in override observe; do
 		want=$auto_override
 		[ "$m" = observe ] && want=$auto_observe
 		got=$("$H/cob-hook" can --mode "$m" 2>/dev/null)
 		if [ "$got" = "$want" ]; then pass "auto $m picks $got"; else fail "auto $m picks '$got', want $want"; fi
 		# cob-doctor must report the same pick (one registry, one probe)
-		doc=$("$H/cob-doctor" --json | sed -n "s/.*\"auto_by_mode\":{[^}]*\"$m\":\"\([^\"]*\)\".*/\1/p")
+		doc=$(printf '%s\n' "$doc_json" | sed -n "s/.*\"auto_by_mode\":{[^}]*\"$m\":\"\([^\"]*\)\".*/\1/p")
 		if [ "$doc" = "$got" ]; then pass "doctor's auto $m agrees: $doc"; else fail "doctor's auto $m is '$doc', cob-hook picks '$got'"; fi
 	done
 fi
