@@ -11,12 +11,12 @@
 # the background from the start, so a cold cache costs little more than a warm
 # one: the guest kernels a selected suite boots are fetched or built at once,
 # and the guest suite runs one job per kernel as soon as that kernel is ready
-# (single-threaded TCG: a core each). The foreground runs the suites that need
-# no guest kernel first; the guest suite's output is shown (and counted) at
-# the end, and the output of a kernel build whenever a suite waits for it.
-# Besides its failed
-# tests, a suite counts as one failure, with one line "!!! NAME: what happened",
-# when it ran no test, crashed (a TAP plan "1..N" with fewer results, no
+# (single-threaded TCG: a core each). The bats files run COB_TEST_JOBS at a
+# time beside them (see "bats files" below: costliest first, machine-wide ones
+# one at a time, each file's output whole); the guest suite's output is shown
+# (and counted) at the end, and the output of a kernel build whenever a suite
+# waits for it. Besides its failed tests, a suite counts as one failure, with
+# one line "!!! NAME: what happened", when it ran no test, crashed (a TAP plan "1..N" with fewer results, no
 # Criterion synthesis, a guest kernel without its "# N passed, N failed" line),
 # exited non-zero with no failing test, or timed out. A selection that runs no
 # test at all is a failure. Skipped tests are listed with their reasons at the
@@ -38,6 +38,7 @@
 #   COB_TEST_GUEST_KERNEL     its --kernel: both (all three), thesis, debian or thesis-int3 (both)
 #   COB_TEST_PREPARE_KERNELS  0: do not fetch or build guest kernels before the
 #                             suites that boot them (the runner self-test)
+#   COB_TEST_JOBS             bats files at once (2)
 set -uo pipefail
 shopt -s lastpipe
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
