@@ -17,7 +17,8 @@
 # (and counted) at the end, and the output of a kernel build whenever a suite
 # waits for it. Besides its failed tests, a suite counts as one failure, with
 # one line "!!! NAME: what happened", when it ran no test, crashed (a TAP
-# plan "1..N" with fewer results, no Criterion synthesis, a guest kernel without its "# N passed, N failed" line),
+# plan "1..N" with fewer results, no Criterion synthesis, a guest kernel
+# without its "# N passed, N failed" line),
 # exited non-zero with no failing test, or timed out. A selection that runs no
 # test at all is a failure. Skipped tests are listed with their reasons at the
 # end. Exit status: 0 when something ran and nothing failed, 1 otherwise, 2 on
