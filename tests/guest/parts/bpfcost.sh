@@ -52,7 +52,7 @@ bpfcost() {
 	[ -s "$d/tailcall/tailcall.csv" ] && bc_check "bpfcost tailcall: both variants give the user-space result" \
 		awk -F, 'NR > 1 && ($16 != 1 || $17 != 0) { print; bad = 1 } END { exit bad }' "$d/tailcall/tailcall.csv"
 	bc_check "bpfcost: kernel.bpf_stats_enabled off again" [ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = 0 ]
-	bc_check "bpfcost: no program left loaded" wait_for 5 sh -c '! grep -qE "bpf_prog_[0-9a-f]+_cob_(bc|tc|trig)_" /proc/kallsyms'
+	bc_check "bpfcost: no program left loaded" wait_for 5 sh -c '! grep -F _cob_ /proc/kallsyms | grep -qE "bpf_prog_[0-9a-f]+_cob_(bc|tc|trig)_"'
 }
 
 # bc_check DESC CMD...: pass when CMD succeeds, else fail showing its output
