@@ -32,7 +32,7 @@ bpfcost() {
 		rows=$(awk -F, -v m="$m" '$5 == m' "$d/$b/$b.csv" | wc -l)
 		reason=$(jq -r --arg n "$m" '.skipped[$n] // ""' "$d/$b/meta.json")
 		if [ "$m" = fmod_ret ]; then # needs trampolines and getpgid in the error-injection list
-			f="fentry + ${sym:=$(awk '$3 ~ /^__(x64|arm64|se)_sys_getpgid$/ { print $3; exit }' /proc/kallsyms)} in error_injection/list"
+			f="fentry + ${sym:=$(grep -F _sys_getpgid /proc/kallsyms | awk '$3 ~ /^__(x64|arm64|se)_sys_getpgid$/ { print $3; exit }')} in error_injection/list"
 			if [ "$(jq -r '.features.fentry.available' "$doc")" = true ] &&
 				grep -qw "${sym:-none}" /sys/kernel/debug/error_injection/list 2>/dev/null; then
 				bc_check "bpfcost $b: $m measured ($f; skipped: $reason)" [ "$rows" -gt 0 ]
