@@ -255,14 +255,14 @@ tap_add() {
 # ------------------------------------------------------------------ bats files
 # The bats files run JOBS at a time (COB_TEST_JOBS, 2: the cores of the
 # reference machine), started by a scheduler in the background: the costliest
-# first (their CPU seconds in $BATS_DIR/schedule), so that no long one ends the
+# first (their seconds in $BATS_DIR/schedule), so that no long one ends the
 # run alone, and never two files marked machine there at once: those change or
 # check state of the whole host (BPF programs, sysctls, brd and loop devices,
 # mounts, cgroups) that another such file would see. A file whose guest kernels are not ready
 # waits for them and lets the next one go first. The output of each file is
 # shown whole and in the order they started: the oldest running one live, the
 # others once it has ended.
-bats_cost() { # bats_cost NAME: its CPU seconds from $BATS_DIR/schedule (10 when not there)
+bats_cost() { # bats_cost NAME: its seconds from $BATS_DIR/schedule (10 when not there)
 	awk -v n="$1" '$1 == n { c = $2 } END { print c ? c : 10 }' "$BATS_DIR/schedule" 2>/dev/null || echo 10
 }
 bats_machine() { # bats_machine NAME: marked machine in $BATS_DIR/schedule
