@@ -369,12 +369,15 @@ fi
 	die 1 "the initramfs inputs changed while it was built (is a make running in $BUILD?); run again"
 mv "$TMPD/img.cpio" "$out"
 log "built $out ($(du -h "$out" | cut -f1), ${#MANIFEST[@]} entries, kernel $release)"
-# Keep only the most recent images.
-find "$ICACHE" -maxdepth 1 -name '*.cpio*' -printf '%T@ %p\n' | sort -rn | tail -n +$((KEEP_IMAGES + 1)) |
-	cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
-# the locks of images built a day ago or more
-find "$ICACHE" -maxdepth 1 -name '.lock-*' -mmin +1440 -delete 2>/dev/null
-# and the trial objects of older versions of tests/bats/kernel_facts.sh
-find "$ICACHE" -maxdepth 1 -name 'trial-bpf-*' -printf '%T@ %p\n' | sort -rn | tail -n +5 |
-	cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
+# Keep only the most recent images, the locks of a day ago or more, and the
+# trial objects of the latest versions of tests/bats/kernel_facts.sh. Best
+# effort: a build beside this one may be pruning the same files (find then
+# fails on one that went), and this image is built all the same.
+{
+	find "$ICACHE" -maxdepth 1 -name '*.cpio*' -printf '%T@ %p\n' 2>/dev/null | sort -rn | tail -n +$((KEEP_IMAGES + 1)) |
+		cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
+	find "$ICACHE" -maxdepth 1 -name '.lock-*' -mmin +1440 -delete 2>/dev/null
+	find "$ICACHE" -maxdepth 1 -name 'trial-bpf-*' -printf '%T@ %p\n' 2>/dev/null | sort -rn | tail -n +5 |
+		cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
+} || true
 echo "$out"
