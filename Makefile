@@ -39,6 +39,12 @@ TEST_SRCS  := $(wildcard tests/unit/test_*.c)
 TESTS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all bins bpf tests clean
+# The skeletons are made by a pattern rule and named only as order-only
+# prerequisites: make would delete them after each build as intermediate files,
+# and the next make would regenerate them and recompile and relink everything
+# (under a running test suite: binaries rewritten while a guest initramfs is
+# built from them). Keep them.
+.SECONDARY: $(SKELS)
 all: bins bpf
 bins: $(BINS)
 bpf: $(BPF_OBJS)

@@ -11,13 +11,14 @@
 # the background from the start, so a cold cache costs little more than a warm
 # one: the guest kernels a selected suite boots are fetched or built at once,
 # and the guest suite runs one job per kernel as soon as that kernel is ready
-# (single-threaded TCG: a core each). The foreground runs the suites that need
-# no guest kernel first; the guest suite's output is shown (and counted) at
-# the end, and the output of a kernel build whenever a suite waits for it.
-# Besides its failed
-# tests, a suite counts as one failure, with one line "!!! NAME: what happened",
-# when it ran no test, crashed (a TAP plan "1..N" with fewer results, no
-# Criterion synthesis, a guest kernel without its "# N passed, N failed" line),
+# (single-threaded TCG: a core each). The bats files run COB_TEST_JOBS at a
+# time beside them (see "bats files" below: costliest first, machine-wide ones
+# one at a time, each file's output whole); the guest suite's output is shown
+# (and counted) at the end, and the output of a kernel build whenever a suite
+# waits for it. Besides its failed tests, a suite counts as one failure, with
+# one line "!!! NAME: what happened", when it ran no test, crashed (a TAP
+# plan "1..N" with fewer results, no Criterion synthesis, a guest kernel
+# without its "# N passed, N failed" line),
 # exited non-zero with no failing test, or timed out. A selection that runs no
 # test at all is a failure. Skipped tests are listed with their reasons at the
 # end. Exit status: 0 when something ran and nothing failed, 1 otherwise, 2 on
@@ -38,6 +39,7 @@
 #   COB_TEST_GUEST_KERNEL     its --kernel: both (all three), thesis, debian or thesis-int3 (both)
 #   COB_TEST_PREPARE_KERNELS  0: do not fetch or build guest kernels before the
 #                             suites that boot them (the runner self-test)
+#   COB_TEST_JOBS             bats files at once (2)
 set -uo pipefail
 shopt -s lastpipe
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,7 +54,7 @@ GUEST_KERNEL=${COB_TEST_GUEST_KERNEL:-both}
 KILL_AFTER=${COB_TEST_KILL_AFTER:-30}
 KCACHE=${COB_CACHE:-/var/cache/copyout-bench}/kernels
 # what each suite boots (bats files by name); fetched or built before it runs
-declare -A NEEDS=([doctor]="debian thesis" [vm]="thesis debian" [kill]=debian [reproduce]=debian)
+declare -A NEEDS=([doctor]="debian thesis" [vm]="thesis debian" [kill_guest]=debian [reproduce]=debian)
 case $GUEST_KERNEL in
 both) NEEDS[guest]="thesis debian thesis-int3" ;;
 thesis | debian | thesis-int3) NEEDS[guest]=$GUEST_KERNEL ;;
@@ -81,6 +83,7 @@ for w in "${want[@]}"; do
 	grep -qxF -- "$w" <<<"$ALL_SUITES" || die2 "no suite named '$w' (suites: ${ALL_SUITES//$'\n'/ })"
 done
 [[ $KILL_AFTER =~ ^[0-9]+$ ]] || die2 "COB_TEST_KILL_AFTER must be whole seconds: $KILL_AFTER"
+[[ ${COB_TEST_JOBS:-2} =~ ^[1-9][0-9]*$ ]] || die2 "COB_TEST_JOBS must be a whole number of bats files at once, 1 or more: ${COB_TEST_JOBS:-}"
 for v in $(compgen -v COB_TEST_TIMEOUT_ || true); do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die2 "$v must be whole seconds: ${!v}"
 done
@@ -116,6 +119,8 @@ RUNDIR=$(mktemp -d /tmp/cob-run-all.XXXXXX)
 trap 'rm -rf "$RUNDIR"' EXIT
 stop_suite() { # on INT/TERM: stop the running suite and the background jobs too
 	local p i f pids=()
+	# the scheduler first, so that it starts nothing more
+	if [ -n "${SCHED_PID:-}" ]; then kill -TERM "$SCHED_PID" 2>/dev/null && wait "$SCHED_PID" 2>/dev/null; fi
 	# each runs under timeout, which puts it in its own process group, passes
 	# TERM on to that group, KILL after KILL_AFTER s, then exits
 	for f in "$RUNDIR"/*.pid; do
@@ -247,13 +252,77 @@ tap_add() {
 	skipped=$((skipped + t_skip))
 }
 
-run_bats_file() {
-	local f=$1 name secs n
-	name=$(basename "$f")
-	secs=$(timeout_for "$(basename "$f" .bats)" bats 900)
+# ------------------------------------------------------------------ bats files
+# The bats files run JOBS at a time (COB_TEST_JOBS, 2: the cores of the
+# reference machine), started by a scheduler in the background: the costliest
+# first (their seconds in $BATS_DIR/schedule), so that no long one ends the
+# run alone, and never two files marked machine there at once: those change or
+# check state of the whole host (BPF programs, sysctls, brd and loop devices,
+# mounts, cgroups) that another such file would see. A file whose guest kernels are not ready
+# waits for them and lets the next one go first. The output of each file is
+# shown whole and in the order they started: the oldest running one live, the
+# others once it has ended.
+bats_cost() { # bats_cost NAME: its seconds from $BATS_DIR/schedule (10 when not there)
+	awk -v n="$1" '$1 == n { c = $2 } END { print c ? c : 10 }' "$BATS_DIR/schedule" 2>/dev/null || echo 10
+}
+bats_machine() { # bats_machine NAME: marked machine in $BATS_DIR/schedule
+	awk -v n="$1" '$1 == n && $3 == "machine" { f = 1 } END { exit !f }' "$BATS_DIR/schedule" 2>/dev/null
+}
+
+# schedule NAME...: (in the background) start the bats files in that order,
+# JOBS at a time, each as job bats-NAME, appending NAME to $RUNDIR/order as it
+# starts (a file whose guest kernel could not be had is not started: run_bats
+# reports that)
+schedule() {
+	local queue=("$@") running=() left name k i ok machine_busy picked s
+	trap 'exit 143' TERM
+	while [ ${#queue[@]} -gt 0 ]; do
+		left=()
+		machine_busy=0
+		for name in ${running[@]+"${running[@]}"}; do
+			[ -e "$RUNDIR/bats-$name.st" ] && continue
+			left+=("$name")
+			bats_machine "$name" && machine_busy=1
+		done
+		running=(${left[@]+"${left[@]}"})
+		picked=""
+		if [ ${#running[@]} -lt "$JOBS" ]; then
+			for i in "${!queue[@]}"; do
+				name=${queue[$i]}
+				ok=1
+				for k in ${NEEDS[$name]:-}; do
+					[ -e "$RUNDIR/kernel-$k.st" ] || { ok=0; break; }
+				done
+				[ "$ok" = 1 ] || continue
+				if [ "$machine_busy" = 1 ] && bats_machine "$name"; then continue; fi
+				picked=$i
+				break
+			done
+		fi
+		if [ -z "$picked" ]; then
+			sleep 0.2
+			continue
+		fi
+		name=${queue[$picked]}
+		unset "queue[$picked]"
+		queue=(${queue[@]+"${queue[@]}"})
+		s=0
+		for k in ${NEEDS[$name]:-}; do [ "$(cat "$RUNDIR/kernel-$k.st")" = 0 ] || s=1; done
+		if [ "$s" = 0 ]; then
+			bg_start "bats-$name" "" "$(timeout_for "$name" bats 900)" bats --tap "$BATS_DIR/$name.bats"
+			running+=("$name")
+		fi
+		echo "$name" >>"$RUNDIR/order"
+	done
+}
+
+# bats_report NAME: follow job bats-NAME to its end and count it
+bats_report() {
+	local name=$1.bats secs n
+	secs=$(timeout_for "$1" bats 900)
 	echo "=== bats: $name"
 	tap_reset "$name"
-	stream "$secs" tap_line bats --tap "$f"
+	bg_follow "bats-$1" tap_line
 	n=$((t_ok + t_bad + t_skip))
 	echo "    $name: $t_ok passed, $t_bad failed, $t_skip skipped ($took s, $cpu s CPU)"
 	tap_add
@@ -268,6 +337,43 @@ run_bats_file() {
 	elif [ "$st" -ne 0 ] && [ "$t_bad" -eq 0 ]; then
 		problem "$name: exit status $st with no failing test"
 	fi
+}
+
+# start_bats: the scheduler, for the selected bats files, costliest first
+SCHED_PID="" NBATS=0
+start_bats() {
+	local f name order=()
+	for f in "$BATS_DIR"/*.bats; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .bats)
+		selected "$name" || continue
+		order+=("$(bats_cost "$name") $name")
+	done
+	NBATS=${#order[@]}
+	[ "$NBATS" -gt 0 ] || return 0
+	: >"$RUNDIR/order"
+	# shellcheck disable=SC2046 # names: no blanks
+	schedule $(printf '%s\n' "${order[@]}" | sort -k1,1nr -k2,2 -s | cut -d' ' -f2) &
+	SCHED_PID=$!
+}
+
+# run_bats: each file's output and counts, in the order they started
+run_bats() {
+	local i=0 name
+	while [ "$i" -lt "$NBATS" ]; do
+		name=$(sed -n "$((i + 1))p" "$RUNDIR/order" 2>/dev/null)
+		if [ -z "$name" ]; then
+			kill -0 "$SCHED_PID" 2>/dev/null || { problem "bats: the scheduler ended with $((NBATS - i)) files not started"; break; }
+			sleep 0.2
+			continue
+		fi
+		i=$((i + 1))
+		if [ -n "${NEEDS[$name]:-}" ]; then
+			need_kernels "$name" "$name.bats" || continue
+		fi
+		bats_report "$name"
+	done
+	[ -z "$SCHED_PID" ] || wait "$SCHED_PID" 2>/dev/null
 }
 
 # -------------------------------------------------------------- guest kernels
@@ -478,31 +584,10 @@ run_guest() {
 start_kernels
 for k in ${NEEDS[guest]}; do NEEDS[guest_$k]=$k; done
 if selected guest; then start_guest; fi
+JOBS=${COB_TEST_JOBS:-2}
+start_bats
 if selected unit; then run_criterion; fi
-# the suites that need no guest kernel first: the kernels are on their way;
-# then those whose kernels are ready, then the ones that must wait
-kernels_ready() { # kernels_ready SUITE: every kernel it boots is there (or failed)
-	local k
-	for k in ${NEEDS[$1]:-}; do [ -e "$RUNDIR/kernel-$k.st" ] || return 1; done
-}
-declare -A RAN=()
-for pass in without ready with; do
-	for f in "$BATS_DIR"/*.bats; do
-		[ -e "$f" ] || continue
-		name=$(basename "$f" .bats)
-		selected "$name" || continue
-		[ -z "${RAN[$name]:-}" ] || continue
-		case $pass in
-		without) [ -z "${NEEDS[$name]:-}" ] || continue ;;
-		ready) kernels_ready "$name" || continue ;;
-		esac
-		RAN[$name]=1
-		if [ -n "${NEEDS[$name]:-}" ]; then
-			need_kernels "$name" "$name.bats" || continue
-		fi
-		run_bats_file "$f"
-	done
-done
+run_bats
 if selected guest; then run_guest; fi
 
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then

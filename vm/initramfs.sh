@@ -106,7 +106,7 @@ fi
 [ -n "$release" ] || die 1 "unknown kernel release"
 [ -x "$BUSYBOX" ] || die 1 "no static busybox at $BUSYBOX (apt-get install busybox-static)"
 [ -x "$BASH_STATIC" ] || die 1 "no static bash at $BASH_STATIC (apt-get install bash-static)"
-for t in cpio sha256sum; do
+for t in cpio sha256sum flock; do
 	command -v "$t" >/dev/null || die 1 "missing tool '$t'"
 done
 
@@ -319,6 +319,17 @@ if [ -f "$out" ] && [ "$force" = 0 ]; then
 	echo "$out"
 	exit 0
 fi
+# Another run building this very image now (the guest suite and a test
+# booting the same kernel at once): wait for it and take its image rather than
+# build it twice.
+mkdir -p "$ICACHE"
+exec {lockfd}>"$ICACHE/.lock-$hash"
+flock "$lockfd"
+if [ -f "$out" ] && [ "$force" = 0 ]; then
+	touch "$out"
+	echo "$out"
+	exit 0
+fi
 
 # ------------------------------------------------------------------- build --
 mkdir -p "$ICACHE"
@@ -358,10 +369,15 @@ fi
 	die 1 "the initramfs inputs changed while it was built (is a make running in $BUILD?); run again"
 mv "$TMPD/img.cpio" "$out"
 log "built $out ($(du -h "$out" | cut -f1), ${#MANIFEST[@]} entries, kernel $release)"
-# Keep only the most recent images.
-find "$ICACHE" -maxdepth 1 -name '*.cpio*' -printf '%T@ %p\n' | sort -rn | tail -n +$((KEEP_IMAGES + 1)) |
-	cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
-# and the trial objects of older versions of tests/bats/kernel_facts.sh
-find "$ICACHE" -maxdepth 1 -name 'trial-bpf-*' -printf '%T@ %p\n' | sort -rn | tail -n +5 |
-	cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
+# Keep only the most recent images, the locks of a day ago or more, and the
+# trial objects of the latest versions of tests/bats/kernel_facts.sh. Best
+# effort: a build beside this one may be pruning the same files (find then
+# fails on one that went), and this image is built all the same.
+{
+	find "$ICACHE" -maxdepth 1 -name '*.cpio*' -printf '%T@ %p\n' 2>/dev/null | sort -rn | tail -n +$((KEEP_IMAGES + 1)) |
+		cut -d' ' -f2- | while IFS= read -r old; do rm -f "$old"; done
+	find "$ICACHE" -maxdepth 1 -name '.lock-*' -mmin +1440 -delete 2>/dev/null
+	find "$ICACHE" -maxdepth 1 -name 'trial-bpf-*' -printf '%T@ %p\n' 2>/dev/null | sort -rn | tail -n +5 |
+		cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
+} || true
 echo "$out"

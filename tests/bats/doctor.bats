@@ -21,7 +21,12 @@ setup_file() {
 	unset COB_WHERE
 	if [ -x "$COB_DOCTOR" ] && [ "$(id -u)" = 0 ]; then
 		local st=0
+		# what the leak test below compares: the mounts and brd before and after this run
+		mounts >"${BATS_FILE_TMPDIR}/mounts.before"
+		brd_state >"${BATS_FILE_TMPDIR}/brd.before"
 		"$COB_DOCTOR" --json >"$DOCTOR_JSON" 2>"${BATS_FILE_TMPDIR}/doctor.err" || st=$?
+		mounts >"${BATS_FILE_TMPDIR}/mounts.after"
+		brd_state >"${BATS_FILE_TMPDIR}/brd.after"
 		echo "$st" >"${BATS_FILE_TMPDIR}/doctor.status"
 		verdicts "$DOCTOR_JSON" >"$DOCTOR_TSV" || true
 		if [ -n "${KERNEL_FACTS:-}" ]; then
@@ -135,6 +140,7 @@ well_formed() {
 mounts() {
 	awk '$9 ~ /^(tracefs|debugfs|bpf|securityfs|configfs)$/ { print $5, $9 }' /proc/self/mountinfo | sort
 }
+brd_state() { test -e /sys/module/brd && echo loaded || echo absent; }
 
 @test "--help exits 0 and shows the usage" {
 	run "$COB_DOCTOR" --help
@@ -306,7 +312,7 @@ leftover() {
 }
 
 @test "no cob_pr_ program or map is left loaded after doctor" {
-	"$COB_DOCTOR" --json >/dev/null
+	# after the run of setup_file (and those of the tests before)
 	# Programs are gone as soon as doctor exits; the maps they used are freed
 	# after an RCU grace period, so allow a moment. (A concurrent doctor run
 	# by someone else is also gone within that time; a leak is not.)
@@ -321,14 +327,10 @@ leftover() {
 }
 
 @test "no mount is left behind, and brd is left as found" {
-	local before after brd_before brd_after
-	before=$(mounts)
-	brd_before=$(test -e /sys/module/brd && echo loaded || echo absent)
-	"$COB_DOCTOR" --json >/dev/null
-	after=$(mounts)
-	brd_after=$(test -e /sys/module/brd && echo loaded || echo absent)
-	[ "$before" = "$after" ]
-	[ "$brd_before" = "$brd_after" ]
+	# around the run of setup_file
+	[ -s "${BATS_FILE_TMPDIR}/brd.before" ] && [ -s "${BATS_FILE_TMPDIR}/brd.after" ] || { echo "setup_file did not record the state around its doctor run"; false; }
+	diff "${BATS_FILE_TMPDIR}/mounts.before" "${BATS_FILE_TMPDIR}/mounts.after"
+	diff "${BATS_FILE_TMPDIR}/brd.before" "${BATS_FILE_TMPDIR}/brd.after"
 }
 
 @test "tracefs unmounted: doctor mounts it for the trial and leaves it unmounted" {

@@ -8,8 +8,8 @@
 # sysctl change, cgroup, process, temporary file or work directory, and no
 # partial results that results/latest could name (tests/bats/kill_lib.bash
 # says exactly what is compared). The sweep after the kills works, a
-# SIGKILLed sweep is resumed (--resume), and 10 kills run inside the Debian
-# guest. KL_SEED=N reproduces the random delays (printed with each batch).
+# SIGKILLed sweep is resumed (--resume). The 10 kills inside the Debian guest are
+# tests/bats/kill_guest.bats. KL_SEED=N reproduces the random delays (printed with each batch).
 
 bats_require_minimum_version 1.5.0
 
@@ -272,17 +272,4 @@ nothing_of_ours_left() {
 	[ ! -e "$OUT/.progress" ]
 	[ -z "$(find "$OUT" -name '*.tmp')" ]
 	[ -z "$(ls -A "$WORK")" ]
-}
-
-@test "10 kills inside the Debian guest leave nothing behind" {
-	local seed=${KL_SEED_BASE:-$((RANDOM * 32768 + RANDOM))} start=$SECONDS
-	run --separate-stderr timeout 400 ./run.sh vm --kernel debian --share "$PWD/tests" --timeout 360 -- \
-		--raw bash -c "source '$PWD/tests/bats/kill_lib.bash'; KL_SEED=$seed; kl_init /cob /var/tmp/kr /var/tmp/kl
-			fails=0; for i in 0 1 2 3 4 5 6 7 8 9; do kl_kill \$i || fails=\$((fails + 1)); done; exit \$fails"
-	echo "$output"
-	echo "$stderr" | tail -5
-	grep '^kill' <<<"$output" | while IFS= read -r l; do echo "# guest: $l"; done >&3
-	echo "# guest: 10 kills in $((SECONDS - start)) s (KL_SEED_BASE=$seed)" >&3
-	[ "$status" -eq 0 ]
-	[ "$(grep -c '^kill .* landed' <<<"$output")" -ge 8 ]
 }

@@ -230,3 +230,50 @@ no_hang_left() { # no fixture process outlives the runner (a killed one may take
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = unit ] && [ "${lines[-1]}" = guest ]
 }
+
+# spans_overlap A B: the runs of fixture files A and B (their start and end in
+# $SPANS, ns) overlap in time
+spans_overlap() {
+	awk -v a="$1" -v b="$2" '{ t[$1 " " $2] = $3 }
+		END { exit !(t["start " a] < t["end " b] && t["start " b] < t["end " a]) }' "$SPANS"
+}
+
+@test "bats files run two at a time, each one's output whole; two machine files never at once" {
+	COB_TEST_BATS_DIR=$BATS_TEST_TMPDIR/bats
+	export SPANS=$BATS_TEST_TMPDIR/spans
+	mkdir "$COB_TEST_BATS_DIR"
+	for n in a b c; do
+		# (@test written through %s: bats would rewrite it in this file)
+		printf '%s "%s first" {\n\techo "start %s $(date +%%s%%N)" >>"$SPANS"\n\tsleep 1.5\n}\n%s "%s second" {\n\techo "end %s $(date +%%s%%N)" >>"$SPANS"\n}\n' \
+			@test "$n" "$n" @test "$n" "$n" >"$COB_TEST_BATS_DIR/$n.bats"
+	done
+	# a and b, the costliest, start together and overlap
+	printf 'a 30\nb 20\nc 10\n' >"$COB_TEST_BATS_DIR/schedule"
+	runner a b c
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "6 passed, 0 failed" ]
+	spans_overlap a b
+	if spans_overlap a c && spans_overlap b c; then echo "c ran beside both"; return 1; fi
+	# each file's lines together, in the order the files started
+	[ "$(printf '%s\n' "${lines[@]}" | grep -E '^(=== bats|ok|1\.\.)' | paste -sd' ')" = \
+		"=== bats: a.bats 1..2 ok 1 a first ok 2 a second === bats: b.bats 1..2 ok 1 b first ok 2 b second === bats: c.bats 1..2 ok 1 c first ok 2 c second" ]
+	# a and b machine-wide: never at once; c, costlier than b, runs beside a
+	: >"$SPANS"
+	printf '# a comment\na 30 machine\nb 20 machine\nc 10\n' >"$COB_TEST_BATS_DIR/schedule"
+	runner a b c
+	[ "$status" -eq 0 ]
+	if spans_overlap a b; then echo "the machine files a and b ran at once"; return 1; fi
+	spans_overlap a c
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^=== bats' | paste -sd' ')" = "=== bats: a.bats === bats: c.bats === bats: b.bats" ]
+	# one at a time
+	: >"$SPANS"
+	COB_TEST_JOBS=1 runner a b c
+	[ "$status" -eq 0 ]
+	for p in "a b" "a c" "b c"; do
+		# shellcheck disable=SC2086 # two names
+		if spans_overlap $p; then echo "$p ran at once with COB_TEST_JOBS=1"; return 1; fi
+	done
+	COB_TEST_JOBS=0 runner a
+	[ "$status" -eq 2 ]
+	[ "$output" = "run_all.sh: COB_TEST_JOBS must be a whole number of bats files at once, 1 or more: 0" ]
+}

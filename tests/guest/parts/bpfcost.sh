@@ -32,7 +32,7 @@ bpfcost() {
 		rows=$(awk -F, -v m="$m" '$5 == m' "$d/$b/$b.csv" | wc -l)
 		reason=$(jq -r --arg n "$m" '.skipped[$n] // ""' "$d/$b/meta.json")
 		if [ "$m" = fmod_ret ]; then # needs trampolines and getpgid in the error-injection list
-			f="fentry + ${sym:=$(awk '$3 ~ /^__(x64|arm64|se)_sys_getpgid$/ { print $3; exit }' /proc/kallsyms)} in error_injection/list"
+			f="fentry + ${sym:=$(grep -F _sys_getpgid /proc/kallsyms | awk '$3 ~ /^__(x64|arm64|se)_sys_getpgid$/ { print $3; exit }')} in error_injection/list"
 			if [ "$(jq -r '.features.fentry.available' "$doc")" = true ] &&
 				grep -qw "${sym:-none}" /sys/kernel/debug/error_injection/list 2>/dev/null; then
 				bc_check "bpfcost $b: $m measured ($f; skipped: $reason)" [ "$rows" -gt 0 ]
@@ -52,7 +52,7 @@ bpfcost() {
 	[ -s "$d/tailcall/tailcall.csv" ] && bc_check "bpfcost tailcall: both variants give the user-space result" \
 		awk -F, 'NR > 1 && ($16 != 1 || $17 != 0) { print; bad = 1 } END { exit bad }' "$d/tailcall/tailcall.csv"
 	bc_check "bpfcost: kernel.bpf_stats_enabled off again" [ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = 0 ]
-	bc_check "bpfcost: no program left loaded" wait_for 5 sh -c '! grep -qE "bpf_prog_[0-9a-f]+_cob_(bc|tc|trig)_" /proc/kallsyms'
+	bc_check "bpfcost: no program left loaded" wait_for 5 sh -c '! grep -F _cob_ /proc/kallsyms | grep -qE "bpf_prog_[0-9a-f]+_cob_(bc|tc|trig)_"'
 }
 
 # bc_check DESC CMD...: pass when CMD succeeds, else fail showing its output
