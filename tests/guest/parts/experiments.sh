@@ -52,9 +52,8 @@ exp_readahead() {
 	fi
 }
 
-section experiments
-case "$rel" in
-*-cob-thesis)
+exp_sweeps() {
+	local c dir t0 r
 	for c in bufsize cachestate ordering readahead mmap storage cpus pressure bigread iostat; do
 		dir=$out/exp-$c t0=$SECONDS
 		rm -rf "$dir"
@@ -72,6 +71,10 @@ case "$rel" in
 			fail "experiments: $c in override mode: $r; meta mode $(jq -r .mode "$dir/meta.json")"
 		fi
 	done
-	;;
+}
+
+section experiments
+case "$rel" in
+*-cob-thesis) exp_sweeps ;;
 *) note "experiments: E2-E10/E16 override sweeps run on the thesis kernel" ;;
 esac
