@@ -729,7 +729,7 @@ Skipped tests are listed with their reasons at the end. The last line is
 Timeouts (seconds, kill 30 s after TERM): COB_TEST_TIMEOUT_UNIT (each binary, 300),
 COB_TEST_TIMEOUT_BATS (each file, 900), COB_TEST_TIMEOUT_<FILE> (e.g. _RUN_SH),
 COB_TEST_TIMEOUT_GUEST (2400), COB_TEST_TIMEOUT_KERNEL (fetching or building one, 3600).
-The bats files run two at a time (COB_TEST_JOBS), as tests/bats/schedule orders them.
+The bats files run COB_TEST_JOBS at a time (default 1), as tests/bats/schedule orders them.
 More in tests/run_all.sh --help.
 EOF
 		return 0 ;;

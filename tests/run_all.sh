@@ -39,7 +39,7 @@
 #   COB_TEST_GUEST_KERNEL     its --kernel: both (all three), thesis, debian or thesis-int3 (both)
 #   COB_TEST_PREPARE_KERNELS  0: do not fetch or build guest kernels before the
 #                             suites that boot them (the runner self-test)
-#   COB_TEST_JOBS             bats files at once (2)
+#   COB_TEST_JOBS             bats files at once (1; 2 halves the wall time but see "bats files")
 set -uo pipefail
 shopt -s lastpipe
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -83,7 +83,7 @@ for w in "${want[@]}"; do
 	grep -qxF -- "$w" <<<"$ALL_SUITES" || die2 "no suite named '$w' (suites: ${ALL_SUITES//$'\n'/ })"
 done
 [[ $KILL_AFTER =~ ^[0-9]+$ ]] || die2 "COB_TEST_KILL_AFTER must be whole seconds: $KILL_AFTER"
-[[ ${COB_TEST_JOBS:-2} =~ ^[1-9][0-9]*$ ]] || die2 "COB_TEST_JOBS must be a whole number of bats files at once, 1 or more: ${COB_TEST_JOBS:-}"
+[[ ${COB_TEST_JOBS:-1} =~ ^[1-9][0-9]*$ ]] || die2 "COB_TEST_JOBS must be a whole number of bats files at once, 1 or more: ${COB_TEST_JOBS:-}"
 for v in $(compgen -v COB_TEST_TIMEOUT_ || true); do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die2 "$v must be whole seconds: ${!v}"
 done
@@ -253,8 +253,11 @@ tap_add() {
 }
 
 # ------------------------------------------------------------------ bats files
-# The bats files run JOBS at a time (COB_TEST_JOBS, 2: the cores of the
-# reference machine), started by a scheduler in the background: the costliest
+# The bats files run JOBS at a time (COB_TEST_JOBS, default 1: with 2, the
+# cores of the reference machine, a full run took 14-16 min instead of about
+# 18, but four runner.bats tests (TERM to a nested runner) and the E17 pacing
+# test in the thesis-int3 guest failed once under that load: not yet
+# understood, so not the default), started by a scheduler in the background: the costliest
 # first (their seconds in $BATS_DIR/schedule), so that no long one ends the
 # run alone, and never two files marked machine there at once: those change or
 # check state of the whole host (BPF programs, sysctls, brd and loop devices,
@@ -584,7 +587,7 @@ run_guest() {
 start_kernels
 for k in ${NEEDS[guest]}; do NEEDS[guest_$k]=$k; done
 if selected guest; then start_guest; fi
-JOBS=${COB_TEST_JOBS:-2}
+JOBS=${COB_TEST_JOBS:-1}
 start_bats
 if selected unit; then run_criterion; fi
 run_bats

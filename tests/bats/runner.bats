@@ -249,7 +249,7 @@ spans_overlap() {
 	done
 	# a and b, the costliest, start together and overlap
 	printf 'a 30\nb 20\nc 10\n' >"$COB_TEST_BATS_DIR/schedule"
-	runner a b c
+	COB_TEST_JOBS=2 runner a b c
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "6 passed, 0 failed" ]
 	spans_overlap a b
@@ -260,7 +260,7 @@ spans_overlap() {
 	# a and b machine-wide: never at once; c, costlier than b, runs beside a
 	: >"$SPANS"
 	printf '# a comment\na 30 machine\nb 20 machine\nc 10\n' >"$COB_TEST_BATS_DIR/schedule"
-	runner a b c
+	COB_TEST_JOBS=2 runner a b c
 	[ "$status" -eq 0 ]
 	if spans_overlap a b; then echo "the machine files a and b ran at once"; return 1; fi
 	spans_overlap a c
